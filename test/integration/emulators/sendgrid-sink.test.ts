@@ -86,18 +86,14 @@ describe('SendGrid sink', () => {
 
       const [stored] = sink.messages();
       expect(sink.messages()).toHaveLength(1);
+      // What the SDK was given comes back unchanged (names in camelCase, the recipient per personalization).
+      const { to, from, subject, text, html, categories, customArgs, headers } = message;
       expect(stored).toMatchObject({
         id,
         receivedAt: '2026-03-01T09:00:00.000Z',
-        from: { email: 'noreply@partner.example', name: 'Partner' },
-        subject: 'Please accept the Microsoft Customer Agreement',
-        text: 'Hello Taro,\nplease accept.',
-        html: '<p>Hello <b>Taro</b></p>',
-        categories: ['mca', 'invite'],
-        customArgs: { tenantId: '3f2504e0-4f89-11d3-9a0c-0305e82c3301', kind: 'invite' },
-        headers: { 'X-Send-Key': 'tenant/invite/1' },
-        personalizations: [{ to: [{ email: 'Taro.Yamada@example.co.jp', name: 'Taro Yamada' }] }],
+        personalizations: [{ to: [to] }],
       });
+      expect(stored).toMatchObject({ from, subject, text, html, categories, customArgs, headers });
 
       const fetched = await fetch(`${sink.url}/messages/${id}`);
       expect(fetched.status).toBe(200);
