@@ -65,7 +65,7 @@ export async function startSendGridSink(options: SendGridSinkOptions): Promise<S
   log(`sendgrid sink: listening at ${url}`);
   return {
     url,
-    messages: (filter) => store.list(filter),
+    messages: (filter) => structuredClone(store.list(filter)),
     clear: () => store.clear(),
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -87,11 +87,9 @@ function requestHandler(deps: SinkDeps): (req: IncomingMessage, res: ServerRespo
     const url = new URL(req.url ?? '/', 'http://sink');
     const route = url.pathname.replace(/\/+$/, '') || '/';
     const method = req.method ?? 'GET';
-    if (route === '/v3/mail/send') {
-      if (method !== 'POST') return sendErrors(res, 405, [plainError('method not allowed')]);
-      return mailSend(req, res, deps);
-    }
+    if (route === '/v3/mail/send' && method === 'POST') return mailSend(req, res, deps);
     await drain(req);
+    if (route === '/v3/mail/send') return sendErrors(res, 405, [plainError('method not allowed')]);
     if (route === '/messages') {
       if (method === 'GET') return sendJson(res, 200, deps.store.list(filterFrom(url)));
       if (method === 'DELETE') {
@@ -103,7 +101,7 @@ function requestHandler(deps: SinkDeps): (req: IncomingMessage, res: ServerRespo
     }
     const messageId = /^\/messages\/([^/]+)$/.exec(route)?.[1];
     if (messageId !== undefined && method === 'GET') {
-      const message = deps.store.get(decodeURIComponent(messageId));
+      const message = deps.store.get(messageIdFrom(messageId));
       return message ? sendJson(res, 200, message) : sendErrors(res, 404, [plainError('message not found')]);
     }
     if ((route === '/' || route === '/inbox') && method === 'GET') {
@@ -111,7 +109,7 @@ function requestHandler(deps: SinkDeps): (req: IncomingMessage, res: ServerRespo
     }
     const viewId = /^\/inbox\/([^/]+)$/.exec(route)?.[1];
     if (viewId !== undefined && method === 'GET') {
-      const message = deps.store.get(decodeURIComponent(viewId));
+      const message = deps.store.get(messageIdFrom(viewId));
       return message ? sendHtml(res, 200, renderMessage(message)) : sendHtml(res, 404, renderNotFound());
     }
     sendErrors(res, 404, [plainError('resource not found')]);
@@ -159,7 +157,12 @@ async function mailSend(req: IncomingMessage, res: ServerResponse, deps: SinkDep
 
 function filterFrom(url: URL): MessageFilter {
   const to = url.searchParams.get('to');
-  return to === null ? {} : { to };
+  return to === null || to.trim() === '' ? {} : { to };
+}
+
+/** Ids are base64url, so anything that needs decoding (or cannot be decoded) is simply not found. */
+function messageIdFrom(segment: string): string {
+  return /^[A-Za-z0-9_-]+$/.test(segment) ? segment : '';
 }
 
 function plainError(message: string): SendGridError {

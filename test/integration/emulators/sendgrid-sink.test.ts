@@ -308,6 +308,7 @@ describe('SendGrid sink', () => {
 
     it('answers an unknown message id and an unknown route with 404', async () => {
       expect((await fetch(`${sink.url}/messages/nope`)).status).toBe(404);
+      expect((await fetch(`${sink.url}/messages/%E0%A4%A`)).status).toBe(404);
       expect((await fetch(`${sink.url}/v3/templates`)).status).toBe(404);
       expect((await fetch(`${sink.url}/v3/mail/send`)).status).toBe(405);
     });
