@@ -12,7 +12,7 @@ const MS_PER_WEEK = 7 * MS_PER_DAY;
 export class InvalidDurationError extends Error {
   constructor(
     readonly text: string,
-    reason: string,
+    readonly reason: string,
   ) {
     super(`invalid ISO-8601 duration ${JSON.stringify(text)}: ${reason}`);
     this.name = 'InvalidDurationError';
