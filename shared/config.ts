@@ -167,6 +167,9 @@ const partnerType = oneOf(PARTNER_TYPES);
 const method = oneOf(METHODS);
 const resellerStrategy = oneOf(RESELLER_STRATEGIES);
 
+/** A DNS name with at least two labels, e.g. contoso.onmicrosoft.com. */
+const DOMAIN_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/i;
+
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 const url = spec(
@@ -187,7 +190,7 @@ const email = spec('an e-mail address', z.email());
 const guid = spec('a GUID', z.guid());
 const tenant = spec(
   "the partner's Entra tenant ID (GUID) or domain",
-  z.union([z.guid(), z.string().regex(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/i)]),
+  z.union([z.guid(), z.string().regex(DOMAIN_NAME)]),
 );
 const secretSpec = (expected: string) =>
   spec(
@@ -311,7 +314,7 @@ const storageAccountName = spec(
 );
 const namespaceHost = spec(
   'a fully qualified namespace such as my-namespace.servicebus.windows.net',
-  z.string().regex(/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/i),
+  z.string().regex(DOMAIN_NAME),
 );
 
 // ---- reading -------------------------------------------------------------------------------------------
