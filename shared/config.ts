@@ -1,0 +1,620 @@
+/**
+ * Every setting of the app, read and validated once (by the composition root) into a typed,
+ * immutable `AppConfig`. A bad configuration fails with one `ConfigError` listing every bad key.
+ *
+ * Rules worth knowing:
+ * - An empty or blank value counts as not set; values are trimmed.
+ * - Authority: `PARTNER_CENTER_AUTHORITY` is used as given when set; otherwise `PARTNER_CENTER_TENANT_ID`
+ *   is required and the authority is `https://login.microsoftonline.com/<PARTNER_CENTER_TENANT_ID>`.
+ * - Credentials: exactly one kind, either `PARTNER_CENTER_CLIENT_SECRET` or the certificate pair
+ *   `PARTNER_CENTER_CERTIFICATE_THUMBPRINT` + `PARTNER_CENTER_CERTIFICATE_PRIVATE_KEY` (unencrypted PEM;
+ *   `\n` escapes are accepted because app settings are single-line).
+ * - Storage and Service Bus: exactly one of the connection string or its identity-based
+ *   `__accountName` / `__fullyQualifiedNamespace` form (optional `__clientId` for a user-assigned identity).
+ * - URLs must be https; plain http is accepted only for localhost (the local emulators).
+ * - `INDIRECT_PROVIDER_CONTACT` is required when PARTNER_TYPE is IndirectReseller and RESELLER_STRATEGY
+ *   is handOff or both.
+ * - Durations are ISO-8601 `PnW` / `PnDTnHnMnS`; reminders strictly increase and end before the deadline.
+ * Secrets are `Secret` objects and values of secret or e-mail keys never appear in error messages.
+ */
+import { createPrivateKey } from 'node:crypto';
+import { z } from 'zod';
+import {
+  InvalidDurationError,
+  METHODS,
+  PARTNER_TYPES,
+  RESELLER_STRATEGIES,
+  parseIsoDuration,
+  type Method,
+  type PartnerType,
+  type ResellerStrategy,
+} from './mca';
+import { REDACTED, Secret } from './secret';
+
+export { Secret } from './secret';
+
+export interface AppConfig {
+  readonly partnerType: PartnerType;
+  readonly defaultMethod: Method;
+  /** Used by IndirectReseller deployments only (which never attest). */
+  readonly resellerStrategy: ResellerStrategy;
+  readonly partnerCenter: PartnerCenterConfig;
+  readonly mail: MailConfig;
+  readonly timing: TimingConfig;
+  readonly storage: StorageConfig;
+  readonly serviceBus: ServiceBusConfig;
+}
+
+export interface PartnerCenterConfig {
+  /** No trailing slash. */
+  readonly baseUrl: string;
+  /** Entra authority for msal-node, no trailing slash. */
+  readonly authority: string;
+  readonly tenantId: string | undefined;
+  readonly clientId: string;
+  readonly credential: ClientCredential;
+  /** App+User (secure application model) refresh token, when configured. */
+  readonly refreshToken: Secret | undefined;
+  readonly maxRequestsPerSecond: number;
+  readonly maxConcurrency: number;
+}
+
+export type ClientCredential =
+  | { readonly kind: 'secret'; readonly clientSecret: Secret }
+  | {
+      readonly kind: 'certificate';
+      /** Upper-case hex; 40 digits = SHA-1 (msal `thumbprint`), 64 = SHA-256 (msal `thumbprintSha256`). */
+      readonly thumbprint: string;
+      readonly thumbprintAlgorithm: 'sha1' | 'sha256';
+      readonly privateKeyPem: Secret;
+    };
+
+export interface MailConfig {
+  readonly sendGridApiKey: Secret;
+  /** Overrides SendGrid's API host (the local sink); undefined in Azure. */
+  readonly sendGridBaseUrl: string | undefined;
+  readonly from: string;
+  readonly partnerContact: string;
+  readonly indirectProviderContact: string | undefined;
+}
+
+export interface TimingConfig {
+  /** Offsets from the workflow start, strictly increasing. */
+  readonly reminderScheduleMs: readonly number[];
+  /** Offset from the workflow start; longer than the last reminder. */
+  readonly acceptanceDeadlineMs: number;
+  readonly pollInitialDelayMs: number;
+  readonly pollMaxDelayMs: number;
+}
+
+export type StorageConfig =
+  | { readonly kind: 'connectionString'; readonly connectionString: Secret }
+  | {
+      readonly kind: 'identity';
+      readonly accountName: string;
+      readonly tableEndpoint: string;
+      readonly clientId: string | undefined;
+    };
+
+export type ServiceBusConfig =
+  | { readonly kind: 'connectionString'; readonly connectionString: Secret }
+  | {
+      readonly kind: 'identity';
+      readonly fullyQualifiedNamespace: string;
+      readonly clientId: string | undefined;
+    };
+
+export interface ConfigProblem {
+  readonly key: string;
+  readonly message: string;
+}
+
+export class ConfigError extends Error {
+  readonly problems: readonly ConfigProblem[];
+
+  constructor(problems: readonly ConfigProblem[]) {
+    const lines = problems.map((p) => `  ${p.key}: ${p.message}`);
+    super(`Invalid settings (${problems.length}):\n${lines.join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+
+  get keys(): string[] {
+    return [...new Set(this.problems.map((p) => p.key))];
+  }
+}
+
+/** Keys whose values are never echoed: secrets (Secret in the config) and e-mail addresses. */
+const HIDDEN_KEYS = new Set([
+  'PARTNER_CENTER_CLIENT_SECRET',
+  'PARTNER_CENTER_CERTIFICATE_PRIVATE_KEY',
+  'PARTNER_CENTER_REFRESH_TOKEN',
+  'SENDGRID_API_KEY',
+  'AzureWebJobsStorage',
+  'ServiceBusConnection',
+  'MAIL_FROM',
+  'PARTNER_CONTACT_EMAIL',
+  'INDIRECT_PROVIDER_CONTACT',
+]);
+
+const DEFAULTS = {
+  DEFAULT_METHOD: 'direct',
+  RESELLER_STRATEGY: 'both',
+  PARTNER_CENTER_BASE_URL: 'https://api.partnercenter.microsoft.com',
+  PARTNER_CENTER_MAX_REQUESTS_PER_SECOND: '5',
+  PARTNER_CENTER_MAX_CONCURRENCY: '4',
+  REMINDER_SCHEDULE: 'P3D,P7D,P14D',
+  ACCEPTANCE_DEADLINE: 'P30D',
+  POLL_INITIAL_DELAY: 'PT5M',
+  POLL_MAX_DELAY: 'PT6H',
+} as const;
+
+const ENTRA_LOGIN = 'https://login.microsoftonline.com';
+
+// ---- value schemas: string in, parsed value out ------------------------------------------------------
+
+/** What a setting must look like: `expected` completes "expected ..." in messages. */
+interface Spec<T> {
+  readonly expected: string;
+  readonly schema: z.ZodType<T>;
+}
+
+const spec = <T>(expected: string, schema: z.ZodType<T>): Spec<T> => ({ expected, schema });
+
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  spec(`one of ${values.join(', ')}`, z.enum(values));
+const partnerType = oneOf(PARTNER_TYPES);
+const method = oneOf(METHODS);
+const resellerStrategy = oneOf(RESELLER_STRATEGIES);
+
+/** A DNS name with at least two labels, e.g. contoso.onmicrosoft.com. */
+const DOMAIN_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/i;
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+const url = spec(
+  'an https URL (http only for localhost)',
+  z
+    .string()
+    .refine(isAllowedUrl)
+    .transform((text) => text.replace(/\/+$/, '')),
+);
+
+function isAllowedUrl(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const { protocol, hostname } = new URL(text);
+  return protocol === 'https:' || (protocol === 'http:' && LOOPBACK_HOSTS.has(hostname));
+}
+
+const email = spec('an e-mail address', z.email());
+const guid = spec('a GUID', z.guid());
+const tenant = spec(
+  "the partner's Entra tenant ID (GUID) or domain",
+  z.union([z.guid(), z.string().regex(DOMAIN_NAME)]),
+);
+const secretSpec = (expected: string) =>
+  spec(
+    expected,
+    z.string().transform((text) => new Secret(text)),
+  );
+const clientSecret = secretSpec('the app registration client secret');
+const refreshToken = secretSpec('an App+User refresh token');
+const sendGridApiKey = secretSpec('a SendGrid API key');
+
+function numberSpec(expected: string, isValid: (n: number) => boolean): Spec<number> {
+  return spec(
+    expected,
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?$/)
+      .transform(Number)
+      .refine(isValid),
+  );
+}
+
+const requestsPerSecond = numberSpec(
+  'a number of requests per second above 0, at most 1000',
+  (n) => n > 0 && n <= 1000,
+);
+const concurrency = numberSpec(
+  'a whole number from 1 to 100',
+  (n) => Number.isInteger(n) && n >= 1 && n <= 100,
+);
+
+const thumbprint = spec(
+  'the certificate thumbprint in hex (40 digits SHA-1 or 64 digits SHA-256)',
+  z
+    .string()
+    .regex(/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i)
+    .transform((hex) => hex.toUpperCase()),
+);
+
+const privateKeyPem = spec(
+  'an unencrypted PEM private key (-----BEGIN PRIVATE KEY----- ...)',
+  z
+    .string()
+    .transform((text) => text.replace(/\\n/g, '\n'))
+    .refine((pem) => /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----/.test(pem) && isPrivateKey(pem))
+    .transform((pem) => new Secret(pem)),
+);
+
+function isPrivateKey(pem: string): boolean {
+  try {
+    createPrivateKey(pem);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const DURATION_FORMS = 'a positive ISO-8601 duration such as PT5M, P3D or P2W';
+
+/** A duration, positive; the parser's own reason (e.g. months rejected) becomes the message. */
+const positiveDurationMs = z.string().transform((text, ctx) => {
+  try {
+    const ms = parseIsoDuration(text);
+    if (ms > 0) return ms;
+    ctx.addIssue({ code: 'custom', message: `expected ${DURATION_FORMS}; ${JSON.stringify(text)} is zero` });
+  } catch (error) {
+    if (!(error instanceof InvalidDurationError)) throw error;
+    ctx.addIssue({ code: 'custom', message: `expected ${DURATION_FORMS}; ${error.message}` });
+  }
+  return z.NEVER;
+});
+
+const duration = spec(DURATION_FORMS, positiveDurationMs);
+
+const reminderSchedule = spec(
+  'comma-separated, strictly increasing ISO-8601 durations such as P3D,P7D,P14D',
+  z
+    .string()
+    .transform((text) => text.split(',').map((item) => item.trim()))
+    .pipe(z.array(positiveDurationMs))
+    .refine((offsets) => offsets.every((ms, i) => i === 0 || ms > (offsets[i - 1] ?? 0)), {
+      message: 'expected strictly increasing durations (each reminder later than the one before)',
+    }),
+);
+
+/** `Key=Value;Key=Value` (values may contain `=`), keys compared case-insensitively. */
+function connectionStringParts(text: string): Map<string, string> {
+  const parts = new Map<string, string>();
+  for (const pair of text.split(';')) {
+    const at = pair.indexOf('=');
+    if (at > 0) parts.set(pair.slice(0, at).trim().toLowerCase(), pair.slice(at + 1).trim());
+  }
+  return parts;
+}
+
+const storageConnectionString = spec(
+  'a storage connection string (UseDevelopmentStorage=true, or AccountName=...;AccountKey=... or endpoints)',
+  z
+    .string()
+    .refine((text) => {
+      const parts = connectionStringParts(text);
+      return (
+        parts.get('usedevelopmentstorage')?.toLowerCase() === 'true' ||
+        parts.has('accountname') ||
+        parts.has('tableendpoint')
+      );
+    })
+    .transform((text) => new Secret(text)),
+);
+
+const serviceBusConnectionString = spec(
+  'a Service Bus connection string (Endpoint=sb://...;SharedAccessKeyName=...;SharedAccessKey=...)',
+  z
+    .string()
+    .refine((text) => /^sb:\/\/[^/\s]+/i.test(connectionStringParts(text).get('endpoint') ?? ''))
+    .transform((text) => new Secret(text)),
+);
+
+const storageAccountName = spec(
+  'a storage account name (3-24 lower-case letters and digits)',
+  z.string().regex(/^[a-z0-9]{3,24}$/),
+);
+const namespaceHost = spec(
+  'a fully qualified namespace such as my-namespace.servicebus.windows.net',
+  z.string().regex(DOMAIN_NAME),
+);
+
+// ---- reading -------------------------------------------------------------------------------------------
+
+type Env = Record<string, string | undefined>;
+
+/** Thrown inside the reader once a problem has been recorded; never escapes loadConfig. */
+class InvalidSetting extends Error {}
+
+class SettingsReader {
+  readonly problems: ConfigProblem[] = [];
+
+  constructor(private readonly env: Env) {}
+
+  raw(key: string): string | undefined {
+    const value = this.env[key]?.trim();
+    return value === '' ? undefined : value;
+  }
+
+  has(key: string): boolean {
+    return this.raw(key) !== undefined;
+  }
+
+  optional<T>(key: string, { expected, schema }: Spec<T>): T | undefined {
+    const raw = this.raw(key);
+    if (raw === undefined) return undefined;
+    if (raw.startsWith('@Microsoft.KeyVault(')) {
+      return this.fail(key, 'Key Vault reference not resolved: check the app identity may read the secret');
+    }
+    const result = schema.safeParse(raw);
+    if (result.success) return result.data;
+    const custom = result.error.issues.find((issue) => issue.code === 'custom' && issue.message !== '');
+    return this.fail(key, custom?.message.startsWith('expected') ? custom.message : `expected ${expected}`);
+  }
+
+  required<T>(key: string, setting: Spec<T>, alternative = ''): T {
+    const value = this.optional(key, setting);
+    return value !== undefined
+      ? value
+      : this.fail(key, `missing, expected ${setting.expected}${alternative}`);
+  }
+
+  withDefault<K extends keyof typeof DEFAULTS, T>(key: K, setting: Spec<T>): T {
+    const value = this.optional(key, setting);
+    if (value !== undefined) return value;
+    const parsed = setting.schema.safeParse(DEFAULTS[key]);
+    if (!parsed.success) throw new Error(`default of ${key} is invalid`);
+    return parsed.data;
+  }
+
+  /** Records a problem for `key`, quoting its value unless the key is hidden, and abandons this read. */
+  fail(key: string, message: string): never {
+    const full = `${message}${this.shownValue(key)}`;
+    if (!this.problems.some((p) => p.key === key && p.message === full))
+      this.problems.push({ key, message: full });
+    throw new InvalidSetting();
+  }
+
+  /** `, got "<value>"` (or the default that applied) unless the key is hidden. */
+  private shownValue(key: string): string {
+    if (HIDDEN_KEYS.has(key)) return '';
+    const raw = this.raw(key);
+    if (raw !== undefined) return `, got ${JSON.stringify(truncate(raw))}`;
+    return isDefaulted(key) ? `, got the default ${JSON.stringify(DEFAULTS[key])}` : '';
+  }
+
+  /**
+   * Reads every part even when some fail, so one run reports every bad key; fails if any part did.
+   */
+  collect<S extends Record<string, () => unknown>>(parts: S): { [K in keyof S]: ReturnType<S[K]> } {
+    const result: Record<string, unknown> = {};
+    let failed = false;
+    for (const [name, read] of Object.entries(parts)) {
+      try {
+        result[name] = read();
+      } catch (error) {
+        if (!(error instanceof InvalidSetting)) throw error;
+        failed = true;
+      }
+    }
+    if (failed) throw new InvalidSetting();
+    return result as { [K in keyof S]: ReturnType<S[K]> };
+  }
+}
+
+function isDefaulted(key: string): key is keyof typeof DEFAULTS {
+  return Object.hasOwn(DEFAULTS, key);
+}
+
+function truncate(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+// ---- sections ------------------------------------------------------------------------------------------
+
+function readPartnerCenter(r: SettingsReader): PartnerCenterConfig {
+  return r.collect({
+    baseUrl: () => r.withDefault('PARTNER_CENTER_BASE_URL', url),
+    tenantId: () => r.optional('PARTNER_CENTER_TENANT_ID', tenant),
+    authority: () => readAuthority(r),
+    clientId: () => r.required('PARTNER_CENTER_CLIENT_ID', guid),
+    credential: () => readCredential(r),
+    refreshToken: () => r.optional('PARTNER_CENTER_REFRESH_TOKEN', refreshToken),
+    maxRequestsPerSecond: () => r.withDefault('PARTNER_CENTER_MAX_REQUESTS_PER_SECOND', requestsPerSecond),
+    maxConcurrency: () => r.withDefault('PARTNER_CENTER_MAX_CONCURRENCY', concurrency),
+  });
+}
+
+function readAuthority(r: SettingsReader): string {
+  const authority = r.optional('PARTNER_CENTER_AUTHORITY', url);
+  if (authority !== undefined) return authority;
+  const tenantId = r.required('PARTNER_CENTER_TENANT_ID', tenant, ' (or set PARTNER_CENTER_AUTHORITY)');
+  return `${ENTRA_LOGIN}/${tenantId}`;
+}
+
+const CLIENT_SECRET_KEY = 'PARTNER_CENTER_CLIENT_SECRET';
+const THUMBPRINT_KEY = 'PARTNER_CENTER_CERTIFICATE_THUMBPRINT';
+const PRIVATE_KEY_KEY = 'PARTNER_CENTER_CERTIFICATE_PRIVATE_KEY';
+const CERTIFICATE = `a certificate (${THUMBPRINT_KEY} + ${PRIVATE_KEY_KEY})`;
+
+/** Exactly one kind of client credential; every present part is still validated. */
+function readCredential(r: SettingsReader): ClientCredential {
+  const certificateWanted = r.has(THUMBPRINT_KEY) || r.has(PRIVATE_KEY_KEY);
+  const parts = r.collect({
+    clientSecret: () =>
+      certificateWanted
+        ? r.optional(CLIENT_SECRET_KEY, clientSecret)
+        : r.required(CLIENT_SECRET_KEY, clientSecret, ` (or ${CERTIFICATE})`),
+    thumbprint: () => (certificateWanted ? r.required(THUMBPRINT_KEY, thumbprint) : undefined),
+    privateKeyPem: () => (certificateWanted ? r.required(PRIVATE_KEY_KEY, privateKeyPem) : undefined),
+    onlyOneKind: () => {
+      if (certificateWanted && r.has(CLIENT_SECRET_KEY)) {
+        r.fail(CLIENT_SECRET_KEY, `set either a client secret or ${CERTIFICATE}, not both`);
+      }
+    },
+  });
+  if (parts.thumbprint !== undefined && parts.privateKeyPem !== undefined) {
+    const { thumbprint: hex, privateKeyPem: pem } = parts;
+    return {
+      kind: 'certificate',
+      thumbprint: hex,
+      thumbprintAlgorithm: hex.length === 40 ? 'sha1' : 'sha256',
+      privateKeyPem: pem,
+    };
+  }
+  if (parts.clientSecret !== undefined) return { kind: 'secret', clientSecret: parts.clientSecret };
+  return r.fail(CLIENT_SECRET_KEY, `missing, expected a client secret or ${CERTIFICATE}`);
+}
+
+function readMail(r: SettingsReader): MailConfig {
+  return r.collect({
+    sendGridApiKey: () => r.required('SENDGRID_API_KEY', sendGridApiKey),
+    sendGridBaseUrl: () => r.optional('SENDGRID_BASE_URL', url),
+    from: () => r.required('MAIL_FROM', email),
+    partnerContact: () => r.required('PARTNER_CONTACT_EMAIL', email),
+    indirectProviderContact: () => {
+      const contact = r.optional('INDIRECT_PROVIDER_CONTACT', email);
+      if (contact === undefined && handsOffToProvider(r)) {
+        r.fail(
+          'INDIRECT_PROVIDER_CONTACT',
+          'missing, expected an e-mail address (required when PARTNER_TYPE is IndirectReseller and RESELLER_STRATEGY is handOff or both)',
+        );
+      }
+      return contact;
+    },
+  });
+}
+
+function handsOffToProvider(r: SettingsReader): boolean {
+  return (
+    r.required('PARTNER_TYPE', partnerType) === 'IndirectReseller' &&
+    r.withDefault('RESELLER_STRATEGY', resellerStrategy) !== 'direct'
+  );
+}
+
+function readTiming(r: SettingsReader): TimingConfig {
+  return r.collect({
+    reminderScheduleMs: () => r.withDefault('REMINDER_SCHEDULE', reminderSchedule),
+    acceptanceDeadlineMs: () => {
+      const deadlineMs = r.withDefault('ACCEPTANCE_DEADLINE', duration);
+      const lastReminderMs = r.withDefault('REMINDER_SCHEDULE', reminderSchedule).at(-1) ?? 0;
+      if (deadlineMs <= lastReminderMs) {
+        r.fail('ACCEPTANCE_DEADLINE', 'expected a duration longer than the last REMINDER_SCHEDULE entry');
+      }
+      return deadlineMs;
+    },
+    pollInitialDelayMs: () => r.withDefault('POLL_INITIAL_DELAY', duration),
+    pollMaxDelayMs: () => {
+      const maxMs = r.withDefault('POLL_MAX_DELAY', duration);
+      if (maxMs < r.withDefault('POLL_INITIAL_DELAY', duration)) {
+        r.fail('POLL_MAX_DELAY', 'expected a duration at least as long as POLL_INITIAL_DELAY');
+      }
+      return maxMs;
+    },
+  });
+}
+
+/** A setting given either as a connection string or in its identity-based `__` form, never both. */
+function readConnectionPair<T>(
+  r: SettingsReader,
+  key: string,
+  connectionString: Spec<Secret>,
+  identityKey: string,
+  fromConnectionString: (connectionString: Secret) => T,
+  fromIdentity: () => T,
+): T {
+  const hasConnectionString = r.has(key);
+  const hasIdentity = r.has(identityKey);
+  if (hasConnectionString && hasIdentity) r.fail(key, `set either ${key} or ${identityKey}, not both`);
+  if (hasIdentity) return fromIdentity();
+  return fromConnectionString(
+    r.required(key, connectionString, ` (or ${identityKey} for a managed identity)`),
+  );
+}
+
+function readStorage(r: SettingsReader): StorageConfig {
+  return readConnectionPair<StorageConfig>(
+    r,
+    'AzureWebJobsStorage',
+    storageConnectionString,
+    'AzureWebJobsStorage__accountName',
+    (connectionString) => ({ kind: 'connectionString', connectionString }),
+    () => {
+      const identity = r.collect({
+        accountName: () => r.required('AzureWebJobsStorage__accountName', storageAccountName),
+        clientId: () => r.optional('AzureWebJobsStorage__clientId', guid),
+      });
+      return {
+        kind: 'identity',
+        ...identity,
+        tableEndpoint: `https://${identity.accountName}.table.core.windows.net`,
+      };
+    },
+  );
+}
+
+function readServiceBus(r: SettingsReader): ServiceBusConfig {
+  return readConnectionPair<ServiceBusConfig>(
+    r,
+    'ServiceBusConnection',
+    serviceBusConnectionString,
+    'ServiceBusConnection__fullyQualifiedNamespace',
+    (connectionString) => ({ kind: 'connectionString', connectionString }),
+    () => ({
+      kind: 'identity',
+      ...r.collect({
+        fullyQualifiedNamespace: () =>
+          r.required('ServiceBusConnection__fullyQualifiedNamespace', namespaceHost),
+        clientId: () => r.optional('ServiceBusConnection__clientId', guid),
+      }),
+    }),
+  );
+}
+
+// ---- public API ----------------------------------------------------------------------------------------
+
+/** Reads and validates every setting; throws ConfigError naming every bad key. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const r = new SettingsReader(env);
+  try {
+    return deepFreeze<AppConfig>(
+      r.collect({
+        partnerType: () => r.required('PARTNER_TYPE', partnerType),
+        defaultMethod: () => r.withDefault('DEFAULT_METHOD', method),
+        resellerStrategy: () => r.withDefault('RESELLER_STRATEGY', resellerStrategy),
+        partnerCenter: () => readPartnerCenter(r),
+        mail: () => readMail(r),
+        timing: () => readTiming(r),
+        storage: () => readStorage(r),
+        serviceBus: () => readServiceBus(r),
+      }),
+    );
+  } catch (error) {
+    if (error instanceof InvalidSetting) throw new ConfigError(r.problems);
+    throw error;
+  }
+}
+
+/**
+ * A plain copy of the config that is safe to log: secrets become `[redacted]` and e-mail addresses
+ * keep only their domain (`***@partner.example`).
+ */
+export function redactConfig(config: AppConfig): Record<string, unknown> {
+  return redact(config) as Record<string, unknown>;
+}
+
+function redact(value: unknown): unknown {
+  if (value instanceof Secret) return REDACTED;
+  if (typeof value === 'string') return value.replace(/[^\s@<>"]+@([^\s@<>"]+\.[^\s@<>"]+)/g, '***@$1');
+  if (Array.isArray(value)) return value.map(redact);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redact(item)]));
+  }
+  return value;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !(value instanceof Secret)) {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
+}

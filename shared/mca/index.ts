@@ -1,0 +1,31 @@
+export {
+  ATTESTATION_VALID_FROM,
+  PURCHASE_BLOCKED_FROM,
+  InvalidAgreementDateError,
+  evaluateMcaStatus,
+  parseAgreementDate,
+  type McaEvidence,
+  type McaStatus,
+} from './status';
+export {
+  METHODS,
+  PARTNER_TYPES,
+  RESELLER_STRATEGIES,
+  decidePath,
+  type Method,
+  type PartnerType,
+  type Path,
+  type PathInput,
+  type PathReason,
+  type ResellerStrategy,
+} from './path';
+export {
+  InvalidDurationError,
+  deadlineAt,
+  nextReminder,
+  parseIsoDuration,
+  pollDelay,
+  reminderTimes,
+  type PollBackoff,
+} from './schedule';
+export { PURCHASE_BLOCK_CODES, isPurchaseBlocked } from './purchase-block';
