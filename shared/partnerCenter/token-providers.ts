@@ -6,6 +6,7 @@ import {
   AuthError,
   ClientConfigurationError,
   ConfidentialClientApplication,
+  InteractionRequiredAuthError,
   ServerError,
   type AuthenticationResult,
 } from '@azure/msal-node';
@@ -91,14 +92,18 @@ async function acquire(
 function toTokenError(operation: string, error: unknown): Error {
   if (error instanceof ClientConfigurationError || !(error instanceof AuthError)) return error as Error;
   const status = error instanceof ServerError ? error.status : undefined;
-  const aadsts = error instanceof ServerError ? error.errorNo : undefined;
+  const errorNo: unknown =
+    error instanceof ServerError || error instanceof InteractionRequiredAuthError ? error.errorNo : undefined;
+  // Entra sends error_codes as numbers although msal types them as strings.
+  const aadsts = typeof errorNo === 'string' || typeof errorNo === 'number' ? String(errorNo) : undefined;
   const summary = [error.errorCode, aadsts && `AADSTS${aadsts}`].filter(Boolean).join(' ');
-  const details = { operation, status, cause: undefined };
+  // No `cause`: msal messages carry Entra descriptions, which may name the user.
+  const details = { operation, status };
   if (aadsts && mfaAadstsCodes.has(aadsts)) return new MfaRequired(details, false, summary);
   if ((status !== undefined && status >= 500) || networkErrorCodes.has(error.errorCode)) {
     return new Transient(details, summary);
   }
-  if (error instanceof ServerError || error.errorCode === 'invalid_grant') {
+  if (error instanceof ServerError || error instanceof InteractionRequiredAuthError) {
     return new Unauthorized(details, false, summary);
   }
   return new PartnerCenterError(details, false, summary);

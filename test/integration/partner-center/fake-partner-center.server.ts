@@ -37,6 +37,8 @@ export class FakePartnerCenter {
   readonly tokenRequests: TokenRequest[] = [];
   /** Seconds until expiry of the tokens issued per grant type. */
   tokenLifetimeSeconds: Record<string, number> = { client_credentials: 3600, refresh_token: 3600 };
+  /** When set, the token endpoint answers this instead of a token (an Entra error). */
+  tokenFailure: Reply | undefined;
   inFlight = 0;
   maxInFlight = 0;
   private readonly routes = new Map<string, Reply[]>();
@@ -118,6 +120,11 @@ export class FakePartnerCenter {
       hasSecret: form.has('client_secret'),
       refreshToken: form.get('refresh_token') ?? undefined,
     });
+    if (this.tokenFailure) {
+      res.writeHead(this.tokenFailure.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(this.tokenFailure.body));
+      return;
+    }
     const prefix = grantType === 'refresh_token' ? 'app-user' : 'app-only';
     const count = this.tokenRequests.filter((t) => t.grantType === grantType).length;
     res.writeHead(200, { 'content-type': 'application/json' });
