@@ -1,0 +1,45 @@
+/** Public surface of the Partner Center client. */
+export {
+  createPartnerCenterClient,
+  type PartnerCenterClient,
+  type PartnerCenterClientOptions,
+  type ReadOptions,
+  type WriteOptions,
+  type Signatory,
+  type EnhancedAttestationInput,
+  type EnhancedAttestation,
+  type CreateAgreementInput,
+  type AuditRecordQuery,
+} from './partner-center.client';
+export {
+  createAppOnlyTokenProvider,
+  createAppUserTokenProvider,
+  partnerCenterScope,
+  type TokenProvider,
+  type AppUserTokenOptions,
+} from './token-providers';
+export { buildMsalConfiguration, type MsalAppOptions } from './msal-configuration';
+export {
+  endpointAuth,
+  type AuthMode,
+  type PartnerCenterOperation,
+  type TokenProviders,
+} from './endpoint-auth';
+export {
+  createRateLimiter,
+  defaultRateLimiter,
+  type RateLimiter,
+  type RateLimiterOptions,
+} from './rate-limiter';
+export { defaultRetryPolicy, type RetryPolicy } from './retry-policy';
+export { requestIdForKey } from './request-ids';
+export * from './errors';
+export {
+  mcaAgreementType,
+  type AgreementMetadata,
+  type AuditRecord,
+  type CreatedAgreement,
+  type Customer,
+  type CustomerAgreement,
+  type DirectSignedStatus,
+} from './schemas';

@@ -1,0 +1,320 @@
+/**
+ * The Partner Center REST client: exactly the calls listed in PARTNER-CENTER.md, nothing more.
+ */
+import type { z } from 'zod';
+import { UnexpectedResponse } from './errors';
+import { tokenProviderFor, type PartnerCenterOperation, type TokenProviders } from './endpoint-auth';
+import { defaultRateLimiter, realSleep, type RateLimiter } from './rate-limiter';
+import { createRequestExecutor } from './request-executor';
+import { newGuid, requestIdForKey } from './request-ids';
+import { defaultRetryPolicy, type RetryPolicy } from './retry-policy';
+import {
+  acceptanceLinkFields,
+  agreementMetadataSchema,
+  attestationIdFields,
+  auditRecordSchema,
+  collectionSchema,
+  createdAgreementSchema,
+  customerAgreementSchema,
+  customerSchema,
+  directSignedStatusSchema,
+  enhancedAttestationResponseSchema,
+  mcaAgreementType,
+  type AgreementMetadata,
+  type AuditRecord,
+  type CreatedAgreement,
+  type Customer,
+  type CustomerAgreement,
+  type DirectSignedStatus,
+  type NextLink,
+} from './schemas';
+
+export interface PartnerCenterClientOptions {
+  /** `https://api.partnercenter.microsoft.com` (default), or the local emulator. */
+  baseUrl?: string;
+  tokens: TokenProviders;
+  /** Sent as X-Locale, e.g. `ja-JP`. */
+  locale?: string;
+  /** Shared by all clients of the process; the process-wide default when omitted. */
+  rateLimiter?: RateLimiter;
+  retry?: Partial<RetryPolicy>;
+  /** Injectable for tests and the local host's virtual clock. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+  requestTimeoutMs?: number;
+  /** The `v{version}` of `POST /v{version}/attestations/enhanced` (unverified; default `v1`). */
+  attestationApiVersion?: string;
+}
+
+export interface ReadOptions {
+  /** MS-CorrelationId of the logical operation; a new GUID when omitted. */
+  correlationId?: string;
+}
+
+export interface WriteOptions extends ReadOptions {
+  /**
+   * Makes MS-RequestId stable across process restarts (e.g. `${tenantId}:attestation:${n}`). Without
+   * it a new GUID is used, still identical on every retry of this call.
+   */
+  idempotencyKey?: string;
+}
+
+export interface Signatory {
+  firstName: string;
+  lastName: string;
+  email: string;
+  phoneNumber?: string;
+}
+
+export interface EnhancedAttestationInput {
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+  /** BCP 47, e.g. `ja-JP`. */
+  language: string;
+  companyName: string;
+  signatory: Signatory;
+  customerTenantId?: string;
+}
+
+export interface EnhancedAttestation {
+  attestationId: string;
+  /** Present when Partner Center returns it; otherwise the link is built from the id. */
+  acceptanceLink?: string;
+  status?: string;
+}
+
+export interface CreateAgreementInput {
+  attestationId?: string;
+  templateId: string;
+  /** `yyyy-mm-ddThh:mm:ss`; not in the future (600002). */
+  dateAgreed: string;
+  primaryContact: Signatory;
+}
+
+export interface AuditRecordQuery {
+  /** `yyyy-mm-dd` */
+  startDate: string;
+  endDate?: string;
+  filter?: {
+    field: 'CompanyName' | 'CustomerId' | 'ResourceType';
+    value: string;
+    operator: 'equals' | 'substring';
+  };
+}
+
+export interface PartnerCenterClient {
+  getAgreementMetadata(options?: ReadOptions): Promise<AgreementMetadata[]>;
+  getDirectSignedStatus(customerTenantId: string, options?: ReadOptions): Promise<DirectSignedStatus>;
+  listCustomerAgreements(customerTenantId: string, options?: ReadOptions): Promise<CustomerAgreement[]>;
+  createEnhancedAttestation(
+    input: EnhancedAttestationInput,
+    options?: WriteOptions,
+  ): Promise<EnhancedAttestation>;
+  /** 201 on success; throws AgreementAlreadyExists on 600061. */
+  createAgreement(
+    customerTenantId: string,
+    input: CreateAgreementInput,
+    options?: WriteOptions,
+  ): Promise<CreatedAgreement | undefined>;
+  /** Every customer, following `links.next` and its MS-ContinuationToken until absent. */
+  listCustomers(options?: ReadOptions & { pageSize?: number }): AsyncIterable<Customer>;
+  listAuditRecords(query: AuditRecordQuery, options?: ReadOptions): AsyncIterable<AuditRecord>;
+}
+
+const datePattern = /^\d{4}-\d{2}-\d{2}$/;
+
+export function createPartnerCenterClient(options: PartnerCenterClientOptions): PartnerCenterClient {
+  const base = new URL(options.baseUrl ?? 'https://api.partnercenter.microsoft.com');
+  const execute = createRequestExecutor({
+    limiter: options.rateLimiter ?? defaultRateLimiter(),
+    retry: { ...defaultRetryPolicy, ...options.retry },
+    sleep: options.sleep ?? realSleep,
+    random: options.random ?? Math.random,
+    now: options.now ?? Date.now,
+    locale: options.locale,
+    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+  });
+  const attestationVersion = options.attestationApiVersion ?? 'v1';
+
+  function apiUrl(path: string, query: Record<string, string | undefined> = {}): URL {
+    const url = new URL(`${base.href.replace(/\/+$/, '')}${path}`);
+    for (const [key, value] of Object.entries(query))
+      if (value !== undefined) url.searchParams.set(key, value);
+    return url;
+  }
+
+  function customerPath(customerTenantId: string, rest: string): string {
+    return `/v1/customers/${encodeURIComponent(customerTenantId)}${rest}`;
+  }
+
+  function read<T>(
+    operation: PartnerCenterOperation,
+    url: URL,
+    schema: z.ZodType<T>,
+    opts: ReadOptions = {},
+  ) {
+    const tokens = tokenProviderFor(operation, options.tokens);
+    const correlationId = opts.correlationId ?? newGuid();
+    return execute({ operation, method: 'GET', url, tokens, correlationId, requestId: newGuid(), schema });
+  }
+
+  function write<T>(
+    operation: PartnerCenterOperation,
+    url: URL,
+    body: unknown,
+    schema: z.ZodType<T>,
+    opts: WriteOptions = {},
+  ) {
+    const tokens = tokenProviderFor(operation, options.tokens);
+    const correlationId = opts.correlationId ?? newGuid();
+    const requestId = opts.idempotencyKey ? requestIdForKey(opts.idempotencyKey) : newGuid();
+    return execute({ operation, method: 'POST', url, tokens, correlationId, requestId, schema, body });
+  }
+
+  async function* paginate<T>(
+    operation: PartnerCenterOperation,
+    firstUrl: URL,
+    itemSchema: z.ZodType<T>,
+    opts: ReadOptions = {},
+  ): AsyncGenerator<T> {
+    const tokens = tokenProviderFor(operation, options.tokens);
+    const correlationId = opts.correlationId ?? newGuid();
+    const schema = collectionSchema(itemSchema);
+    let url = firstUrl;
+    let extraHeaders: Record<string, string> = {};
+    const seen = new Set<string>();
+    for (;;) {
+      const page = await execute({
+        operation,
+        method: 'GET',
+        url,
+        tokens,
+        correlationId,
+        requestId: newGuid(),
+        schema,
+        extraHeaders,
+      });
+      yield* page.items;
+      const next = page.links?.next;
+      if (!next) return;
+      url = resolveNext(operation, next, correlationId);
+      extraHeaders = Object.fromEntries((next.headers ?? []).map((h) => [h.key, h.value]));
+      const pageKey = `${url.href} ${JSON.stringify(extraHeaders)}`;
+      if (seen.has(pageKey))
+        throw new UnexpectedResponse({ operation, correlationId }, false, 'paging loops');
+      seen.add(pageKey);
+    }
+  }
+
+  /** `links.next.uri` is relative to /v1 (e.g. `/customers?size=40&seekOperation=Next`). */
+  function resolveNext(operation: string, next: NextLink, correlationId: string): URL {
+    if (/^https?:\/\//i.test(next.uri)) {
+      const url = new URL(next.uri);
+      // Never send our token to another host.
+      if (url.origin !== base.origin) {
+        throw new UnexpectedResponse({ operation, correlationId }, false, 'next link points to another host');
+      }
+      return url;
+    }
+    const path = next.uri.startsWith('/') ? next.uri : `/${next.uri}`;
+    return apiUrl(path.startsWith('/v1/') ? path : `/v1${path}`);
+  }
+
+  return {
+    async getAgreementMetadata(opts) {
+      const url = apiUrl('/v1/agreements', { agreementType: mcaAgreementType });
+      return (await read('getAgreementMetadata', url, collectionSchema(agreementMetadataSchema), opts)).items;
+    },
+
+    getDirectSignedStatus(customerTenantId, opts) {
+      const url = apiUrl(customerPath(customerTenantId, '/directSignedMicrosoftCustomerAgreementStatus'));
+      return read('getDirectSignedStatus', url, directSignedStatusSchema, opts);
+    },
+
+    async listCustomerAgreements(customerTenantId, opts) {
+      const url = apiUrl(customerPath(customerTenantId, '/agreements'), { agreementType: mcaAgreementType });
+      return (await read('listCustomerAgreements', url, collectionSchema(customerAgreementSchema), opts))
+        .items;
+    },
+
+    async createEnhancedAttestation(input, opts) {
+      const url = apiUrl(`/${encodeURIComponent(attestationVersion)}/attestations/enhanced`);
+      // Field names after PARTNER-CENTER.md; unverified against a public reference.
+      const body = {
+        customerTenantId: input.customerTenantId,
+        country: input.country,
+        language: input.language,
+        companyName: input.companyName,
+        signatoryFirstName: input.signatory.firstName,
+        signatoryLastName: input.signatory.lastName,
+        signatoryEmail: input.signatory.email,
+        signatoryPhoneNumber: input.signatory.phoneNumber,
+      };
+      const correlationId = opts?.correlationId ?? newGuid();
+      const response = await write(
+        'createEnhancedAttestation',
+        url,
+        body,
+        enhancedAttestationResponseSchema,
+        {
+          ...opts,
+          correlationId,
+        },
+      );
+      const attestationId = firstString(response, attestationIdFields);
+      if (!attestationId) {
+        throw new UnexpectedResponse(
+          { operation: 'createEnhancedAttestation', correlationId },
+          false,
+          `no attestation id in the response (looked for ${attestationIdFields.join(', ')})`,
+        );
+      }
+      const status = firstString(response, ['status', 'attestationStatus']);
+      return { attestationId, acceptanceLink: firstString(response, acceptanceLinkFields), status };
+    },
+
+    createAgreement(customerTenantId, input, opts) {
+      const url = apiUrl(customerPath(customerTenantId, '/agreements'));
+      const { firstName, lastName, email, phoneNumber } = input.primaryContact;
+      const body = {
+        attestationId: input.attestationId,
+        templateId: input.templateId,
+        type: mcaAgreementType,
+        primaryContact: { firstName, lastName, email, phoneNumber },
+        dateAgreed: input.dateAgreed,
+      };
+      return write('createAgreement', url, body, createdAgreementSchema.optional(), opts);
+    },
+
+    listCustomers(opts = {}) {
+      const size = String(opts.pageSize ?? 100);
+      return paginate('listCustomers', apiUrl('/v1/customers', { size }), customerSchema, opts);
+    },
+
+    listAuditRecords(query, opts) {
+      for (const date of [query.startDate, query.endDate]) {
+        if (date !== undefined && !datePattern.test(date))
+          throw new RangeError('Audit record dates must be yyyy-mm-dd');
+      }
+      const filter = query.filter
+        ? JSON.stringify({
+            Field: query.filter.field,
+            Value: query.filter.value,
+            Operator: query.filter.operator,
+          })
+        : undefined;
+      const url = apiUrl('/v1/auditrecords', { startDate: query.startDate, endDate: query.endDate, filter });
+      return paginate('listAuditRecords', url, auditRecordSchema, opts);
+    },
+  };
+}
+
+function firstString(record: Record<string, unknown>, fields: readonly string[]): string | undefined {
+  for (const field of fields) {
+    const value = record[field];
+    if (typeof value === 'string' && value.trim() !== '') return value;
+    if (typeof value === 'number') return String(value);
+  }
+  return undefined;
+}

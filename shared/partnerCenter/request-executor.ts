@@ -1,0 +1,128 @@
+/**
+ * Sends one logical Partner Center request: headers, the shared rate limiter, retries (429 honouring
+ * Retry-After; 5xx and network errors with exponential back-off and full jitter) and error mapping.
+ * The MS-RequestId stays the same on every retry of one logical request: it is the idempotency key.
+ */
+import type { z } from 'zod';
+import { errorFromResponse, PartnerCenterError, Transient, UnexpectedResponse } from './errors';
+import type { RateLimiter } from './rate-limiter';
+import { backoffDelayMs, parseRetryAfterMs, type RetryPolicy } from './retry-policy';
+import type { TokenProvider } from './token-providers';
+
+export interface ExecutorDeps {
+  limiter: RateLimiter;
+  retry: RetryPolicy;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  now: () => number;
+  locale?: string;
+  requestTimeoutMs: number;
+}
+
+export interface LogicalRequest<T> {
+  operation: string;
+  method: 'GET' | 'POST';
+  url: URL;
+  tokens: TokenProvider;
+  correlationId: string;
+  requestId: string;
+  schema: z.ZodType<T>;
+  body?: unknown;
+  extraHeaders?: Record<string, string>;
+}
+
+type AttemptOutcome =
+  | { kind: 'response'; status: number; retryAfter: string | null; text: string }
+  | { kind: 'network'; error: unknown };
+
+export function createRequestExecutor(deps: ExecutorDeps) {
+  return async function execute<T>(request: LogicalRequest<T>): Promise<T> {
+    const ids = {
+      operation: request.operation,
+      correlationId: request.correlationId,
+      requestId: request.requestId,
+    };
+    const startedAt = deps.now();
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await attemptOnce(request);
+      if (outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300) {
+        return decode(request, outcome.text, ids);
+      }
+      const error = toError(outcome, ids, deps.now());
+      const delay = error.retryAfterMs ?? backoffDelayMs(deps.retry, attempt, deps.random);
+      const outOfTime = deps.now() - startedAt + delay > deps.retry.maxElapsedMs;
+      if (!error.retryable || attempt >= deps.retry.maxAttempts || outOfTime) throw error;
+      await deps.sleep(delay);
+    }
+  };
+
+  async function attemptOnce(request: LogicalRequest<unknown>): Promise<AttemptOutcome> {
+    let token: string;
+    try {
+      token = await request.tokens.getToken();
+    } catch (error) {
+      // A transient token failure is retried like a network error; anything else ends the call.
+      if (error instanceof PartnerCenterError && error.retryable) return { kind: 'network', error };
+      throw error;
+    }
+    return deps.limiter.run(async () => {
+      try {
+        const response = await fetch(request.url, {
+          method: request.method,
+          headers: headersFor(request, token),
+          body: request.body === undefined ? undefined : JSON.stringify(request.body),
+          signal: AbortSignal.timeout(deps.requestTimeoutMs),
+        });
+        const text = await response.text();
+        return {
+          kind: 'response',
+          status: response.status,
+          retryAfter: response.headers.get('retry-after'),
+          text,
+        };
+      } catch (error) {
+        return { kind: 'network', error };
+      }
+    });
+  }
+
+  function headersFor(request: LogicalRequest<unknown>, token: string): Record<string, string> {
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${token}`,
+      Accept: 'application/json',
+      'MS-RequestId': request.requestId,
+      'MS-CorrelationId': request.correlationId,
+      ...request.extraHeaders,
+    };
+    if (deps.locale) headers['X-Locale'] = deps.locale;
+    if (request.body !== undefined) headers['Content-Type'] = 'application/json';
+    return headers;
+  }
+}
+
+type Ids = { operation: string; correlationId: string; requestId: string };
+
+function toError(outcome: AttemptOutcome, ids: Ids, now: number): PartnerCenterError {
+  if (outcome.kind === 'network') {
+    if (outcome.error instanceof PartnerCenterError) return outcome.error;
+    return new Transient({ ...ids, cause: outcome.error }, 'network error');
+  }
+  const retryAfterMs = outcome.status === 429 ? parseRetryAfterMs(outcome.retryAfter, now) : undefined;
+  return errorFromResponse(outcome.status, parseJson(outcome.text), { ...ids, retryAfterMs });
+}
+
+function decode<T>(request: LogicalRequest<T>, text: string, ids: Ids): T {
+  const parsed = request.schema.safeParse(parseJson(text));
+  if (parsed.success) return parsed.data;
+  const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');
+  throw new UnexpectedResponse(ids, false, `unexpected response shape at ${fields}`);
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Access tokens for Partner Center, App-only (client credentials) and App+User (the secure application
+ * model: a refresh token obtained once by a partner admin with MFA, exchanged for access tokens).
+ */
+import {
+  AuthError,
+  ClientConfigurationError,
+  ConfidentialClientApplication,
+  InteractionRequiredAuthError,
+  ServerError,
+  type AuthenticationResult,
+} from '@azure/msal-node';
+import { MfaRequired, PartnerCenterError, Transient, Unauthorized } from './errors';
+import { buildMsalConfiguration, type MsalAppOptions } from './msal-configuration';
+
+export interface TokenProvider {
+  getToken(): Promise<string>;
+}
+
+export const partnerCenterScope = 'https://api.partnercenter.microsoft.com/.default';
+
+/** App-only: msal caches the token and fetches a new one when it is within 5 minutes of expiry. */
+export function createAppOnlyTokenProvider(options: MsalAppOptions): TokenProvider {
+  const app = new ConfidentialClientApplication(buildMsalConfiguration(options));
+  return {
+    async getToken() {
+      const result = await acquire('acquireAppOnlyToken', () =>
+        app.acquireTokenByClientCredential({ scopes: [partnerCenterScope] }),
+      );
+      return result.accessToken;
+    },
+  };
+}
+
+export interface AppUserTokenOptions extends MsalAppOptions {
+  refreshToken: string;
+  /** Fetch a new access token this long before the current one expires. */
+  refreshBeforeExpiryMs?: number;
+  now?: () => number;
+}
+
+/**
+ * App+User: msal does not look in its cache for `acquireTokenByRefreshToken`, so the access token is
+ * kept here until shortly before `expiresOn`. Concurrent callers share one token request.
+ */
+export function createAppUserTokenProvider(options: AppUserTokenOptions): TokenProvider {
+  const app = new ConfidentialClientApplication(buildMsalConfiguration(options));
+  const now = options.now ?? Date.now;
+  const refreshBeforeExpiryMs = options.refreshBeforeExpiryMs ?? 5 * 60_000;
+  let cached: { token: string; renewAt: number } | undefined;
+  let inFlight: Promise<string> | undefined;
+
+  async function fetchToken(): Promise<string> {
+    const result = await acquire('acquireAppUserToken', () =>
+      app.acquireTokenByRefreshToken({ refreshToken: options.refreshToken, scopes: [partnerCenterScope] }),
+    );
+    const expiresAt = result.expiresOn?.getTime() ?? now();
+    cached = { token: result.accessToken, renewAt: expiresAt - refreshBeforeExpiryMs };
+    return result.accessToken;
+  }
+
+  return {
+    getToken() {
+      if (cached && now() < cached.renewAt) return Promise.resolve(cached.token);
+      inFlight ??= fetchToken().finally(() => {
+        inFlight = undefined;
+      });
+      return inFlight;
+    },
+  };
+}
+
+// AADSTS codes Entra answers when the user behind the refresh token must (re)do MFA.
+const mfaAadstsCodes = new Set(['50072', '50074', '50076', '50079']);
+const networkErrorCodes = new Set(['network_error', 'no_network_connectivity', 'endpoints_resolution_error']);
+
+async function acquire(
+  operation: string,
+  request: () => Promise<AuthenticationResult | null>,
+): Promise<AuthenticationResult> {
+  let result: AuthenticationResult | null;
+  try {
+    result = await request();
+  } catch (error) {
+    throw toTokenError(operation, error);
+  }
+  if (!result?.accessToken) throw new Unauthorized({ operation }, false, 'no access token returned');
+  return result;
+}
+
+/** Keeps msal's error codes, drops its messages (Entra descriptions can name the user). */
+function toTokenError(operation: string, error: unknown): Error {
+  if (error instanceof ClientConfigurationError || !(error instanceof AuthError)) return error as Error;
+  const status = error instanceof ServerError ? error.status : undefined;
+  const errorNo: unknown =
+    error instanceof ServerError || error instanceof InteractionRequiredAuthError ? error.errorNo : undefined;
+  // Entra sends error_codes as numbers although msal types them as strings.
+  const aadsts = typeof errorNo === 'string' || typeof errorNo === 'number' ? String(errorNo) : undefined;
+  const summary = [error.errorCode, aadsts && `AADSTS${aadsts}`].filter(Boolean).join(' ');
+  // No `cause`: msal messages carry Entra descriptions, which may name the user.
+  const details = { operation, status };
+  if (aadsts && mfaAadstsCodes.has(aadsts)) return new MfaRequired(details, false, summary);
+  if ((status !== undefined && status >= 500) || networkErrorCodes.has(error.errorCode)) {
+    return new Transient(details, summary);
+  }
+  if (error instanceof ServerError || error instanceof InteractionRequiredAuthError) {
+    return new Unauthorized(details, false, summary);
+  }
+  return new PartnerCenterError(details, false, summary);
+}
