@@ -13,7 +13,7 @@ export const acceptedTemplate: Template<'accepted'> = (data, { language, dates }
     [
       paragraph(
         ja
-          ? `${data.companyName} 様の Microsoft 顧客契約（MCA）への同意を Partner Center で確認しました。MCA を理由に購入が拒否されることはなくなりました。`
+          ? `${data.companyName} 様の Microsoft 顧客契約（MCA）への同意を Partner Center で確認しました。今後、MCA 未同意を理由に購入が拒否されることはありません。`
           : `Partner Center now shows that ${data.companyName} has accepted the Microsoft Customer Agreement (MCA). Purchases for this customer are no longer blocked by the MCA.`,
       ),
       facts(

@@ -33,7 +33,7 @@ export function attestationLinkBody(data: Data, { language, dates }: TemplateCon
   }
   return [
     paragraph(
-      `${data.partner.companyName} is your Microsoft Cloud Solution Provider (CSP) partner. Microsoft requires ${data.companyName} to accept the Microsoft Customer Agreement (MCA) before we can provide Microsoft products to you. We are confirming your acceptance to Microsoft on your behalf (partner attestation), and for this we ask you to review and accept the agreement.`,
+      `${data.partner.companyName} is your Microsoft Cloud Solution Provider (CSP) partner. Microsoft requires ${data.companyName} to accept the Microsoft Customer Agreement (MCA) before we can provide Microsoft products to you. We will confirm your acceptance to Microsoft on your behalf (partner attestation); for this, Microsoft asks you to review and accept the agreement first.`,
     ),
     paragraph("Please open Microsoft's acceptance page below, review the agreement and accept it:"),
     paragraph(link(data.acceptanceUrl)),

@@ -44,7 +44,7 @@ export function directInviteBody(data: Data, { language }: TemplateContext): Blo
   }
   return [
     paragraph(
-      `${data.partner.companyName} is your Microsoft Cloud Solution Provider (CSP) partner. To keep purchasing and renewing Microsoft products through us, Microsoft requires ${data.companyName} to accept the Microsoft Customer Agreement (MCA). As the person who can accept it on behalf of ${data.companyName}, we kindly ask you to do so in the Microsoft 365 admin center.`,
+      `${data.partner.companyName} is your Microsoft Cloud Solution Provider (CSP) partner. To keep purchasing and renewing Microsoft products through us, Microsoft requires ${data.companyName} to accept the Microsoft Customer Agreement (MCA). We kindly ask you, as the person who can accept it on behalf of ${data.companyName}, to do so in the Microsoft 365 admin center.`,
     ),
     paragraph('Open the Microsoft 365 admin center here:'),
     paragraph(link(ADMIN_CENTER_AGREEMENT_URL)),

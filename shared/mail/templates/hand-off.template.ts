@@ -36,7 +36,7 @@ export const handOffTemplate: Template<'handOff'> = (data, context) => {
   const body = ja
     ? [
         paragraph(
-          '当社が間接リセラーとしてご提供しているお客様について、Microsoft 顧客契約（MCA）へのご同意が確認できておりません。間接リセラーはお客様に代わって MCA の同意を証明することができないため、貴社にご対応をお願いしたく、ご連絡いたしました。',
+          '当社が間接リセラーとして Microsoft 製品をご提供している下記のお客様について、Microsoft 顧客契約（MCA）へのご同意が確認できておりません。間接リセラーはお客様に代わって MCA の同意を証明することができないため、貴社にご対応をお願いしたく、ご連絡いたしました。',
         ),
         facts(...customerFacts(data, ja)),
         paragraph(

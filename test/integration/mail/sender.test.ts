@@ -120,7 +120,7 @@ describe('mail sender against the SendGrid sink', () => {
   });
 
   it('sends both parts with the send key as custom arg and header, and the message id comes back', async () => {
-    const mail = outgoing();
+    const mail = outgoing({ replyTo: { email: 'mca-help@contoso.example', name: 'Hanako Sato' } });
 
     const result = await senderFor(sink.url).send(mail);
 
@@ -129,6 +129,7 @@ describe('mail sender against the SendGrid sink', () => {
     const [message] = stored;
     expect(result).toEqual({ kind: 'sent', messageId: message?.id });
     expect(message?.from).toEqual({ email: 'noreply@contoso.example', name: 'Contoso Cloud Services' });
+    expect(message?.replyTo).toEqual({ email: 'mca-help@contoso.example', name: 'Hanako Sato' });
     expect(message?.subject).toBe(mail.subject);
     expect(message?.text).toBe(mail.text);
     expect(message?.html).toBe(mail.html);
