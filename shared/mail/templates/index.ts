@@ -1,0 +1,17 @@
+export { renderMail, InvalidMailDataError, type RenderedMail, type RenderOptions } from './render-mail';
+export { pickLanguage, MAIL_LANGUAGES, type MailLanguage } from './language';
+export { ADMIN_CENTER_AGREEMENT_URL } from './common.blocks';
+export {
+  mailDataSchemas,
+  MAIL_KINDS,
+  WORKFLOW_PATHS,
+  type MailKind,
+  type MailData,
+  type WorkflowPath,
+  type DirectInviteData,
+  type AttestationLinkData,
+  type ReminderData,
+  type HandOffData,
+  type EscalationData,
+  type AcceptedData,
+} from './mail-data.schema';

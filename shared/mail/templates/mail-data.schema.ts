@@ -1,0 +1,110 @@
+/**
+ * What each kind of mail needs, as zod schemas: the single source of the TypeScript types, and what
+ * `renderMail` checks at run time (activity inputs arrive as JSON, so the types alone prove nothing).
+ * Dates are ISO-8601 strings, as they travel through durable activity inputs.
+ */
+import { z } from 'zod';
+
+const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
+
+/** A single line of text a person typed: trimmed, bounded, no line breaks or other control characters. */
+const text = (max = 200) =>
+  z.string().trim().min(1).max(max).regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
+
+const instant = z.iso.datetime({ offset: true });
+const tenantId = z.guid();
+
+const person = z.object({ firstName: text(), lastName: text() });
+
+/** Someone to write to with questions. */
+const contact = z.object({ name: text(), email: z.email(), phone: text(40).optional() });
+
+/** The CSP partner the mail comes from, and whom the reader can ask. */
+const partner = z.object({ companyName: text(), contact });
+
+const directInvite = z.object({
+  companyName: text(),
+  signatory: person,
+  partner,
+  /** When given, the mail asks to accept by this date. */
+  deadline: instant.optional(),
+});
+
+const attestationLink = z.object({
+  companyName: text(),
+  signatory: person,
+  partner,
+  /** Microsoft's acceptance page for this attestation. */
+  acceptanceUrl: z.url({ protocol: /^https$/ }),
+  linkExpiresAt: instant.optional(),
+  deadline: instant.optional(),
+});
+
+const reminderFields = { reminderNumber: z.int().min(1), deadline: instant };
+
+const reminder = z.discriminatedUnion('path', [
+  directInvite.extend({ path: z.literal('direct'), ...reminderFields }),
+  attestationLink.extend({ path: z.literal('attestation'), ...reminderFields }),
+]);
+
+const signatoryContact = person.extend({ email: z.email(), phone: text(40).optional() });
+
+const handOff = z.object({
+  companyName: text(),
+  tenantId,
+  signatory: signatoryContact,
+  /** The indirect provider the reseller buys through. */
+  provider: z.object({ companyName: text(), contactName: text().optional() }),
+  /** The indirect reseller sending the mail. */
+  partner,
+  deadline: instant.optional(),
+});
+
+export const WORKFLOW_PATHS = ['direct', 'attestation', 'handOff'] as const;
+export type WorkflowPath = (typeof WORKFLOW_PATHS)[number];
+
+const escalation = z.object({
+  companyName: text(),
+  tenantId,
+  path: z.enum(WORKFLOW_PATHS),
+  /** Every mail sent to the customer or provider, reminders included. */
+  invitationsSent: z.int().min(0),
+  deadline: instant,
+  signatory: signatoryContact.optional(),
+  /** Greets the partner's contact by name when given. */
+  recipientName: text().optional(),
+  /** Where an operator sees this customer's status (the admin API or dashboard). */
+  statusUrl: z.url({ protocol: /^https?$/ }).optional(),
+});
+
+const accepted = z.object({
+  companyName: text(),
+  tenantId,
+  method: z.enum(['direct', 'attestation']),
+  acceptedAt: instant,
+  recipientName: text().optional(),
+});
+
+export const mailDataSchemas = {
+  directInvite,
+  attestationLink,
+  reminder,
+  handOff,
+  escalation,
+  accepted,
+} as const;
+
+export type MailKind = keyof typeof mailDataSchemas;
+export const MAIL_KINDS = Object.keys(mailDataSchemas) as MailKind[];
+
+/** What a caller passes to `renderMail` for a kind. */
+export type MailData<K extends MailKind> = z.input<(typeof mailDataSchemas)[K]>;
+/** The same after validation (trimmed), what templates read. */
+export type ValidMailData<K extends MailKind> = z.output<(typeof mailDataSchemas)[K]>;
+
+export type DirectInviteData = MailData<'directInvite'>;
+export type AttestationLinkData = MailData<'attestationLink'>;
+export type ReminderData = MailData<'reminder'>;
+export type HandOffData = MailData<'handOff'>;
+export type EscalationData = MailData<'escalation'>;
+export type AcceptedData = MailData<'accepted'>;
