@@ -4,6 +4,7 @@
  */
 import { TableClient } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/core-auth';
+import { StoreValidationError } from './errors';
 
 /** Table names (letters and digits only, as Table storage requires). */
 export const TABLE_NAMES = {
@@ -25,15 +26,18 @@ export type StoreConnection =
   | { accountName: string; credential: TokenCredential }
   | { endpoint: string; credential: TokenCredential };
 
+/** With a credential: the SDK sends bearer tokens over https only, so an http endpoint fails here, early. */
 export function tableEndpoint(connection: { accountName: string } | { endpoint: string }): string {
-  return 'endpoint' in connection
-    ? connection.endpoint
-    : `https://${connection.accountName}.table.core.windows.net`;
+  if (!('endpoint' in connection)) return `https://${connection.accountName}.table.core.windows.net`;
+  if (!connection.endpoint.startsWith('https://')) {
+    throw new StoreValidationError('A table endpoint used with a token credential must be https');
+  }
+  return connection.endpoint;
 }
 
 /** Azurite and other local endpoints speak plain http, which the SDK refuses unless told. */
 function isPlainHttp(connection: StoreConnection): boolean {
-  if (!('connectionString' in connection)) return tableEndpoint(connection).startsWith('http://');
+  if (!('connectionString' in connection)) return false;
   const settings = new Map(
     connection.connectionString
       .split(';')
