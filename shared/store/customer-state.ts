@@ -3,6 +3,7 @@
  * Company data only: the signatory's personal data lives in the orchestration input, never here.
  */
 import { z } from 'zod';
+import { withholdPersonalData } from './personal-data';
 
 export const CUSTOMER_STATE_NAMES = [
   'Checking',
@@ -31,8 +32,8 @@ export const customerStateRecordSchema = z.object({
   state: z.enum(CUSTOMER_STATE_NAMES),
   method: z.enum(MCA_METHODS).nullable().default(null),
   acceptedAt: utcTimestamp.nullable().default(null),
-  /** Why the customer is where it is (e.g. the Failed reason); no personal data. */
-  reason: z.string().max(2000).nullable().default(null),
+  /** Why the customer is where it is (e.g. the Failed reason); one quoting an address is withheld. */
+  reason: z.string().max(2000).transform(withholdPersonalData).nullable().default(null),
   nextReminderAt: utcTimestamp.nullable().default(null),
   remindersSent: z.int().min(0).default(0),
   attestationId: z.string().min(1).max(200).nullable().default(null),

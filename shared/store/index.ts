@@ -40,7 +40,15 @@ export function createStore(connection: StoreConnection, options: StoreOptions =
 
 export { TABLE_NAMES, type StoreConnection, type TableName } from './tables';
 export * from './customer-state';
-export * from './errors';
+export {
+  ConflictError,
+  CorruptEntityError,
+  InvalidContinuationTokenError,
+  NotFoundError,
+  PersonalDataError,
+  StoreError,
+  StoreValidationError,
+} from './errors';
 export type { Page } from './paging';
 export { MAX_PAGE_SIZE } from './paging';
 export * from './audit-trail.repository';
@@ -48,4 +56,4 @@ export * from './customer-state.repository';
 export * from './cursors.repository';
 export * from './processed-events.repository';
 export * from './send-keys.repository';
-export { findPersonalData, type PersonalDataKind } from './personal-data';
+export { findPersonalData, withholdPersonalData, type PersonalDataKind } from './personal-data';

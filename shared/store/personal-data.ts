@@ -36,3 +36,12 @@ export const PERSONAL_DATA_NAMES: Record<PersonalDataKind, string> = {
   email: 'an e-mail address',
   phone: 'a phone number',
 };
+
+/**
+ * For free text that is worth keeping but may quote someone (an error message from a provider): the text
+ * itself when it looks clean, otherwise a note saying what was withheld.
+ */
+export function withholdPersonalData(text: string): string {
+  const found = findPersonalData(text);
+  return found ? `(withheld: the text contained ${PERSONAL_DATA_NAMES[found]})` : text;
+}

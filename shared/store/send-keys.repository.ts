@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { tenantIdSchema } from './customer-state';
 import { decodeInput, decodeRow } from './decode';
 import { ConflictError, NotFoundError, STATUS, tableStatus } from './errors';
-import { findPersonalData, PERSONAL_DATA_NAMES } from './personal-data';
+import { withholdPersonalData } from './personal-data';
 import type { LazyTable } from './tables';
 
 export const sendKeySchema = z.object({
@@ -84,10 +84,8 @@ export class TableSendKeysRepository implements SendKeysRepository {
 
   async markFailed(input: SendKey, reason: string): Promise<void> {
     const key = decodeInput(sendKeySchema, 'send key', input);
-    const given = decodeInput(reasonSchema, 'failure reason', reason);
     // Provider errors may quote the recipient: keep the record, not the address.
-    const found = findPersonalData(given);
-    const why = found ? `(withheld: the reason contained ${PERSONAL_DATA_NAMES[found]})` : given;
+    const why = withholdPersonalData(decodeInput(reasonSchema, 'failure reason', reason));
     await this.update(key, { status: 'failed', reason: why, failedAt: this.timestamp() });
   }
 

@@ -1,6 +1,4 @@
-import { TableClient } from '@azure/data-tables';
 import {
-  createStore,
   InvalidContinuationTokenError,
   StoreValidationError,
   TABLE_NAMES,
@@ -8,7 +6,7 @@ import {
   type CustomerStateInput,
   type Store,
 } from '../../../shared/store';
-import { newTenantId, startTestAzurite, type TestAzurite } from './store-azurite';
+import { newTenantId, StoreOnAzurite } from './store-azurite';
 
 function customer(tenantId: string, overrides: Partial<CustomerStateInput> = {}): CustomerStateInput {
   return {
@@ -31,17 +29,8 @@ async function collect(items: AsyncIterable<CustomerState>): Promise<CustomerSta
 }
 
 describe('customer state repository (Azurite)', () => {
-  let azurite: TestAzurite;
-  let store: Store;
-
-  beforeAll(async () => {
-    azurite = await startTestAzurite();
-    store = createStore({ connectionString: azurite.connectionString });
-  });
-
-  afterAll(async () => {
-    await azurite.close();
-  });
+  const azurite = new StoreOnAzurite();
+  const store = (): Store => azurite.store;
 
   it('round-trips a state, with left-out fields read back as null', async () => {
     const tenantId = newTenantId();
@@ -51,10 +40,10 @@ describe('customer state repository (Azurite)', () => {
       attestationId: 'att-42',
     });
 
-    const result = await store.customerState.upsert(written);
+    const result = await store().customerState.upsert(written);
 
     expect(result.kind).toBe('written');
-    expect(await store.customerState.get(tenantId)).toEqual({
+    expect(await store().customerState.get(tenantId)).toEqual({
       ...written,
       acceptedAt: null,
       reason: null,
@@ -63,43 +52,52 @@ describe('customer state repository (Azurite)', () => {
   });
 
   it('answers undefined for an unknown tenant and refuses an id that is not a GUID', async () => {
-    expect(await store.customerState.get(newTenantId())).toBeUndefined();
-    await expect(store.customerState.get('not-a-guid')).rejects.toBeInstanceOf(StoreValidationError);
+    expect(await store().customerState.get(newTenantId())).toBeUndefined();
+    await expect(store().customerState.get('not-a-guid')).rejects.toBeInstanceOf(StoreValidationError);
   });
 
   it('finds a tenant whatever the case of its id', async () => {
     const tenantId = newTenantId();
-    await store.customerState.upsert(customer(tenantId.toUpperCase()));
+    await store().customerState.upsert(customer(tenantId.toUpperCase()));
 
-    const found = await store.customerState.get(tenantId);
+    const found = await store().customerState.get(tenantId);
 
     expect(found?.tenantId).toBe(tenantId);
   });
 
   it('rejects an invalid state naming the field, and writes nothing', async () => {
     const tenantId = newTenantId();
-    const failure = store.customerState.upsert(customer(tenantId, { country: 'Japan' }));
+    const failure = store().customerState.upsert(customer(tenantId, { country: 'Japan' }));
 
     await expect(failure).rejects.toBeInstanceOf(StoreValidationError);
     await expect(failure).rejects.toThrow(/country/);
-    expect(await store.customerState.get(tenantId)).toBeUndefined();
+    expect(await store().customerState.get(tenantId)).toBeUndefined();
+  });
+
+  it('withholds a reason that quotes an e-mail address, keeping the state', async () => {
+    const tenantId = newTenantId();
+    const reason = 'Partner Center 400: signatory email taro@example.co.jp is not valid';
+
+    await store().customerState.upsert(customer(tenantId, { state: 'Failed', reason }));
+
+    const stored = await store().customerState.get(tenantId);
+    expect(stored?.state).toBe('Failed');
+    expect(stored?.reason).toBe('(withheld: the text contained an e-mail address)');
   });
 
   it('derives purchaseAllowed from the state and never stores it', async () => {
     const accepted = newTenantId();
     const pending = newTenantId();
-    await store.customerState.upsert(
+    await store().customerState.upsert(
       customer(accepted, { state: 'Accepted', acceptedAt: '2026-01-02T00:00:00.000Z' }),
     );
     // A caller passing a read-back state (with its stale purchaseAllowed) must not be able to set it.
     const stale = { ...customer(pending, { state: 'AttestationPending' }), purchaseAllowed: true };
-    await store.customerState.upsert(stale);
+    await store().customerState.upsert(stale);
 
-    expect((await store.customerState.get(accepted))?.purchaseAllowed).toBe(true);
-    expect((await store.customerState.get(pending))?.purchaseAllowed).toBe(false);
-    const raw = TableClient.fromConnectionString(azurite.connectionString, TABLE_NAMES.customerState, {
-      allowInsecureConnection: true,
-    });
+    expect((await store().customerState.get(accepted))?.purchaseAllowed).toBe(true);
+    expect((await store().customerState.get(pending))?.purchaseAllowed).toBe(false);
+    const raw = azurite.rawTable(TABLE_NAMES.customerState);
     for await (const row of raw.listEntities()) expect(row).not.toHaveProperty('purchaseAllowed');
   });
 
@@ -109,14 +107,14 @@ describe('customer state repository (Azurite)', () => {
     const older = customer(tenantId, { state: 'Checking', updatedAt: '2026-01-01T00:00:00.000Z' });
     const newest = customer(tenantId, { state: 'Accepted', updatedAt: '2026-01-03T00:00:00.000Z' });
 
-    await store.customerState.upsert(newer);
-    const staleResult = await store.customerState.upsert(older);
+    await store().customerState.upsert(newer);
+    const staleResult = await store().customerState.upsert(older);
     expect(staleResult.kind).toBe('stale');
     expect(staleResult.kind === 'stale' && staleResult.current.state).toBe('AttestationPending');
-    expect((await store.customerState.get(tenantId))?.state).toBe('AttestationPending');
+    expect((await store().customerState.get(tenantId))?.state).toBe('AttestationPending');
 
-    expect((await store.customerState.upsert(newest)).kind).toBe('written');
-    expect(await store.customerState.get(tenantId)).toMatchObject({
+    expect((await store().customerState.upsert(newest)).kind).toBe('written');
+    expect(await store().customerState.get(tenantId)).toMatchObject({
       state: 'Accepted',
       purchaseAllowed: true,
     });
@@ -129,10 +127,10 @@ describe('customer state repository (Azurite)', () => {
       customer(tenantId, { remindersSent: day, updatedAt: `2026-01-0${day}T00:00:00.000Z` }),
     );
 
-    const results = await Promise.all(writes.map((write) => store.customerState.upsert(write)));
+    const results = await Promise.all(writes.map((write) => store().customerState.upsert(write)));
 
     expect(results.some((result) => result.kind === 'written')).toBe(true);
-    expect(await store.customerState.get(tenantId)).toMatchObject({
+    expect(await store().customerState.get(tenantId)).toMatchObject({
       remindersSent: 9,
       updatedAt: '2026-01-09T00:00:00.000Z',
     });
@@ -142,17 +140,17 @@ describe('customer state repository (Azurite)', () => {
     const confirming = Array.from({ length: 7 }, () => newTenantId());
     const handedOff = [newTenantId(), newTenantId()];
     await Promise.all([
-      ...confirming.map((id) => store.customerState.upsert(customer(id, { state: 'Confirming' }))),
-      ...handedOff.map((id) => store.customerState.upsert(customer(id, { state: 'HandedOff' }))),
+      ...confirming.map((id) => store().customerState.upsert(customer(id, { state: 'Confirming' }))),
+      ...handedOff.map((id) => store().customerState.upsert(customer(id, { state: 'HandedOff' }))),
     ]);
 
-    const first = await store.customerState.list({ state: 'Confirming', pageSize: 3 });
-    const second = await store.customerState.list({
+    const first = await store().customerState.list({ state: 'Confirming', pageSize: 3 });
+    const second = await store().customerState.list({
       state: 'Confirming',
       pageSize: 3,
       continuationToken: first.continuationToken,
     });
-    const third = await store.customerState.list({
+    const third = await store().customerState.list({
       state: 'Confirming',
       pageSize: 3,
       continuationToken: second.continuationToken,
@@ -165,9 +163,9 @@ describe('customer state repository (Azurite)', () => {
     const listed = [...first.items, ...second.items, ...third.items].map((item) => item.tenantId);
     expect(listed.sort()).toEqual([...confirming].sort());
 
-    const reportHandedOff = await collect(store.customerState.listAll({ state: 'HandedOff' }));
+    const reportHandedOff = await collect(store().customerState.listAll({ state: 'HandedOff' }));
     expect(reportHandedOff.map((item) => item.tenantId).sort()).toEqual([...handedOff].sort());
-    const report = (await collect(store.customerState.listAll())).map((item) => item.tenantId);
+    const report = (await collect(store().customerState.listAll())).map((item) => item.tenantId);
     expect(report).toEqual(expect.arrayContaining([...confirming, ...handedOff]));
     expect(new Set(report).size).toBe(report.length);
   });
@@ -178,11 +176,11 @@ describe('customer state repository (Azurite)', () => {
       'bm90IGpzb24',
       Buffer.from('{"a":1}').toString('base64url'),
     ]) {
-      await expect(store.customerState.list({ pageSize: 10, continuationToken })).rejects.toBeInstanceOf(
+      await expect(store().customerState.list({ pageSize: 10, continuationToken })).rejects.toBeInstanceOf(
         InvalidContinuationTokenError,
       );
     }
-    await expect(store.customerState.list({ pageSize: 0 })).rejects.toBeInstanceOf(StoreValidationError);
-    await expect(store.customerState.list({ pageSize: 1001 })).rejects.toBeInstanceOf(StoreValidationError);
+    await expect(store().customerState.list({ pageSize: 0 })).rejects.toBeInstanceOf(StoreValidationError);
+    await expect(store().customerState.list({ pageSize: 1001 })).rejects.toBeInstanceOf(StoreValidationError);
   });
 });

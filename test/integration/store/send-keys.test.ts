@@ -1,27 +1,10 @@
-import { TableClient } from '@azure/data-tables';
-import {
-  ConflictError,
-  createStore,
-  NotFoundError,
-  TABLE_NAMES,
-  type SendKey,
-  type Store,
-} from '../../../shared/store';
-import { newTenantId, startTestAzurite, type TestAzurite } from './store-azurite';
+import { ConflictError, NotFoundError, TABLE_NAMES, type SendKey, type Store } from '../../../shared/store';
+import { newTenantId, StoreOnAzurite } from './store-azurite';
 
 describe('send keys repository (Azurite)', () => {
   const now = new Date('2026-03-01T09:00:00.000Z');
-  let azurite: TestAzurite;
-  let store: Store;
-
-  beforeAll(async () => {
-    azurite = await startTestAzurite();
-    store = createStore({ connectionString: azurite.connectionString }, { now: () => now });
-  });
-
-  afterAll(async () => {
-    await azurite.close();
-  });
+  const azurite = new StoreOnAzurite({ now: () => now });
+  const store = (): Store => azurite.store;
 
   function reminder(n: number): SendKey {
     return { tenantId: newTenantId(), kind: 'reminder', n };
@@ -30,7 +13,7 @@ describe('send keys repository (Azurite)', () => {
   it('lets exactly one of two concurrent claims win', async () => {
     const key = reminder(1);
 
-    const results = await Promise.all([store.sendKeys.claim(key), store.sendKeys.claim(key)]);
+    const results = await Promise.all([store().sendKeys.claim(key), store().sendKeys.claim(key)]);
 
     expect(results).toEqual(
       expect.arrayContaining([{ kind: 'claimed' }, { kind: 'exists', status: 'claimed' }]),
@@ -40,56 +23,58 @@ describe('send keys repository (Azurite)', () => {
   it('lets exactly one of many concurrent claims win', async () => {
     const key = reminder(2);
 
-    const results = await Promise.all(Array.from({ length: 10 }, () => store.sendKeys.claim(key)));
+    const results = await Promise.all(Array.from({ length: 10 }, () => store().sendKeys.claim(key)));
 
     expect(results.filter((result) => result.kind === 'claimed')).toHaveLength(1);
   });
 
   it('tells a later claim the mail was sent, with its message id', async () => {
     const key = reminder(1);
-    await store.sendKeys.claim(key);
+    await store().sendKeys.claim(key);
 
-    await store.sendKeys.markSent(key, 'msg-123');
+    await store().sendKeys.markSent(key, 'msg-123');
 
-    expect(await store.sendKeys.claim(key)).toEqual({ kind: 'exists', status: 'sent', messageId: 'msg-123' });
+    expect(await store().sendKeys.claim(key)).toEqual({
+      kind: 'exists',
+      status: 'sent',
+      messageId: 'msg-123',
+    });
   });
 
   it('keeps different kinds and numbers apart', async () => {
     const key = reminder(1);
-    await store.sendKeys.claim(key);
+    await store().sendKeys.claim(key);
 
-    expect(await store.sendKeys.claim({ ...key, n: 2 })).toEqual({ kind: 'claimed' });
-    expect(await store.sendKeys.claim({ ...key, kind: 'invite' })).toEqual({ kind: 'claimed' });
+    expect(await store().sendKeys.claim({ ...key, n: 2 })).toEqual({ kind: 'claimed' });
+    expect(await store().sendKeys.claim({ ...key, kind: 'invite' })).toEqual({ kind: 'claimed' });
   });
 
   it('lets a released claim be claimed again', async () => {
     const key = reminder(1);
-    await store.sendKeys.claim(key);
+    await store().sendKeys.claim(key);
 
-    await store.sendKeys.release(key);
+    await store().sendKeys.release(key);
 
-    expect(await store.sendKeys.claim(key)).toEqual({ kind: 'claimed' });
+    expect(await store().sendKeys.claim(key)).toEqual({ kind: 'claimed' });
   });
 
   it('never releases a sent key', async () => {
     const key = reminder(1);
-    await store.sendKeys.claim(key);
-    await store.sendKeys.markSent(key, 'msg-1');
+    await store().sendKeys.claim(key);
+    await store().sendKeys.markSent(key, 'msg-1');
 
-    await expect(store.sendKeys.release(key)).rejects.toBeInstanceOf(ConflictError);
-    expect(await store.sendKeys.claim(key)).toEqual({ kind: 'exists', status: 'sent', messageId: 'msg-1' });
+    await expect(store().sendKeys.release(key)).rejects.toBeInstanceOf(ConflictError);
+    expect(await store().sendKeys.claim(key)).toEqual({ kind: 'exists', status: 'sent', messageId: 'msg-1' });
   });
 
   it('keeps a failed key, storing the reason without personal data', async () => {
     const key = reminder(1);
-    await store.sendKeys.claim(key);
+    await store().sendKeys.claim(key);
 
-    await store.sendKeys.markFailed(key, 'SendGrid 400: invalid recipient taro@example.co.jp');
+    await store().sendKeys.markFailed(key, 'SendGrid 400: invalid recipient taro@example.co.jp');
 
-    expect(await store.sendKeys.claim(key)).toEqual({ kind: 'exists', status: 'failed' });
-    const raw = TableClient.fromConnectionString(azurite.connectionString, TABLE_NAMES.sendKeys, {
-      allowInsecureConnection: true,
-    });
+    expect(await store().sendKeys.claim(key)).toEqual({ kind: 'exists', status: 'failed' });
+    const raw = azurite.rawTable(TABLE_NAMES.sendKeys);
     const row = await raw.getEntity(key.tenantId, 'reminder:1');
     expect(row).toMatchObject({
       status: 'failed',
@@ -100,14 +85,14 @@ describe('send keys repository (Azurite)', () => {
   });
 
   it('refuses to mark a key that was never claimed', async () => {
-    await expect(store.sendKeys.markSent(reminder(1), 'msg-1')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(store().sendKeys.markSent(reminder(1), 'msg-1')).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('treats releasing an unknown key as done', async () => {
     const key = reminder(1);
 
-    await store.sendKeys.release(key);
+    await store().sendKeys.release(key);
 
-    expect(await store.sendKeys.claim(key)).toEqual({ kind: 'claimed' });
+    expect(await store().sendKeys.claim(key)).toEqual({ kind: 'claimed' });
   });
 });
