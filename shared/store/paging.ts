@@ -20,15 +20,15 @@ function toOurToken(token: string): string {
 }
 
 function toSdkToken(token: string): string {
+  if (!/^[A-Za-z0-9_-]+$/.test(token)) throw new InvalidContinuationTokenError();
+  let position: z.output<typeof ourToken>;
   try {
-    if (!/^[A-Za-z0-9_-]+$/.test(token)) throw new InvalidContinuationTokenError();
-    const [nextPartitionKey, nextRowKey] = ourToken.parse(
-      JSON.parse(Buffer.from(token, 'base64url').toString()),
-    );
-    return Buffer.from(JSON.stringify({ nextPartitionKey, nextRowKey })).toString('base64');
+    position = ourToken.parse(JSON.parse(Buffer.from(token, 'base64url').toString()));
   } catch {
     throw new InvalidContinuationTokenError();
   }
+  const [nextPartitionKey, nextRowKey] = position;
+  return Buffer.from(JSON.stringify({ nextPartitionKey, nextRowKey })).toString('base64');
 }
 
 export interface Page<T> {
