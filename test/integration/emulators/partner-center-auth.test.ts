@@ -1,0 +1,158 @@
+import { ConfidentialClientApplication } from '@azure/msal-node';
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  CUSTOMERS,
+  PARTNER_TENANT,
+  REFRESH_TOKEN,
+  REFRESH_TOKEN_WITHOUT_MFA,
+  SCOPE,
+  appToken,
+  call,
+  jsonOf,
+  requestAppToken,
+  requestUserToken,
+  startHarness,
+  userToken,
+  type Harness,
+} from './partner-center.helpers';
+
+describe('Partner Center emulator: tokens and bearer rules', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.emulator.close();
+  });
+
+  it('serves OIDC metadata and instance discovery in the shapes msal expects', async () => {
+    const metadata = await jsonOf(
+      await fetch(`${h.url}/${PARTNER_TENANT}/v2.0/.well-known/openid-configuration`),
+    );
+    expect(metadata.token_endpoint).toBe(`${h.url}/${PARTNER_TENANT}/oauth2/v2.0/token`);
+    expect(metadata).toEqual(
+      expect.objectContaining({
+        issuer: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+\//) as unknown,
+        authorization_endpoint: expect.any(String) as unknown,
+        jwks_uri: expect.any(String) as unknown,
+      }),
+    );
+    const authorizationEndpoint = encodeURIComponent(`https://x/${PARTNER_TENANT}/oauth2/v2.0/authorize`);
+    const discovery = await jsonOf<{
+      tenant_discovery_endpoint: string;
+      metadata: Array<{ aliases: string[] }>;
+    }>(
+      await fetch(
+        `${h.url}/common/discovery/instance?api-version=1.1&authorization_endpoint=${authorizationEndpoint}`,
+      ),
+    );
+    expect(discovery.tenant_discovery_endpoint).toBe(
+      `${h.url}/${PARTNER_TENANT}/v2.0/.well-known/openid-configuration`,
+    );
+    expect(discovery.metadata[0]?.aliases).toEqual([new URL(h.url).host]);
+    expect((await fetch(`${h.url}/not-a-tenant/v2.0/.well-known/openid-configuration`)).status).toBe(400);
+  });
+
+  it('issues app-only tokens for the right secret only, with an expiry', async () => {
+    const ok = await requestAppToken(h.url);
+    expect(ok.status).toBe(200);
+    const body = await jsonOf(ok);
+    expect(body).toEqual(expect.objectContaining({ token_type: 'Bearer', expires_in: 3600 }));
+    expect(typeof body.access_token).toBe('string');
+
+    const wrongSecret = await requestAppToken(h.url, { client_secret: 'nope' });
+    expect(wrongSecret.status).toBe(401);
+    expect(await jsonOf(wrongSecret)).toEqual(
+      expect.objectContaining({ error: 'invalid_client', error_codes: [7000215] }),
+    );
+    expect((await requestAppToken(h.url, { client_id: crypto.randomUUID() })).status).toBe(400);
+    expect((await requestAppToken(h.url, { scope: 'https://graph.microsoft.com/.default' })).status).toBe(
+      400,
+    );
+    expect((await requestAppToken(h.url, { grant_type: 'password' })).status).toBe(400);
+    expect((await requestUserToken(h.url, 'not-a-refresh-token')).status).toBe(400);
+  });
+
+  it('checks the bearer on every call and lets it expire on the injected clock', async () => {
+    expect((await call(h.url, undefined, 'GET', '/v1/customers')).status).toBe(401);
+    const unknown = await call(h.url, 'made-up', 'GET', '/v1/customers');
+    expect(unknown.status).toBe(401);
+    expect(await jsonOf(unknown)).toEqual(
+      expect.objectContaining({ code: 401, description: expect.any(String) as unknown }),
+    );
+
+    const token = await appToken(h.url);
+    expect((await call(h.url, token, 'GET', '/v1/customers')).status).toBe(200);
+    await h.clock.advance(3600 * 1000);
+    expect((await call(h.url, token, 'GET', '/v1/customers')).status).toBe(401);
+  });
+
+  it('applies the app-only vs App+User rule per endpoint', async () => {
+    const app = await appToken(h.url);
+    const user = await userToken(h.url);
+    const userOnly = [
+      '/v1/agreements?agreementType=MicrosoftCustomerAgreement',
+      `/v1/customers/${CUSTOMERS.attested}/agreements?agreementType=MicrosoftCustomerAgreement`,
+      `/v1/customers/${CUSTOMERS.direct}/directSignedMicrosoftCustomerAgreementStatus`,
+    ];
+    for (const path of userOnly) {
+      expect((await call(h.url, app, 'GET', path)).status).toBe(403);
+      expect((await call(h.url, user, 'GET', path)).status).toBe(200);
+    }
+    const attestation = {
+      country: 'JP',
+      language: 'ja-JP',
+      companyName: 'Example KK',
+      signatoryFirstName: 'Kei',
+      signatoryLastName: 'Example',
+      signatoryEmail: 'kei@example.com',
+    };
+    expect((await call(h.url, user, 'POST', '/v1/attestations/enhanced', attestation)).status).toBe(403);
+    expect((await call(h.url, app, 'POST', '/v1/attestations/enhanced', attestation)).status).toBe(201);
+    for (const path of ['/v1/customers?size=2', '/v1/auditrecords?startDate=2026-01-01']) {
+      expect((await call(h.url, app, 'GET', path)).status).toBe(200);
+      expect((await call(h.url, user, 'GET', path)).status).toBe(200);
+    }
+  });
+
+  it('refuses App+User tokens without an MFA claim from 2026-04-01 (code 900421)', async () => {
+    const path = `/v1/customers/${CUSTOMERS.direct}/directSignedMicrosoftCustomerAgreementStatus`;
+    const noMfa = await userToken(h.url, REFRESH_TOKEN_WITHOUT_MFA);
+    expect((await call(h.url, noMfa, 'GET', path)).status).toBe(200);
+    await h.clock.advanceTo(Date.UTC(2026, 3, 1));
+    const later = await userToken(h.url, REFRESH_TOKEN_WITHOUT_MFA);
+    const refused = await call(h.url, later, 'GET', path);
+    expect(refused.status).toBe(401);
+    expect(await jsonOf(refused)).toEqual(expect.objectContaining({ code: 900421 }));
+  });
+
+  it('works with msal-node through documented options (https authority + authorityMetadata + knownAuthorities)', async () => {
+    const metadata = await (
+      await fetch(`${h.url}/${PARTNER_TENANT}/v2.0/.well-known/openid-configuration`)
+    ).text();
+    const host = new URL(h.url).host;
+    const msal = new ConfidentialClientApplication({
+      auth: {
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        authority: `https://${host}/${PARTNER_TENANT}`,
+        knownAuthorities: [host],
+        authorityMetadata: metadata,
+      },
+    });
+    const app = await msal.acquireTokenByClientCredential({ scopes: [SCOPE] });
+    expect(app?.accessToken).toBeTruthy();
+    expect((await call(h.url, app!.accessToken, 'GET', '/v1/customers')).status).toBe(200);
+
+    const user = await msal.acquireTokenByRefreshToken({ refreshToken: REFRESH_TOKEN, scopes: [SCOPE] });
+    expect(user?.accessToken).toBeTruthy();
+    const status = await call(
+      h.url,
+      user!.accessToken,
+      'GET',
+      `/v1/customers/${CUSTOMERS.direct}/directSignedMicrosoftCustomerAgreementStatus`,
+    );
+    expect(await jsonOf(status)).toEqual({ isSigned: true });
+  });
+});
