@@ -246,11 +246,27 @@ describe('Partner Center emulator: enhanced attestation, agreements, orders', ()
     );
   });
 
-  it('sets direct acceptance through the control API', async () => {
+  it('sets direct acceptance through the control API, in-process and over HTTP', async () => {
     h.emulator.control.acceptDirectly(CUSTOMERS.none);
     expect(h.emulator.control.customer(CUSTOMERS.none)).toEqual(
       expect.objectContaining({ directSigned: true, coverage: 'direct' }),
     );
     expect(() => h.emulator.control.acceptDirectly(crypto.randomUUID())).toThrow(/not found/);
+
+    const overHttp = await fetch(`${h.url}/_control/customers/${CUSTOMERS.indirect}/accept-direct`, {
+      method: 'POST',
+    });
+    expect(overHttp.status).toBe(200);
+    const status = await call(
+      h.url,
+      user,
+      'GET',
+      `/v1/customers/${CUSTOMERS.indirect}/directSignedMicrosoftCustomerAgreementStatus`,
+    );
+    expect(await jsonOf(status)).toEqual({ isSigned: true });
+    const unknown = await fetch(`${h.url}/_control/customers/${crypto.randomUUID()}/accept-direct`, {
+      method: 'POST',
+    });
+    expect(unknown.status).toBe(404);
   });
 });
