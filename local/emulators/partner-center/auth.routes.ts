@@ -69,7 +69,7 @@ function openIdConfiguration(ctx: RequestContext, deps: AuthDeps): Reply {
     response_modes_supported: ['query', 'fragment', 'form_post'],
     subject_types_supported: ['pairwise'],
     id_token_signing_alg_values_supported: ['RS256'],
-    token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+    token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt'],
     grant_types_supported: ['client_credentials', 'refresh_token'],
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
     tenant_region_scope: 'WW',

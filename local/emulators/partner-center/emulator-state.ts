@@ -134,8 +134,7 @@ export class StateStore {
       mkdirSync(dataDir, { recursive: true });
       const file = join(dataDir, 'state.json');
       if (existsSync(file)) {
-        const stored = stateSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-        return new StateStore(stored, dataDir);
+        return new StateStore(readStateFile(file), dataDir);
       }
     }
     const store = new StateStore(initial(), dataDir);
@@ -168,6 +167,17 @@ export class StateStore {
     const temporary = `${this.file}.tmp`;
     writeFileSync(temporary, JSON.stringify(this.state, null, 2));
     renameSync(temporary, this.file);
+  }
+}
+
+function readStateFile(file: string): EmulatorState {
+  try {
+    return stateSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  } catch (error) {
+    const reason = error instanceof z.ZodError ? z.prettifyError(error) : String(error);
+    throw new Error(
+      `Cannot load the Partner Center emulator state from ${file} (delete it to start afresh): ${reason}`,
+    );
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * Runs the Partner Center emulator on its own, for people:
- *   npx ts-node local/emulators/partner-center/main.ts [port]      (or node dist/.../main.js [port])
+ *   npm run build && node dist/local/emulators/partner-center/main.js [port]
  * Port from argv, else PARTNER_CENTER_EMULATOR_PORT, else 7081. State persists in
  * PARTNER_CENTER_EMULATOR_DATA_DIR (default `.local/partner-center`). Ctrl-C stops it.
  */

@@ -150,7 +150,10 @@ export async function startPartnerCenterEmulator(
         : undefined;
     const stored = replayKey === undefined ? undefined : store.state.replies[replayKey];
     if (stored) return { reply: stored, note: 'replay' };
-    const reply = await match.route.handler(withToken);
+    // Synchronous handlers (every write is one) run without yielding between the replay check and
+    // storing the reply, so two concurrent requests with one MS-RequestId cannot both run.
+    const result = match.route.handler(withToken);
+    const reply = result instanceof Promise ? await result : result;
     if (replayKey !== undefined && REPLAYABLE(reply.status)) {
       store.update((state) => (state.replies[replayKey] = reply));
     }

@@ -113,6 +113,15 @@ describe('Partner Center emulator: customers and audit records', () => {
     expect(await jsonOf(customer)).toEqual(expect.objectContaining({ id: added.tenantId }));
   });
 
+  it('shows people an overview page with each customer and its admin-center link', async () => {
+    const res = await fetch(`${h.url}/`);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    const overview = await res.text();
+    for (const customer of seed.customers) {
+      expect(overview).toContain(`href="/admin-center/${customer.tenantId}"`);
+    }
+  });
+
   it('refuses audit queries starting more than 90 days back', async () => {
     const res = await call(h.url, token, 'GET', '/v1/auditrecords?startDate=2025-09-01');
     expect(res.status).toBe(400);
