@@ -1,3 +1,6 @@
+import { sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import {
   CLIENT_ID,
@@ -8,9 +11,11 @@ import {
   REFRESH_TOKEN_WITHOUT_MFA,
   SCOPE,
   appToken,
+  seed,
   call,
   jsonOf,
   requestAppToken,
+  requestToken,
   requestUserToken,
   startHarness,
   userToken,
@@ -72,6 +77,36 @@ describe('Partner Center emulator: tokens and bearer rules', () => {
     );
     expect((await requestAppToken(h.url, { grant_type: 'password' })).status).toBe(400);
     expect((await requestUserToken(h.url, 'not-a-refresh-token')).status).toBe(400);
+  });
+
+  it('accepts a client assertion signed with the registered certificate, and refuses a forged one', async () => {
+    // Reuse the committed test-only key pair as the app's certificate.
+    const certs = join(__dirname, '../../../local/emulators/partner-center/certs');
+    const certificatePem = readFileSync(join(certs, 'webhook-signing.test-only.cert.pem'), 'utf8');
+    const privateKey = readFileSync(join(certs, 'webhook-signing.test-only.key.pem'), 'utf8');
+    await h.emulator.close();
+    h = await startHarness({ seed: { ...seed, apps: [{ ...seed.apps[0], certificatePem }] } });
+    const encode = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const unsigned = `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode({
+      iss: CLIENT_ID,
+      sub: CLIENT_ID,
+      aud: `${h.url}/${PARTNER_TENANT}/oauth2/v2.0/token`,
+      exp: Math.floor(h.clock.now() / 1000) + 600,
+      jti: crypto.randomUUID(),
+    })}`;
+    const assertion = `${unsigned}.${sign('sha256', Buffer.from(unsigned), privateKey).toString('base64url')}`;
+    const withAssertion = (clientAssertion: string): Promise<Response> =>
+      requestToken(h.url, {
+        grant_type: 'client_credentials',
+        client_id: CLIENT_ID,
+        scope: SCOPE,
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: clientAssertion,
+      });
+    expect((await withAssertion(assertion)).status).toBe(200);
+    expect((await withAssertion(`${unsigned}.${Buffer.from('forged').toString('base64url')}`)).status).toBe(
+      401,
+    );
   });
 
   it('checks the bearer on every call and lets it expire on the injected clock', async () => {

@@ -38,7 +38,7 @@ export async function startHarness(options: PartnerCenterEmulatorOptions = {}): 
   return { emulator, clock, url: emulator.url };
 }
 
-async function requestToken(url: string, form: Record<string, string>): Promise<Response> {
+export async function requestToken(url: string, form: Record<string, string>): Promise<Response> {
   return fetch(`${url}/${PARTNER_TENANT}/oauth2/v2.0/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
