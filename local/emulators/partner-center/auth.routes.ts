@@ -134,15 +134,9 @@ function issueToken(ctx: RequestContext, deps: AuthDeps): Reply {
     const user = app.refreshTokens.find((r) => r.token === refreshToken);
     if (!user)
       return entraError(400, 'invalid_grant', 9002313, 'Invalid request. The refresh token is malformed.');
-    const granted = tokenResponse(
-      deps,
-      { kind: 'user', clientId: app.clientId, userId: user.userId, mfa: user.mfa },
-      scope,
-    );
-    return {
-      ...granted,
-      body: JSON.stringify({ ...(JSON.parse(granted.body) as object), refresh_token: refreshToken }),
-    };
+    // Entra returns a refresh token with each refresh; the seeded one stays valid.
+    const userToken = { kind: 'user' as const, clientId: app.clientId, userId: user.userId, mfa: user.mfa };
+    return tokenResponse(deps, userToken, scope, { refresh_token: refreshToken });
   }
   return entraError(
     400,
@@ -214,7 +208,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function tokenResponse(deps: AuthDeps, token: Omit<TokenRecord, 'expiresAt'>, scope: string): Reply {
+function tokenResponse(
+  deps: AuthDeps,
+  token: Omit<TokenRecord, 'expiresAt'>,
+  scope: string,
+  extra: Record<string, string> = {},
+): Reply {
   const accessToken = `pce.${randomBytes(32).toString('base64url')}`;
   const expiresIn = Math.floor(deps.tokenTtlMs / 1000);
   deps.store.update((state) => {
@@ -233,6 +232,7 @@ function tokenResponse(deps: AuthDeps, token: Omit<TokenRecord, 'expiresAt'>, sc
     expires_in: expiresIn,
     ext_expires_in: expiresIn,
     access_token: accessToken,
+    ...extra,
   });
 }
 

@@ -90,7 +90,11 @@ export async function startPartnerCenterEmulator(
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = req.method ?? 'GET';
-    const url = new URL(req.url ?? '/', baseUrl);
+    const url = parseRequestUrl(req.url, baseUrl);
+    if (url === undefined) {
+      writeReply(res, pcError(400, ErrorCodes.badRequest, 'The request URL is not valid.'));
+      return;
+    }
     const isControl = url.pathname.startsWith('/_control/');
     const body = await readBody(req);
     const { reply, note } =
@@ -185,6 +189,15 @@ export async function startPartnerCenterEmulator(
       });
     },
   };
+}
+
+/** The request target as a URL on this emulator (a `//host/...` target must not change the host). */
+function parseRequestUrl(target: string | undefined, baseUrl: string): URL | undefined {
+  try {
+    return new URL(`${baseUrl}${target?.startsWith('/') ? target : `/${target ?? ''}`}`);
+  } catch {
+    return undefined;
+  }
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -109,6 +109,8 @@ describe('Partner Center emulator: faults, request log, reset', () => {
     expect((await call(h.url, token, 'DELETE', '/v1/customers')).status).toBe(405);
     expect((await call(h.url, token, 'GET', '/v1/customers/%E0%A4%A')).status).toBe(404);
     expect((await fetch(`${h.url}/_control/customers`, { method: 'POST', body: '[1]' })).status).toBe(400);
+    const huge = await call(h.url, token, 'POST', '/v1/attestations/enhanced', 'x'.repeat(2 * 1024 * 1024));
+    expect(huge.status).toBe(413);
     expect((await call(h.url, token, 'GET', '/v1/customers')).status).toBe(200);
   });
 
