@@ -46,7 +46,8 @@ export function agreementsRoutes(deps: AgreementsDeps): Route[] {
     {
       method: 'POST',
       pattern: '/v1/customers/:customerId/agreements',
-      auth: 'user',
+      // Docs disagree (the older page says App+User, the attestation-id flow App-only): accept both.
+      auth: 'any',
       idempotent: true,
       handler: (ctx) => createAgreement(ctx, deps),
     },

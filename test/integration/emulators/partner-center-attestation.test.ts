@@ -110,9 +110,10 @@ describe('Partner Center emulator: enhanced attestation, agreements, orders', ()
     expect(await attestationStatus(attestation.id)).toBe('accepted');
 
     const before = await mcaAgreements(stale);
+    // Created with the app-only token (the attestation-id flow); the duplicate below uses App+User.
     const created = await call(
       h.url,
-      user,
+      app,
       'POST',
       `/v1/customers/${stale}/agreements`,
       agreementRequest(attestation.id),
@@ -138,6 +139,12 @@ describe('Partner Center emulator: enhanced attestation, agreements, orders', ()
     expect(await mcaAgreements(stale)).toHaveLength(before.length);
     await h.clock.advance(1000);
     expect((await mcaAgreements(stale)).map((a) => a.dateAgreed)).toContain('2026-01-15T00:00:00');
+
+    // Re-attested: the purchase block is lifted.
+    const order = { lineItems: [{ offerId: 'CFQ7TTC0LH18:0001', quantity: 1 }] };
+    expect(
+      (await call(h.url, await appToken(h.url), 'POST', `/v1/customers/${stale}/orders`, order)).status,
+    ).toBe(201);
   });
 
   it('names the missing or bad field in a 400', async () => {
