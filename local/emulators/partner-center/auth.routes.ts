@@ -15,7 +15,13 @@ const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 export interface AuthDeps {
   store: StateStore;
+  /** Scenario time: the MFA enforcement date. */
   clock: Clock;
+  /**
+   * Token time: access-token and client-assertion expiry. The client's token cache (msal-node) runs on
+   * the wall clock, so this is the real clock unless a test wants to drive expiry itself.
+   */
+  tokenClock: Clock;
   tokenTtlMs: number;
 }
 
@@ -111,7 +117,7 @@ function issueToken(ctx: RequestContext, deps: AuthDeps): Reply {
       `Application with identifier '${clientId}' was not found.`,
     );
   }
-  const clientAuthProblem = authenticateClient(form, app, deps.clock.now());
+  const clientAuthProblem = authenticateClient(form, app, deps.tokenClock.now());
   if (clientAuthProblem) return clientAuthProblem;
   const scope = form.get('scope') ?? '';
   if (!scope.split(' ').some((s) => s.startsWith(`${PARTNER_CENTER_RESOURCE}/`))) {
@@ -219,9 +225,9 @@ function tokenResponse(
   deps.store.update((state) => {
     // Forget expired tokens so the state does not grow forever.
     for (const [hash, record] of Object.entries(state.tokens)) {
-      if (record.expiresAt <= deps.clock.now()) delete state.tokens[hash];
+      if (record.expiresAt <= deps.tokenClock.now()) delete state.tokens[hash];
     }
-    state.tokens[hashToken(accessToken)] = { ...token, expiresAt: deps.clock.now() + deps.tokenTtlMs };
+    state.tokens[hashToken(accessToken)] = { ...token, expiresAt: deps.tokenClock.now() + deps.tokenTtlMs };
   });
   return json(200, {
     token_type: 'Bearer',
@@ -248,7 +254,7 @@ export function checkBearer(
   const authorization = ctx.req.headers.authorization ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(authorization);
   const token = match?.[1] === undefined ? undefined : deps.store.state.tokens[hashToken(match[1])];
-  if (!token || token.expiresAt <= deps.clock.now()) {
+  if (!token || token.expiresAt <= deps.tokenClock.now()) {
     return {
       reply: pcError(
         401,

@@ -38,6 +38,11 @@ export interface PartnerCenterEmulatorOptions {
   agreementVisibilityDelayMs?: number;
   /** Access token lifetime. Default 1 hour. */
   tokenTtlMs?: number;
+  /**
+   * Clock for token and client-assertion expiry. Default: RealClock, the clock msal-node's token cache
+   * uses, so a scenario clock jumping days ahead does not invalidate tokens the client still trusts.
+   */
+  tokenClock?: Clock;
 }
 
 export interface PartnerCenterEmulator {
@@ -70,7 +75,12 @@ export async function startPartnerCenterEmulator(
     initialState,
     baseUrl: () => baseUrl,
   });
-  const authDeps: AuthDeps = { store, clock, tokenTtlMs: options.tokenTtlMs ?? 60 * 60 * 1000 };
+  const authDeps: AuthDeps = {
+    store,
+    clock,
+    tokenClock: options.tokenClock ?? new RealClock(),
+    tokenTtlMs: options.tokenTtlMs ?? 60 * 60 * 1000,
+  };
 
   const router = new Router();
   router.add(

@@ -135,16 +135,13 @@ describe('Partner Center emulator: enhanced attestation, agreements, orders', ()
 
     expect(await mcaAgreements(stale)).toEqual(before);
     await h.clock.advance(VISIBILITY_DELAY - 1000);
-    user = await userToken(h.url);
     expect(await mcaAgreements(stale)).toHaveLength(before.length);
     await h.clock.advance(1000);
     expect((await mcaAgreements(stale)).map((a) => a.dateAgreed)).toContain('2026-01-15T00:00:00');
 
     // Re-attested: the purchase block is lifted.
     const order = { lineItems: [{ offerId: 'CFQ7TTC0LH18:0001', quantity: 1 }] };
-    expect(
-      (await call(h.url, await appToken(h.url), 'POST', `/v1/customers/${stale}/orders`, order)).status,
-    ).toBe(201);
+    expect((await call(h.url, app, 'POST', `/v1/customers/${stale}/orders`, order)).status).toBe(201);
   });
 
   it('names the missing or bad field in a 400', async () => {
@@ -191,7 +188,6 @@ describe('Partner Center emulator: enhanced attestation, agreements, orders', ()
     const first = await createAttestation(CUSTOMERS.none);
     await h.clock.advance(LINK_TTL);
     expect(await (await fetch(first.acceptanceLink)).text()).toContain('This link has expired.');
-    app = await appToken(h.url);
     expect(await attestationStatus(first.id)).toBe('expired');
     await fetch(first.acceptanceLink, { method: 'POST' });
     expect(await attestationStatus(first.id)).toBe('expired');

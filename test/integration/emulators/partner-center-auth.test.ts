@@ -1,7 +1,8 @@
-import { sign } from 'node:crypto';
+import { X509Certificate, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfidentialClientApplication } from '@azure/msal-node';
+import { VirtualClock } from '../../../local/clock';
 import {
   CLIENT_ID,
   CLIENT_SECRET,
@@ -91,7 +92,7 @@ describe('Partner Center emulator: tokens and bearer rules', () => {
       iss: CLIENT_ID,
       sub: CLIENT_ID,
       aud: `${h.url}/${PARTNER_TENANT}/oauth2/v2.0/token`,
-      exp: Math.floor(h.clock.now() / 1000) + 600,
+      exp: Math.floor(Date.now() / 1000) + 600,
       jti: crypto.randomUUID(),
     })}`;
     const assertion = `${unsigned}.${sign('sha256', Buffer.from(unsigned), privateKey).toString('base64url')}`;
@@ -104,12 +105,29 @@ describe('Partner Center emulator: tokens and bearer rules', () => {
         client_assertion: clientAssertion,
       });
     expect((await withAssertion(assertion)).status).toBe(200);
-    expect((await withAssertion(`${unsigned}.${Buffer.from('forged').toString('base64url')}`)).status).toBe(
-      401,
-    );
+    const forged = `${unsigned}.${Buffer.from('forged').toString('base64url')}`;
+    expect((await withAssertion(forged)).status).toBe(401);
+
+    // msal-node signs its own assertion (PS256 with a SHA-256 thumbprint): the emulator verifies it too.
+    const host = new URL(h.url).host;
+    const metadata = await (
+      await fetch(`${h.url}/${PARTNER_TENANT}/v2.0/.well-known/openid-configuration`)
+    ).text();
+    const thumbprintSha256 = new X509Certificate(certificatePem).fingerprint256.replace(/:/g, '');
+    const msal = new ConfidentialClientApplication({
+      auth: {
+        clientId: CLIENT_ID,
+        clientCertificate: { thumbprintSha256, privateKey },
+        authority: `https://${host}/${PARTNER_TENANT}`,
+        knownAuthorities: [host],
+        authorityMetadata: metadata,
+      },
+    });
+    const result = await msal.acquireTokenByClientCredential({ scopes: [SCOPE] });
+    expect((await call(h.url, result?.accessToken, 'GET', '/v1/customers')).status).toBe(200);
   });
 
-  it('checks the bearer on every call and lets it expire on the injected clock', async () => {
+  it('checks the bearer on every call', async () => {
     expect((await call(h.url, undefined, 'GET', '/v1/customers')).status).toBe(401);
     const unknown = await call(h.url, 'made-up', 'GET', '/v1/customers');
     expect(unknown.status).toBe(401);
@@ -117,9 +135,22 @@ describe('Partner Center emulator: tokens and bearer rules', () => {
       expect.objectContaining({ code: 401, description: expect.any(String) as unknown }),
     );
 
+    // Scenario time jumping ahead does not touch tokens: the client's token cache runs on the wall clock.
     const token = await appToken(h.url);
+    await h.clock.advance(30 * 24 * 3600 * 1000);
     expect((await call(h.url, token, 'GET', '/v1/customers')).status).toBe(200);
-    await h.clock.advance(3600 * 1000);
+  });
+
+  it('lets tokens expire after expires_in on the token clock', async () => {
+    const tokenClock = new VirtualClock(Date.UTC(2026, 0, 15));
+    await h.emulator.close();
+    h = await startHarness({ tokenClock, tokenTtlMs: 10 * 60 * 1000 });
+    const response = await requestAppToken(h.url);
+    expect((await jsonOf(response)).expires_in).toBe(600);
+    const token = await appToken(h.url);
+    await tokenClock.advance(10 * 60 * 1000 - 1);
+    expect((await call(h.url, token, 'GET', '/v1/customers')).status).toBe(200);
+    await tokenClock.advance(1);
     expect((await call(h.url, token, 'GET', '/v1/customers')).status).toBe(401);
   });
 

@@ -85,8 +85,6 @@ describe('Partner Center emulator: customers and audit records', () => {
   it('records a customer added through the control API, and filters by company name', async () => {
     await h.clock.advanceTo(Date.UTC(2026, 0, 20, 12));
     const added = h.emulator.control.addCustomer({ companyName: 'Brand New Example Ltd' });
-    // The earlier token has expired on the advanced clock: take fresh ones.
-    token = await appToken(h.url);
     const user = await userToken(h.url);
     const page = await jsonOf<AuditPage>(
       await call(h.url, user, 'GET', '/v1/auditrecords?startDate=2026-01-20'),
