@@ -27,7 +27,7 @@ export interface PartnerCenterEmulatorOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** Time for token expiry, link expiry, agreement visibility, audit dates. Default: RealClock. */
+  /** Scenario time: link expiry, agreement visibility, audit dates, MFA and purchase-block dates. Default: RealClock. */
   clock?: Clock;
   /** Path to a seed JSON file or the seed itself. Default: `seed.json` beside this file. */
   seed?: string | Seed;
