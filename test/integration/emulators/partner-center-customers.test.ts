@@ -16,6 +16,7 @@ interface CustomerPage {
 
 interface AuditPage {
   items: Array<{ operationType: string; customerId: string; customerName: string; operationDate: string }>;
+  links: { next?: { uri: string; headers?: Array<{ key: string; value: string }> } };
 }
 
 describe('Partner Center emulator: customers and audit records', () => {
@@ -74,6 +75,21 @@ describe('Partner Center emulator: customers and audit records', () => {
     expect(expected.length).toBeGreaterThan(0);
     expect(page.items.map((r) => r.customerId)).toEqual(expected);
     expect(page.items.every((r) => r.operationType === 'add_customer')).toBe(true);
+
+    // Paged like customers: the same records, two at a time.
+    const paged: string[] = [];
+    let next: AuditPage['links']['next'] = {
+      uri: '/v1/auditrecords?startDate=2025-11-01&endDate=2025-11-30&size=2',
+    };
+    while (next) {
+      const headers = Object.fromEntries((next.headers ?? []).map((x) => [x.key, x.value]));
+      const auditPage: AuditPage = await jsonOf<AuditPage>(
+        await call(h.url, token, 'GET', next.uri, undefined, headers),
+      );
+      paged.push(...auditPage.items.map((r) => r.customerId));
+      next = auditPage.links.next;
+    }
+    expect(paged).toEqual(expected);
 
     // A single day: a bare endDate covers that whole day.
     const oneDay = await jsonOf<AuditPage>(

@@ -102,6 +102,23 @@ describe('Partner Center emulator: webhooks', () => {
     expect(h.emulator.control.webhookDeliveries().map((d) => d.status)).toEqual([200, 200]);
   });
 
+  it('records a failed delivery when the callback cannot be reached', async () => {
+    await new Promise<void>((resolve) => receiver.server.close(() => resolve()));
+    await call(h.url, token, 'POST', '/webhooks/v1/registration', {
+      WebhookUrl: receiver.url,
+      WebhookEvents: ['reseller-relationship-accepted-by-customer'],
+    });
+    h.emulator.control.addCustomer({ companyName: 'Unreachable Example Ltd' });
+    await h.emulator.control.flushWebhooks();
+    const [delivery] = h.emulator.control.webhookDeliveries();
+    expect(delivery).toEqual(
+      expect.objectContaining({ eventName: 'reseller-relationship-accepted-by-customer' }),
+    );
+    expect(delivery?.status).toBeUndefined();
+    expect(delivery?.error).toEqual(expect.any(String));
+    receiver = await startReceiver(); // afterEach closes it
+  });
+
   it('sends nothing for events that were not registered', async () => {
     await call(h.url, token, 'POST', '/webhooks/v1/registration', {
       WebhookUrl: receiver.url,
