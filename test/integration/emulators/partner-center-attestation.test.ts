@@ -170,7 +170,8 @@ describe('Partner Center emulator: enhanced attestation, agreements, orders', ()
 
   it('refuses a future dateAgreed with 600002', async () => {
     const attestation = await createAttestation(CUSTOMERS.none);
-    expect(h.emulator.control.acceptAttestation(attestation.id)).toBe('accepted');
+    const accept = await fetch(`${h.url}/_control/attestations/${attestation.id}/accept`, { method: 'POST' });
+    expect(await jsonOf(accept)).toEqual({ state: 'accepted' });
     const future = await call(
       h.url,
       user,
@@ -195,6 +196,20 @@ describe('Partner Center emulator: enhanced attestation, agreements, orders', ()
     const second = await createAttestation(CUSTOMERS.none);
     expect(h.emulator.control.expireLinks(second.id)).toBe(1);
     expect(h.emulator.control.acceptAttestation(second.id)).toBe('expired');
+
+    // The same over the HTTP control API.
+    const third = await createAttestation(CUSTOMERS.none);
+    const expire = await fetch(`${h.url}/_control/attestations/expire`, {
+      method: 'POST',
+      body: JSON.stringify({ attestationId: third.id }),
+    });
+    expect(await jsonOf(expire)).toEqual({ expired: 1 });
+    const accept = await fetch(`${h.url}/_control/attestations/${third.id}/accept`, { method: 'POST' });
+    expect(await jsonOf(accept)).toEqual({ state: 'expired' });
+    const listed = await jsonOf<Array<{ id: string; state: string }>>(
+      await fetch(`${h.url}/_control/attestations`),
+    );
+    expect(listed.map((a) => a.state)).toEqual(['expired', 'expired', 'expired']);
   });
 
   it('replays the first response for a repeated MS-RequestId', async () => {

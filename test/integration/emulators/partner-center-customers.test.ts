@@ -125,6 +125,27 @@ describe('Partner Center emulator: customers and audit records', () => {
     ).toBe(400);
     const customer = await call(h.url, token, 'GET', `/v1/customers/${added.tenantId}`);
     expect(await jsonOf(customer)).toEqual(expect.objectContaining({ id: added.tenantId }));
+
+    // The same over the HTTP control API, with an existing pre-2023 attestation.
+    const overHttp = await fetch(`${h.url}/_control/customers`, {
+      method: 'POST',
+      body: JSON.stringify({
+        companyName: 'Http Example Ltd',
+        agreements: [
+          {
+            dateAgreed: '2020-05-01',
+            primaryContact: { firstName: 'A', lastName: 'B', email: 'a@http.example.com' },
+          },
+        ],
+      }),
+    });
+    expect(overHttp.status).toBe(201);
+    expect(await jsonOf(overHttp)).toEqual(expect.objectContaining({ coverage: 'stale', agreementCount: 1 }));
+    const invalid = await fetch(`${h.url}/_control/customers`, {
+      method: 'POST',
+      body: '{"companyName": ""}',
+    });
+    expect(invalid.status).toBe(400);
   });
 
   it('shows people an overview page with each customer and its admin-center link', async () => {
