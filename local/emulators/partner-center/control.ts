@@ -173,19 +173,17 @@ export class PartnerCenterControl {
 
   /** Expires one attestation link, or every link not yet accepted; returns how many expired. */
   expireLinks(attestationId?: string): number {
+    const { attestations } = this.deps.store.state;
+    if (attestationId !== undefined && !attestations.some((a) => a.id === attestationId)) {
+      throw new ControlError(404, `Attestation ${attestationId} was not found.`);
+    }
     const now = this.deps.clock.now();
-    const targets = this.deps.store.state.attestations.filter(
+    const targets = attestations.filter(
       (a) =>
         (attestationId === undefined || a.id === attestationId) &&
         a.acceptedAt === undefined &&
         a.expiresAt > now,
     );
-    if (
-      attestationId !== undefined &&
-      !this.deps.store.state.attestations.some((a) => a.id === attestationId)
-    ) {
-      throw new ControlError(404, `Attestation ${attestationId} was not found.`);
-    }
     this.deps.store.update(() => targets.forEach((a) => (a.expiresAt = now)));
     return targets.length;
   }
