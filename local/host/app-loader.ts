@@ -4,7 +4,6 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { AppRegistry } from './app-registry';
 import type { AppSettings } from './app-settings';
 import { globFiles, hasGlobMagic } from './glob';
@@ -42,28 +41,19 @@ function forgetAppModules(appDir: string): void {
   }
 }
 
-function isEsmFile(file: string, settings: AppSettings): boolean {
-  if (file.endsWith('.mjs')) return true;
-  if (file.endsWith('.cjs')) return false;
-  return settings.isEsm;
-}
-
-// A real dynamic import that TypeScript's CommonJS output and Jest leave alone.
-const nativeImport = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
-
-export async function loadApp(settings: AppSettings, registry: AppRegistry): Promise<void> {
+export function loadApp(settings: AppSettings, registry: AppRegistry): void {
   const entryPoints = resolveEntryPoints(settings);
   forgetAppModules(settings.appDir);
   for (const relative of entryPoints) {
     const file = path.join(settings.appDir, relative);
     registry.currentEntryPoint = file;
     try {
-      if (isEsmFile(file, settings)) await nativeImport(pathToFileURL(file).href);
-      else nativeRequire(file)(file);
+      // Like the worker's require(); ES modules load through Node's require(esm) (Node 20.19+).
+      nativeRequire(file)(file);
     } catch (error) {
       const message =
         error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error)
-          ? String((error as { message: unknown }).message)
+          ? String(error.message)
           : String(error);
       const wrapped = new Error(`Worker was unable to load entry point "${relative}": ${message}`);
       wrapped.cause = error;

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
-const packageJsonSchema = z.looseObject({ main: z.string().optional(), type: z.string().optional() });
+const packageJsonSchema = z.looseObject({ main: z.string().optional() });
 
 const hostJsonSchema = z.looseObject({
   version: z.string().optional(),
@@ -36,7 +36,6 @@ export type HostJson = z.infer<typeof hostJsonSchema>;
 export interface AppSettings {
   appDir: string;
   main: string | undefined;
-  isEsm: boolean;
   hostJson: HostJson;
   /** `Values` from local.settings.json, as strings. */
   localValues: Record<string, string>;
@@ -65,7 +64,7 @@ export function readAppSettings(appDir: string): AppSettings {
   const local = readJson(path.join(appDir, 'local.settings.json'), localSettingsSchema, {});
   const localValues: Record<string, string> = {};
   for (const [key, value] of Object.entries(local.Values ?? {})) localValues[key] = String(value);
-  return { appDir, main: pkg.main, isEsm: pkg.type === 'module', hostJson, localValues };
+  return { appDir, main: pkg.main, hostJson, localValues };
 }
 
 /** Copies settings into `env` the way Core Tools does: variables already set win. */

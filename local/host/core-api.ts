@@ -92,7 +92,7 @@ export function installCoreModule(): void {
     .prototype;
   prototype.require = new Proxy(prototype.require, {
     apply(target, thisArg, args: unknown[]) {
-      return args[0] === CORE_MODULE_NAME ? coreApi : Reflect.apply(target, thisArg, args);
+      return args[0] === CORE_MODULE_NAME ? coreApi : (Reflect.apply(target, thisArg, args) as unknown);
     },
   });
   state.installed = true;

@@ -197,6 +197,8 @@ export class LocalFunctionInvoker implements FunctionInvoker {
       } finally {
         coreCtx.state = undefined;
       }
+      // The handler's own thrown value, unchanged, as the worker rethrows it.
+      // eslint-disable-next-line @typescript-eslint/only-throw-error
       if (post.error !== null && post.error !== undefined) throw post.error;
       const response = await invocationModel.getResponse(invocationContext, post.result);
       await this.sendOutputs(fn, response, invocationId);
@@ -277,7 +279,7 @@ function instanceIdOf(
   const fromMetadata = metadata?.instanceId ?? metadata?.InstanceId;
   if (typeof fromMetadata === 'string') return fromMetadata;
   if (typeof triggerValue === 'object' && triggerValue !== null && 'instanceId' in triggerValue) {
-    const id = (triggerValue as { instanceId: unknown }).instanceId;
+    const id = triggerValue.instanceId;
     if (typeof id === 'string') return id;
   }
   return undefined;

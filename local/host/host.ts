@@ -115,7 +115,7 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
   };
 
   try {
-    await loadApp(settings, registry);
+    loadApp(settings, registry);
     registry.lock();
     const registered = [...registry.functions.values()];
     const functions = registry.infos();

@@ -127,7 +127,7 @@ function writeResponse(res: ServerResponse, http: RpcHttpData | undefined): void
   for (const [key, value] of Object.entries(http.headers ?? {})) res.setHeader(key, value);
   const cookies = (http.cookies ?? []).map(cookieHeader);
   if (cookies.length > 0) res.setHeader('set-cookie', cookies);
-  const body = typedDataToBuffer(http.body as RpcTypedData | undefined);
+  const body = typedDataToBuffer(http.body);
   res.writeHead(status);
   res.end(body);
 }

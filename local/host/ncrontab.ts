@@ -96,7 +96,7 @@ class CronSchedule implements Schedule {
         `expected 6 fields (second minute hour day month day-of-week), got ${parts.length}`,
       );
     }
-    this.fields = parts.map((part, i) => parseField(part, FIELDS[i] as FieldSpec, expression));
+    this.fields = parts.map((part, i) => parseField(part, FIELDS[i], expression));
   }
 
   next(after: number): number {

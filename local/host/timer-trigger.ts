@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '../clock';
 import type { RegisteredFunction } from './app-registry';
+import { sleepOnClock } from './clock-sleep';
 import { bindingString } from './binding-expressions';
 import type { LocalFunctionInvoker } from './function-invoker';
 import type { HostLogger } from './host-logger';
@@ -111,7 +112,7 @@ export class TimerTriggers {
     this.store.write(name, { last, next, lastUpdated: clock.now() });
     while (!this.abort.signal.aborted) {
       try {
-        await clock.sleepUntil(next, this.abort.signal);
+        await sleepOnClock(clock, next, this.abort.signal);
       } catch {
         return; // aborted: the host is stopping
       }

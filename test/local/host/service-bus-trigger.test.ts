@@ -102,7 +102,7 @@ class InMemoryQueues {
         const deliveryCount = (m.deliveryCount ?? 0) + 1;
         if (deliveryCount > this.maxDeliveryCount)
           return record(m, 'deadLettered', 'MaxDeliveryCountExceeded');
-        this.queue(queueName).push({ ...m, deliveryCount } as ServiceBusReceivedMessage);
+        this.queue(queueName).push({ ...m, deliveryCount });
         setImmediate(() => this.pumps.get(queueName)?.());
         return Promise.resolve();
       },
