@@ -94,13 +94,18 @@ export class LocalFunctionInvoker implements FunctionInvoker {
       const data = toTypedData(value);
       if (data) triggerMetadata[key] = data;
     }
-    const { response } = await this.run({
-      functionName,
-      inputData,
-      triggerMetadata,
-      instanceId: instanceIdOf(triggerValue, options.triggerMetadata),
-    });
-    return fromTypedData(response.returnValue);
+    let result: InvocationResult;
+    try {
+      result = await this.run({
+        functionName,
+        inputData,
+        triggerMetadata,
+        instanceId: instanceIdOf(triggerValue, options.triggerMetadata),
+      });
+    } catch (error) {
+      throw sameRealmError(error);
+    }
+    return fromTypedData(result.response.returnValue);
   }
 
   lookup(functionName: string): RegisteredFunction {
@@ -269,6 +274,23 @@ export class LocalFunctionInvoker implements FunctionInvoker {
     if (category === 'user') logger.user(functionName, entry.level, entry.message);
     else logger.system(entry.level, `${functionName}: ${entry.message}`);
   }
+}
+
+/**
+ * Under Jest the app runs in Node's main realm and the caller in a sandbox, so the app's Error is not
+ * `instanceof Error` for the caller. Such an error is copied (name, message, stack, own fields) into
+ * a local Error; anything else is passed on untouched.
+ */
+function sameRealmError(error: unknown): unknown {
+  if (error instanceof Error || typeof error !== 'object' || error === null) return error;
+  if (!('message' in error) || Object.prototype.toString.call(error) !== '[object Error]') return error;
+  const copy = new Error(String(error.message), { cause: error });
+  Object.assign(copy, error);
+  for (const key of ['name', 'stack'] as const) {
+    const value = (error as Record<string, unknown>)[key];
+    if (typeof value === 'string') copy[key] = value;
+  }
+  return copy;
 }
 
 /** The durable instance id a trigger carries, for the invocation line. */

@@ -35,8 +35,11 @@ describe('FunctionInvoker (the durable engine seam)', () => {
     expect(t.lines.some((l) => / double customTrigger \d+ms Succeeded instance=mca-123$/.test(l))).toBe(true);
   });
 
-  it("rejects with the function's own error", async () => {
-    await expect(t.host.invoker.invoke('fails', {})).rejects.toThrow('generic failure');
+  it("rejects with the function's own error, an Error in the caller's realm too", async () => {
+    const error: unknown = await t.host.invoker.invoke('fails', {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe('generic failure');
+    expect((error as Error).stack).toMatch(/generic\.js/);
     await expect(t.host.invoker.invoke('noSuchFunction', {})).rejects.toThrow(/not registered/);
   });
 
