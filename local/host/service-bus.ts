@@ -124,7 +124,8 @@ export function messageMetadata(message: ServiceBusReceivedMessage): Record<stri
   const iso = (d: Date | undefined) => (d ? d.toISOString() : undefined);
   const values: Record<string, unknown> = {
     MessageId: message.messageId === undefined ? undefined : String(message.messageId),
-    DeliveryCount: message.deliveryCount,
+    // The JS SDK counts earlier deliveries (0 first); the host's .NET SDK counts this one too (1 first).
+    DeliveryCount: (message.deliveryCount ?? 0) + 1,
     EnqueuedTimeUtc: iso(message.enqueuedTimeUtc),
     ExpiresAtUtc: iso(message.expiresAtUtc),
     LockedUntilUtc: iso(message.lockedUntilUtc),

@@ -12,7 +12,7 @@ interface Outcome {
   outcome: 'completed' | 'deadLettered';
   reason?: string;
   description?: string;
-  deliveryCount: number;
+  deliveries: number;
 }
 
 class InMemoryQueues {
@@ -55,7 +55,7 @@ class InMemoryQueues {
   send(queueName: string, body: unknown, props: Partial<ServiceBusReceivedMessage> = {}): void {
     const message = {
       body: Buffer.from(JSON.stringify(body)),
-      deliveryCount: 1,
+      deliveryCount: 0, // the JS SDK counts earlier deliveries
       enqueuedTimeUtc: new Date(Date.UTC(2026, 0, 1)),
       lockToken: `lock-${props.messageId as string}`,
       applicationProperties: {},
@@ -91,7 +91,7 @@ class InMemoryQueues {
         outcome,
         reason,
         description,
-        deliveryCount: m.deliveryCount ?? 0,
+        deliveries: (m.deliveryCount ?? 0) + 1,
       });
       return Promise.resolve();
     };
@@ -100,7 +100,7 @@ class InMemoryQueues {
       deadLetter: (m, reason, description) => record(m, 'deadLettered', reason, description),
       abandon: (m) => {
         const deliveryCount = (m.deliveryCount ?? 0) + 1;
-        if (deliveryCount > this.maxDeliveryCount)
+        if (deliveryCount >= this.maxDeliveryCount)
           return record(m, 'deadLettered', 'MaxDeliveryCountExceeded');
         this.queue(queueName).push({ ...m, deliveryCount });
         setImmediate(() => this.pumps.get(queueName)?.());
@@ -135,7 +135,7 @@ describe('Service Bus queue triggers', () => {
       },
     );
     await queues.settledCount(1);
-    expect(queues.outcomes).toEqual([{ messageId: 'm-1', outcome: 'completed', deliveryCount: 1 }]);
+    expect(queues.outcomes).toEqual([{ messageId: 'm-1', outcome: 'completed', deliveries: 1 }]);
     const seen = (await (await fetch(`${t.host.url}/api/seen`)).json()) as {
       message: unknown;
       metadata: Record<string, unknown>;
@@ -163,7 +163,7 @@ describe('Service Bus queue triggers', () => {
         outcome: 'deadLettered',
         reason: 'MaxDeliveryCountExceeded',
         description: undefined,
-        deliveryCount: 3,
+        deliveries: 3,
       },
     ]);
     expect(
@@ -189,9 +189,9 @@ describe('Service Bus queue triggers', () => {
           outcome: 'deadLettered',
           reason: 'InvalidMessage',
           description: 'field "valid" must be true',
-          deliveryCount: 1,
+          deliveries: 1,
         },
-        { messageId: 'v-good', outcome: 'completed', deliveryCount: 1 },
+        { messageId: 'v-good', outcome: 'completed', deliveries: 1 },
       ]),
     );
     expect(queues.outcomes).toHaveLength(2);
