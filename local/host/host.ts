@@ -161,7 +161,7 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
       extensions: () => extensions,
     });
     const url = await http.listen(registered, options.port ?? 7071, options.hostname ?? '127.0.0.1');
-    cleanups.push(() => http.close());
+    cleanups.push(() => http.close(options.drainTimeoutMs ?? 5000));
     // durable-functions rewrites client URLs to localhost:7071 unless WEBSITE_HOSTNAME is set, as Core Tools sets it.
     env.WEBSITE_HOSTNAME = new URL(url).host;
 

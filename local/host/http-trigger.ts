@@ -134,6 +134,8 @@ function writeResponse(res: ServerResponse, http: RpcHttpData | undefined): void
 
 export class HttpTriggerServer {
   private server: Server | undefined;
+  private closing = false;
+  private readonly inFlight = new Set<Promise<void>>();
   private routes: HttpRoute[] = [];
   private baseUrl = '';
 
@@ -143,11 +145,18 @@ export class HttpTriggerServer {
   async listen(functions: RegisteredFunction[], port: number, hostname: string): Promise<string> {
     this.routes = buildRoutes(functions, this.deps.routePrefix);
     const server = createServer((req, res) => {
-      this.handle(req, res).catch((error: unknown) => {
+      if (this.closing) {
+        // The host is stopping, as Azure answers while a host restarts.
+        res.writeHead(503, { connection: 'close' }).end();
+        return;
+      }
+      const handled = this.handle(req, res).catch((error: unknown) => {
         this.deps.logger.system('error', `HTTP request failed: ${describeError(error)}`);
         if (!res.headersSent) res.writeHead(500);
         res.end();
       });
+      this.inFlight.add(handled);
+      void handled.finally(() => this.inFlight.delete(handled));
     });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -168,14 +177,23 @@ export class HttpTriggerServer {
     }));
   }
 
-  async close(): Promise<void> {
+  /** Stops accepting requests, lets those in progress finish (at most `drainMs`), then closes. */
+  async close(drainMs = 5000): Promise<void> {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
+    this.closing = true;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([...this.inFlight]),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, drainMs))),
+    ]);
+    clearTimeout(timer);
+    // What is left are idle keep-alive connections (or requests past the drain time).
+    server.closeAllConnections();
+    await closed;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -64,6 +64,23 @@ describe('HTTP triggers through startHost', () => {
     expect((await fetch(`${url}/api/hello`)).status).toBe(201);
   });
 
+  it('prefers literal segments over parameters, whatever the registration order', async () => {
+    expect(await (await fetch(`${url}/api/things/1/special`)).text()).toBe('specific');
+    expect(await (await fetch(`${url}/api/things/1/other`)).text()).toBe('generic other');
+  });
+
+  it('answers 204 when the function returns no response', async () => {
+    const res = await fetch(`${url}/api/nothing`);
+    expect(res.status).toBe(204);
+  });
+
+  it('lets log hooks rewrite user logs', async () => {
+    await fetch(`${url}/api/logsSecret`);
+    const text = t.lines.join('\n');
+    expect(text).toMatch(/logsSecret information: token \[redacted\] used/);
+    expect(text).not.toMatch(/secret123/);
+  });
+
   it('does not enforce keys by default, like Core Tools', async () => {
     expect((await fetch(`${url}/api/admin/only`)).status).toBe(200);
   });
@@ -116,5 +133,19 @@ describe('HTTP auth levels with keys enforced', () => {
     expect((await fetch(`${t.host.url}/api/admin/only?code=fn-key`)).status).toBe(401);
     expect((await fetch(`${t.host.url}/api/admin/only?code=master-key`)).status).toBe(200);
     expect((await fetch(`${t.host.url}/api/echo/1`)).status).toBe(200);
+  });
+});
+
+describe('stopping the host', () => {
+  it('lets a request in progress finish, then refuses connections', async () => {
+    const t = await startTestHost('http-timer');
+    const slow = fetch(`${t.host.url}/api/slow?ms=150`);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    const closing = t.stop();
+    const res = await slow;
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('slow done');
+    await closing;
+    await expect(fetch(`${t.host.url}/api/hello`)).rejects.toThrow();
   });
 });
