@@ -95,4 +95,27 @@ describe('timer triggers on a virtual clock', () => {
       await second.stop();
     }
   });
+
+  it('never overlaps runs of one timer: occurrences passed during a long run are skipped', async () => {
+    const t = await startTestHost('slow-timer', { clock, dataDir });
+    try {
+      await clock.advance(5 * 60_000); // the 00:01 run is still busy when the clock passes 00:02..00:05
+      const state = async () =>
+        (await (await fetch(`${t.host.url}/api/state`)).json()) as {
+          active: number;
+          maxActive: number;
+          runs: string[];
+        };
+      for (let i = 0; i < 50 && (await state()).runs.length < 1; i++)
+        await new Promise((r) => setTimeout(r, 10));
+      await clock.advance(60_000);
+      for (let i = 0; i < 50 && (await state()).runs.length < 2; i++)
+        await new Promise((r) => setTimeout(r, 10));
+      const final = await state();
+      expect(final.maxActive).toBe(1);
+      expect(final.runs).toEqual(['2026-01-01T00:01:00.000Z', '2026-01-01T00:06:00.000Z']);
+    } finally {
+      await t.stop();
+    }
+  });
 });
