@@ -229,30 +229,31 @@ export class ServiceBusTriggers {
     const triggered = functions.filter((fn) => fn.info.triggerType.toLowerCase() === 'servicebustrigger');
     if (triggered.some((fn) => this.usesSdkBinding(fn))) this.registerSdkFactory();
     for (const fn of triggered) {
-      const binding = fn.info.bindings[fn.triggerName] ?? {};
-      const queueName = bindingString(binding, 'queueName', this.deps.env);
-      if (!queueName) {
+      try {
+        this.subscribe(fn);
+      } catch (error) {
+        // As in the host, a function whose trigger cannot be set up is left out; the others run.
+        this.deps.logger.system('error', `${fn.info.name}: not started: ${describeError(error)}`);
+      }
+    }
+  }
+
+  private subscribe(fn: RegisteredFunction): void {
+    const binding = fn.info.bindings[fn.triggerName] ?? {};
+    const queueName = bindingString(binding, 'queueName', this.deps.env);
+    if (!queueName) throw new Error('topic subscriptions are not supported locally.');
+    const connection = bindingString(binding, 'connection', this.deps.env);
+    const connectionString = connectionStringFor(connection, this.deps.env);
+    const subscription = this.deps.source(
+      { connectionString, queueName, maxConcurrentCalls: this.deps.maxConcurrentCalls },
+      (message, settler) => this.deliver(fn, message, settler),
+      (error) =>
         this.deps.logger.system(
           'warning',
-          `${fn.info.name}: topic subscriptions are not supported locally; function not started.`,
-        );
-        continue;
-      }
-      const connectionString = connectionStringFor(
-        bindingString(binding, 'connection', this.deps.env),
-        this.deps.env,
-      );
-      const subscription = this.deps.source(
-        { connectionString, queueName, maxConcurrentCalls: this.deps.maxConcurrentCalls },
-        (message, settler) => this.deliver(fn, message, settler),
-        (error) =>
-          this.deps.logger.system(
-            'warning',
-            `${fn.info.name}: Service Bus receive error: ${describeError(error)}`,
-          ),
-      );
-      this.subscriptions.push(subscription);
-    }
+          `${fn.info.name}: Service Bus receive error: ${describeError(error)}`,
+        ),
+    );
+    this.subscriptions.push(subscription);
   }
 
   async stop(): Promise<void> {

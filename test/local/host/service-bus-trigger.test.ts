@@ -5,6 +5,7 @@
  */
 import type { ServiceBusReceivedMessage } from '@azure/service-bus';
 import type { MessageSettler, MessageSource } from '../../../local/host';
+import { nativeProcess } from '../../../local/host/native-runtime';
 import { startTestHost, type TestHost } from './host-fixture';
 
 interface Outcome {
@@ -195,5 +196,24 @@ describe('Service Bus queue triggers', () => {
       ]),
     );
     expect(queues.outcomes).toHaveLength(2);
+  });
+});
+
+describe('Service Bus trigger without its connection setting', () => {
+  it('leaves that function out with an error naming the setting, and runs the rest', async () => {
+    const setting = nativeProcess.env.FixtureServiceBus;
+    nativeProcess.env.FixtureServiceBus = '';
+    const queues = new InMemoryQueues(3);
+    const t = await startTestHost('queue', { serviceBusSource: queues.source });
+    try {
+      expect(t.lines.join('\n')).toMatch(
+        /orders: not started: The Service Bus connection setting "FixtureServiceBus" is not set/,
+      );
+      expect((await fetch(`${t.host.url}/api/seen`)).status).toBe(200);
+    } finally {
+      await t.stop();
+      if (setting === undefined) delete nativeProcess.env.FixtureServiceBus;
+      else nativeProcess.env.FixtureServiceBus = setting;
+    }
   });
 });
