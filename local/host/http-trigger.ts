@@ -59,13 +59,36 @@ function buildRoutes(functions: RegisteredFunction[], routePrefix: string): Http
     .sort((a, b) => b.route.literalSegments - a.route.literalSegments);
 }
 
+/** Azure's default `maxRequestBodySize` (100 MB); larger bodies get 413. */
+const MAX_BODY_BYTES = 104_857_600;
+
+class BodyTooLargeError extends Error {}
+
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.destroy();
+        reject(new BodyTooLargeError('Request body too large'));
+        return;
+      }
+      chunks.push(chunk);
+    });
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** The request URL, or undefined when the target or Host header cannot form one (answered 400). */
+function requestUrl(req: IncomingMessage): URL | undefined {
+  try {
+    return new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+  } catch {
+    return undefined;
+  }
 }
 
 function flatHeaders(req: IncomingMessage): Record<string, string> {
@@ -197,11 +220,22 @@ export class HttpTriggerServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req);
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      res.writeHead(413, { connection: 'close' }).end();
+      return;
+    }
+    const url = requestUrl(req);
+    if (!url) {
+      res.writeHead(400).end();
+      return;
+    }
     for (const extension of this.deps.extensions()) {
       if (await extension.handle(req, res, body)) return;
     }
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
     const method = (req.method ?? 'GET').toUpperCase();
     let params: Record<string, string> | undefined;
     const route = this.routes.find(

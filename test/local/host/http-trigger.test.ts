@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { nativeProcess } from '../../../local/host/native-runtime';
 import { startTestHost, type TestHost } from './host-fixture';
 
@@ -62,6 +63,20 @@ describe('HTTP triggers through startHost', () => {
     expect(await res.text()).toBe('');
     expect(t.lines.some((l) => /boom httpTrigger \d+ms Failed \(kaboom\)/.test(l))).toBe(true);
     expect((await fetch(`${url}/api/hello`)).status).toBe(201);
+  });
+
+  it('answers 400 to a request whose Host cannot form a URL', async () => {
+    const { port } = new URL(url);
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.end('GET /api/hello HTTP/1.1\r\nHost: bad host\r\nConnection: close\r\n\r\n');
+      });
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 400 /);
   });
 
   it('prefers literal segments over parameters, whatever the registration order', async () => {
