@@ -21,13 +21,9 @@ import { LocalFunctionInvoker } from './function-invoker';
 import { HostLogger, describeError, type LogSink } from './host-logger';
 import { HttpTriggerServer, type HttpAuthOptions } from './http-trigger';
 import { nativeProcess } from './native-runtime';
-import {
-  sdkMessageSource,
-  sendServiceBusOutput,
-  ServiceBusClients,
-  ServiceBusTriggers,
-  type MessageSource,
-} from './service-bus';
+import { sdkMessageSource, ServiceBusClients, type MessageSource } from './service-bus-client';
+import { sendServiceBusOutput } from './service-bus-output';
+import { ServiceBusTriggers } from './service-bus-trigger';
 import { TimerTriggers } from './timer-trigger';
 
 export interface StartHostOptions {
