@@ -7,5 +7,7 @@ export type {
   MessageSettler,
   MessageSubscription,
 } from './service-bus-client';
+/** The real process (its `env` is what the app reads), also under Jest. */
+export { nativeProcess } from './native-runtime';
 export { parseSchedule, CronSyntaxError, type Schedule } from './ncrontab';
 export type * from './contracts';
