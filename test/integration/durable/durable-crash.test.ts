@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import * as df from 'durable-functions';
 import { buildSync } from 'esbuild';
 import { durableClientFrom } from '../../helpers/durable-harness';
 
@@ -77,7 +78,9 @@ it('survives kill -9 mid-activity and runs each recorded activity once', async (
   fs.writeFileSync(`${log}.release`, '');
   const second = await startEngineProcess(env);
   const client = durableClientFrom(second.bindingData);
-  await waitFor(async () => (await client.getStatus(id)).runtimeStatus === 'Completed');
+  await waitFor(
+    async () => (await client.getStatus(id)).runtimeStatus === df.OrchestrationRuntimeStatus.Completed,
+  );
   expect((await client.getStatus(id)).output).toEqual(['first', 'slow', 'last']);
   // `first` completed and was recorded before the crash: never again. `slow` was in flight: once more.
   expect(lines()).toEqual([
