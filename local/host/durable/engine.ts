@@ -207,7 +207,11 @@ export class Engine {
     try {
       result = parseOrchestratorResult(await this.options.invoker.invoke(instance.name, trigger));
     } catch (error) {
-      failure = `Orchestrator function '${instance.name}' failed: ${parseOrchestratorFailure(error).message}`;
+      const { message, tasks } = parseOrchestratorFailure(error);
+      // A replay that diverged from its history may throw before it returns: report the real cause.
+      failure =
+        (tasks && findNonDeterminism(instance.scheduled, tasks)) ??
+        `Orchestrator function '${instance.name}' failed: ${message}`;
     }
     const stillCurrent =
       this.running &&
@@ -434,22 +438,12 @@ export class Engine {
     const undelivered = instance.inbox.filter((e) => e.EventType === EventType.EventRaised);
     this.disarmTimers(instance);
     const inputJson = input === undefined ? undefined : JSON.stringify(input);
-    Object.assign(instance, {
-      executionId: randomUUID(),
-      input: inputJson,
-      output: undefined,
-      history: [],
-      inbox: [
-        historyEvent(EventType.ExecutionStarted, now, { Name: instance.name, Input: inputJson }),
-        ...undelivered,
-      ],
-      scheduled: [],
-      nextTaskId: 0,
-      activities: [],
-      timers: [],
-      retries: [],
-      longTimers: [],
-    });
+    Object.assign(
+      instance,
+      { input: inputJson, output: undefined },
+      freshExecution(instance.name, inputJson, now),
+    );
+    instance.inbox.push(...undelivered);
   }
 
   /** Ends the execution and tells the parent orchestration, whose record is saved first. */
@@ -496,20 +490,12 @@ export class Engine {
     const record: InstanceRecord = {
       instanceId,
       name,
-      executionId: randomUUID(),
       status: 'Pending',
       input,
       createdAt: now,
       lastUpdatedAt: now,
       parent,
-      history: [],
-      inbox: [historyEvent(EventType.ExecutionStarted, now, { Name: name, Input: input })],
-      scheduled: [],
-      nextTaskId: 0,
-      activities: [],
-      timers: [],
-      retries: [],
-      longTimers: [],
+      ...freshExecution(name, input, now),
     };
     this.instances.set(instanceId, record);
     this.store.save(record);
@@ -633,6 +619,21 @@ export class Engine {
   private log(line: string): void {
     this.options.log?.(line);
   }
+}
+
+/** The per-execution part of a record: a new execution id and nothing but its ExecutionStarted event. */
+function freshExecution(name: string, input: string | undefined, now: number) {
+  return {
+    executionId: randomUUID(),
+    history: [],
+    inbox: [historyEvent(EventType.ExecutionStarted, now, { Name: name, Input: input })],
+    scheduled: [],
+    nextTaskId: 0,
+    activities: [],
+    timers: [],
+    retries: [],
+    longTimers: [],
+  } satisfies Partial<InstanceRecord>;
 }
 
 /** The next piece of a long timer, as the library's LongTimerTask computes it. */

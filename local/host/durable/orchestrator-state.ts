@@ -54,8 +54,9 @@ const outOfProcDataLabel = '\n\n$OutOfProcData$:';
 
 /** Decodes a successful invocation's return value (an object, or its JSON as a real worker sends it). */
 export function parseOrchestratorResult(returned: unknown): OrchestratorResult {
-  const raw = typeof returned === 'string' ? (JSON.parse(returned) as unknown) : returned;
-  const state = stateSchema.parse(raw);
+  const state = stateSchema.parse(
+    typeof returned === 'string' ? (JSON.parse(returned) as unknown) : returned,
+  );
   const tasks: ScheduledAction[] = [];
   let continueAsNew: { input: unknown } | undefined;
   for (const action of state.actions.flat()) {
@@ -73,18 +74,18 @@ export function parseOrchestratorResult(returned: unknown): OrchestratorResult {
 
 /**
  * The library reports an orchestrator's exception by throwing an error whose message carries the
- * orchestrator state after `$OutOfProcData$:` (as the real extension parses it).
+ * orchestrator state after `$OutOfProcData$:` (the real extension parses it the same way). The tasks
+ * scheduled before the exception come back too, so a replay that diverged can still be told apart.
  */
-export function parseOrchestratorFailure(error: unknown): { message: string; details: string } {
+export function parseOrchestratorFailure(error: unknown): { message: string; tasks?: ScheduledAction[] } {
   const message = error instanceof Error ? error.message : String(error);
-  const details = error instanceof Error && error.stack ? error.stack : message;
   const at = message.indexOf(outOfProcDataLabel);
-  if (at < 0) return { message, details };
+  if (at < 0) return { message };
   try {
-    const state = stateSchema.partial().parse(JSON.parse(message.slice(at + outOfProcDataLabel.length)));
-    return { message: state.error ?? message.slice(0, at), details: message.slice(0, at) };
+    const state = parseOrchestratorResult(message.slice(at + outOfProcDataLabel.length));
+    return { message: state.error ?? message.slice(0, at), tasks: state.tasks };
   } catch {
-    return { message: message.slice(0, at), details };
+    return { message: message.slice(0, at) };
   }
 }
 
