@@ -315,4 +315,101 @@ describe('durable engine', () => {
     expect(calls['Hello:after']).toBe((before['Hello:after'] ?? 0) + 1);
     knobs.gate = Promise.resolve();
   });
+
+  it('stops retrying once the retry timeout has passed', async () => {
+    // Attempts at 0 s and 1 s (delay 1 s), then 3 s (delay 2 s): past the 2.5 s timeout, no more runs.
+    const id = await run('Retry', { key: 'timeout', failures: 10, attempts: 5, timeoutMs: 2500 });
+    await advanceUntil(clock, harness.engine, start + minute);
+    const status = await harness.client.getStatus(id);
+    expect(calls['Flaky:timeout']).toBe(3);
+    expect(status.runtimeStatus).toBe('Failed');
+    expect(String(status.output)).toContain('flaky failure 3');
+  });
+
+  it('retries a failing sub-orchestration with a new child instance per attempt', async () => {
+    const id = await run('SubRetry', { key: 'child', failures: 1 }, 'sub-retry');
+    await advanceUntil(clock, harness.engine, start + minute);
+    const status = await harness.client.getStatus(id);
+    expect(status.runtimeStatus).toBe('Completed');
+    expect(status.output).toBe('ok after 1 failures');
+    const children = await harness.client.getStatusBy({});
+    const childStatuses = children
+      .filter((c) => c.instanceId.startsWith('sub-retry:'))
+      .map((c) => `${c.instanceId}=${c.runtimeStatus}`);
+    expect(childStatuses.sort()).toEqual(['sub-retry:0=Failed', 'sub-retry:2=Completed']);
+  });
+
+  it('drops an event the old execution never awaited when it continues as new (as Azure does)', async () => {
+    let release: () => void = () => undefined;
+    knobs.gate = new Promise<void>((resolve) => (release = resolve));
+    const gatedBefore = calls.Gated ?? 0;
+    const id = await harness.client.startNew('Accumulate', { input: { sum: 0 } });
+    await harness.client.raiseEvent(id, 'Add', 4);
+    await waitFor(() => calls.Gated === gatedBefore + 1);
+    await harness.client.raiseEvent(id, 'Add', 5); // arrives while the first execution waits on Gated
+    release();
+    await harness.engine.idle();
+    const between = await harness.client.getStatus(id);
+    expect(between.runtimeStatus).toBe('Running');
+    expect(between.input).toEqual({ sum: 4 });
+    await harness.client.raiseEvent(id, 'Add', 6);
+    await harness.engine.idle();
+    expect((await harness.client.getStatus(id)).output).toBe(10);
+  });
+
+  it('tells the orchestrator when it is replaying', async () => {
+    knobs.replayLog = [];
+    await run('ReplayAware', null);
+    expect(knobs.replayLog).toEqual([
+      'first:false',
+      'first:true',
+      'second:false',
+      'first:true',
+      'second:true',
+      'done:false',
+    ]);
+  });
+
+  it('fails an orchestration that uses entities, which this engine does not run', async () => {
+    const id = await run('UsesEntity', null);
+    const status = await harness.client.getStatus(id);
+    expect(status.runtimeStatus).toBe('Failed');
+    expect(String(status.output)).toContain('does not support action type 7');
+  });
+
+  it('answers a start request like the extension: 202, Location, management links', async () => {
+    const binding = JSON.parse(harness.engine.clientBindingData()) as Record<string, unknown>;
+    expect(binding).toMatchObject({
+      taskHubName: 'TestHub',
+      rpcBaseUrl: `${harness.baseUrl}/runtime/webhooks/durabletask/`,
+      baseUrl: `${harness.baseUrl}/runtime/webhooks/durabletask`,
+      managementUrls: { id: 'INSTANCEID' },
+    });
+    const response = await fetch(
+      `${harness.baseUrl}/runtime/webhooks/durabletask/orchestrators/Chain/raw-1`,
+      {
+        method: 'POST',
+        body: JSON.stringify(['raw']),
+        headers: { 'Content-Type': 'application/json' },
+      },
+    );
+    const body = (await response.json()) as {
+      id: string;
+      statusQueryGetUri: string;
+      sendEventPostUri: string;
+    };
+    expect(response.status).toBe(202);
+    expect(body.id).toBe('raw-1');
+    expect(response.headers.get('location')).toBe(body.statusQueryGetUri);
+    expect(body.sendEventPostUri).toBe(
+      `${harness.baseUrl}/runtime/webhooks/durabletask/instances/raw-1/raiseEvent/{eventName}?taskHub=TestHub&connection=Storage`,
+    );
+    const invalid = await fetch(`${harness.baseUrl}/runtime/webhooks/durabletask/orchestrators/Chain`, {
+      method: 'POST',
+      body: '{not json',
+    });
+    expect(invalid.status).toBe(400);
+    const other = await fetch(`${harness.baseUrl}/api/something`);
+    expect(other.status).toBe(404); // not the engine's: left to the host
+  });
 });
