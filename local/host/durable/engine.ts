@@ -448,6 +448,7 @@ export class Engine {
 
   /** Ends the execution and tells the parent orchestration, whose record is saved first. */
   private finish(instance: InstanceRecord, status: RuntimeStatus, output: string, now: number): void {
+    this.log(`durable: ${instance.name} '${instance.instanceId}' ${status}`);
     instance.status = status;
     instance.output = output;
     instance.lastUpdatedAt = now;
@@ -499,6 +500,7 @@ export class Engine {
     };
     this.instances.set(instanceId, record);
     this.store.save(record);
+    this.log(`durable: ${name} '${instanceId}' started`);
     this.schedulePump();
   }
 
