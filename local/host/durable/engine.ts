@@ -11,7 +11,6 @@ import {
   type InstanceRecord,
   type RetryingTask,
   type RuntimeStatus,
-  type ScheduledTask,
 } from './instance-store';
 import {
   parseOrchestratorFailure,
@@ -19,12 +18,12 @@ import {
   type OrchestratorResult,
   type ScheduledAction,
 } from './orchestrator-state';
+import { findNonDeterminism } from './determinism';
+import { isLongTimer, nextTimerPiece, timerSplitSettings } from './long-timer';
 import { nextRetryDelay } from './retry-policy';
 
-/** Timer split settings the host passes (Azure Storage defaults: 6 days, 3 days), in hours so that
- * moment adds them as exact durations whatever the local time zone. */
-const maximumShortTimerMs = 6 * 24 * 3600_000;
-const longTimerIntervalMs = 3 * 24 * 3600_000;
+/** Activities running at once (the extension's maxConcurrentActivityFunctions is 10 per core). */
+const maxConcurrentActivities = 16;
 /** Out-of-proc replay schema V3 (`ReplaySchema.V3 === 2`): nested WhenAll/WhenAny actions and long timers. */
 const replaySchemaV3 = 2;
 
@@ -45,7 +44,7 @@ export class Engine {
   private pumpRequested = false;
 
   constructor(private readonly options: DurableEngineOptions) {
-    this.store = new InstanceStore(options.dataDir);
+    this.store = new InstanceStore(options.dataDir, (line) => this.log(line));
   }
 
   start(): void {
@@ -181,9 +180,9 @@ export class Engine {
     }
   }
 
-  /** Delivers the oldest undelivered event: replays the history plus that event through the library. */
+  /** Replays the history plus the next batch of undelivered events through the library. */
   private async runEpisode(instance: InstanceRecord): Promise<void> {
-    const event = instance.inbox[0];
+    const batch = this.nextBatch(instance);
     const executionId = instance.executionId;
     const now = this.now();
     const started = historyEvent(EventType.OrchestratorStarted, now);
@@ -191,14 +190,13 @@ export class Engine {
       history: [
         ...instance.history.map((e) => ({ ...e, IsPlayed: true })),
         started,
-        { ...event, IsPlayed: false },
+        ...batch.map((e) => ({ ...e, IsPlayed: false })),
       ],
       input: instance.input === undefined ? undefined : (JSON.parse(instance.input) as unknown),
       instanceId: instance.instanceId,
       isReplaying: instance.history.length > 0,
       parentInstanceId: instance.parent?.instanceId,
-      maximumShortTimerDuration: `${maximumShortTimerMs / 3600_000}:00:00`,
-      longRunningTimerIntervalDuration: `${longTimerIntervalMs / 3600_000}:00:00`,
+      ...timerSplitSettings,
       defaultHttpAsyncRequestSleepTimeMillseconds: 30_000,
       upperSchemaVersion: replaySchemaV3,
     };
@@ -218,13 +216,13 @@ export class Engine {
       this.instances.get(instance.instanceId) === instance &&
       instance.executionId === executionId &&
       !isTerminal(instance.status) &&
-      instance.inbox[0] === event;
+      batch.every((event, index) => instance.inbox[index] === event);
     if (!stillCurrent) return; // terminated, purged or stopped meanwhile: the episode never happened
 
-    instance.inbox.shift();
-    instance.history.push(started, event);
+    instance.inbox.splice(0, batch.length);
+    instance.history.push(started, ...batch);
     instance.status = 'Running';
-    this.advanceRetriesAndLongTimers(instance, event, now);
+    for (const event of batch) this.advanceRetriesAndLongTimers(instance, event, now);
     if (failure !== undefined || !result) {
       this.finish(instance, 'Failed', JSON.stringify(failure), now);
     } else {
@@ -235,6 +233,27 @@ export class Engine {
     }
     instance.lastUpdatedAt = now;
     this.store.save(instance);
+  }
+
+  /**
+   * The library allocates sequence numbers of its own while it processes some completions (see
+   * advanceRetriesAndLongTimers). The host can only mirror that if such an event comes first in its
+   * episode, before user code schedules anything new: so it starts a batch, and ends the one before.
+   */
+  private nextBatch(instance: InstanceRecord): HistoryEvent[] {
+    const [first, ...rest] = instance.inbox;
+    const plainCount = rest.findIndex((event) => this.allocatesTaskId(instance, event));
+    return [first, ...(plainCount < 0 ? rest : rest.slice(0, plainCount))];
+  }
+
+  private allocatesTaskId(instance: InstanceRecord, event: HistoryEvent): boolean {
+    const id = completedTaskId(event);
+    if (id === undefined) return false;
+    if (isFailure(event)) return instance.retries.some((r) => r.attemptId === id && r.timerId === undefined);
+    if (event.EventType !== EventType.TimerFired) return false;
+    return (
+      instance.retries.some((r) => r.timerId === id) || instance.longTimers.some((l) => l.childId === id)
+    );
   }
 
   private applyResult(instance: InstanceRecord, result: OrchestratorResult, now: number): void {
@@ -263,8 +282,8 @@ export class Engine {
 
   /**
    * The library allocates sequence numbers of its own while it processes a completion: a retry timer
-   * after a failed attempt, the next attempt after that timer, the next piece of a long timer. Each
-   * episode delivers exactly one event, so the host allocates the same numbers before the new actions.
+   * after a failed attempt, the next attempt after that timer, the next piece of a long timer. Such an
+   * event is always first in its episode, so the host allocates the same numbers before the new actions.
    */
   private advanceRetriesAndLongTimers(instance: InstanceRecord, event: HistoryEvent, now: number): void {
     const id = completedTaskId(event);
@@ -300,7 +319,9 @@ export class Engine {
     if (longTimer) {
       if (longTimer.finalFireAt > now) {
         longTimer.childId = instance.nextTaskId++;
-        this.scheduleTimer(instance, longTimer.childId, nextTimerPiece(longTimer.finalFireAt, now), now);
+        if (!longTimer.canceled) {
+          this.scheduleTimer(instance, longTimer.childId, nextTimerPiece(longTimer.finalFireAt, now), now);
+        }
       } else {
         instance.longTimers = instance.longTimers.filter((l) => l !== longTimer);
       }
@@ -309,7 +330,7 @@ export class Engine {
 
   private scheduleTask(instance: InstanceRecord, task: ScheduledAction, id: number, now: number): void {
     if (task.kind === 'timer') {
-      if (task.fireAt - now > maximumShortTimerMs) {
+      if (isLongTimer(task.fireAt, now)) {
         instance.longTimers.push({ leafId: id, finalFireAt: task.fireAt, childId: id });
         this.scheduleTimer(instance, id, nextTimerPiece(task.fireAt, now), now);
       } else {
@@ -426,8 +447,8 @@ export class Engine {
 
   private cancelTimer(instance: InstanceRecord, id: number): void {
     const longTimer = instance.longTimers.find((l) => l.leafId === id);
+    if (longTimer) longTimer.canceled = true; // kept: a piece that already fired still takes a number
     const pieceId = longTimer ? longTimer.childId : id;
-    instance.longTimers = instance.longTimers.filter((l) => l !== longTimer);
     instance.timers = instance.timers.filter((t) => t.id !== pieceId);
     this.armedTimers.get(this.taskKey(instance, pieceId))?.abort();
   }
@@ -517,6 +538,7 @@ export class Engine {
   private dispatchActivities(): void {
     for (const instance of this.instances.values()) {
       for (const activity of instance.activities) {
+        if (this.activitiesInFlight.size >= maxConcurrentActivities) return;
         const key = this.taskKey(instance, activity.id);
         if (this.activitiesInFlight.has(key)) continue;
         this.activitiesInFlight.add(key);
@@ -565,6 +587,7 @@ export class Engine {
       this.store.save(instance);
       this.schedulePump();
     }
+    if (this.running) this.dispatchActivities(); // a slot is free
     this.checkIdle();
   }
 
@@ -638,40 +661,6 @@ function freshExecution(name: string, input: string | undefined, now: number) {
   } satisfies Partial<InstanceRecord>;
 }
 
-/** The next piece of a long timer, as the library's LongTimerTask computes it. */
-function nextTimerPiece(finalFireAt: number, now: number): number {
-  return finalFireAt - now > maximumShortTimerMs ? now + longTimerIntervalMs : finalFireAt;
-}
-
 function sameParent(a: InstanceRecord['parent'], b: NonNullable<InstanceRecord['parent']>): boolean {
   return a?.instanceId === b.instanceId && a.executionId === b.executionId && a.taskId === b.taskId;
-}
-
-/** Compares a replay's actions with what earlier episodes scheduled, as DurableTask.Core does. */
-function findNonDeterminism(scheduled: ScheduledTask[], replayed: ScheduledAction[]): string | undefined {
-  const suffix =
-    'Was a change made to the orchestrator code after this instance had already started running?';
-  for (const [index, previous] of scheduled.entries()) {
-    const now = replayed[index];
-    const before = `A previous execution of this orchestration scheduled ${describe(previous)} with sequence ID ${previous.id}`;
-    if (!now) {
-      return `Non-Deterministic workflow detected: ${before}, but the current replay execution hasn't (yet?) scheduled this task. ${suffix}`;
-    }
-    const current: ScheduledTask = {
-      id: previous.id,
-      kind: now.kind,
-      name: now.kind === 'timer' ? '' : now.name,
-    };
-    if (current.kind !== previous.kind || current.name !== previous.name) {
-      return `Non-Deterministic workflow detected: ${before}, but the current replay execution scheduled ${describe(current)} instead. ${suffix}`;
-    }
-  }
-  return undefined;
-}
-
-function describe(task: ScheduledTask): string {
-  if (task.kind === 'timer') return 'a timer';
-  return task.kind === 'activity'
-    ? `an activity task named '${task.name}'`
-    : `a sub-orchestration named '${task.name}'`;
 }

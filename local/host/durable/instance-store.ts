@@ -53,6 +53,8 @@ export interface LongTimer {
   leafId: number;
   finalFireAt: number;
   childId: number;
+  /** Cancelled by the orchestrator: no further pieces are scheduled. */
+  canceled?: boolean;
 }
 
 export interface InstanceRecord {
@@ -82,7 +84,10 @@ export interface InstanceRecord {
 export class InstanceStore {
   private readonly dir: string;
 
-  constructor(dataDir: string) {
+  constructor(
+    dataDir: string,
+    private readonly log: (line: string) => void,
+  ) {
     this.dir = path.join(dataDir, 'instances');
   }
 
@@ -94,7 +99,13 @@ export class InstanceStore {
       if (file.endsWith('.tmp')) {
         fs.rmSync(full, { force: true }); // a write that a crash interrupted before its rename
       } else if (file.endsWith('.json')) {
-        records.push(JSON.parse(fs.readFileSync(full, 'utf8')) as InstanceRecord);
+        try {
+          records.push(JSON.parse(fs.readFileSync(full, 'utf8')) as InstanceRecord);
+        } catch (error) {
+          // Not written by this engine (writes are atomic): keep it aside, run every other instance.
+          fs.renameSync(full, `${full}.unreadable`);
+          this.log(`durable: set aside unreadable instance file ${file}: ${String(error)}`);
+        }
       }
     }
     return records;

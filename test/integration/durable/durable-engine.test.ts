@@ -155,6 +155,25 @@ describe('durable engine', () => {
     await expect(harness.client.raiseEvent(id, 'Approval', 'late')).resolves.toBeUndefined(); // 410 Gone
   });
 
+  it('cancels a long timer that lost a race and keeps numbering later tasks right', async () => {
+    const id = await run('LongRace', null);
+    await advanceUntil(clock, harness.engine, start + 4 * day); // one 3-day piece has fired
+    await harness.client.raiseEvent(id, 'Approval', true);
+    await harness.engine.idle();
+    const status = await harness.client.getStatus(id);
+    expect(status.output).toEqual({ approved: true, after: 'Hello after-race!' });
+    expect(clock.nextWakeUp()).toBeUndefined();
+  });
+
+  it('lets a long timer win a race after its pieces fire', async () => {
+    const id = await run('LongRace', null);
+    await advanceUntil(clock, harness.engine, start + 10 * day);
+    expect((await harness.client.getStatus(id)).output).toEqual({
+      approved: false,
+      after: 'Hello after-race!',
+    });
+  });
+
   it('runs sub-orchestrations and propagates a failing child to the parent', async () => {
     const id = await run('Parent', null, 'parent-1');
     const status = await harness.client.getStatus(id);
@@ -411,5 +430,42 @@ describe('durable engine', () => {
     expect(invalid.status).toBe(400);
     const other = await fetch(`${harness.baseUrl}/api/something`);
     expect(other.status).toBe(404); // not the engine's: left to the host
+  });
+
+  it('keeps a retry waiting on its durable timer across a restart', async () => {
+    const id = await run('Retry', { key: 'restart', failures: 1, attempts: 3 });
+    expect(calls['Flaky:restart']).toBe(1);
+    await harness.restart();
+    await advanceUntil(clock, harness.engine, start + 1000);
+    const status = await harness.client.getStatus(id);
+    expect(status.runtimeStatus).toBe('Completed');
+    expect(calls['Flaky:restart']).toBe(2);
+  });
+
+  it('keeps a long timer across a restart and fires it at its due time', async () => {
+    const id = await run('Timer', { delayMs: 10 * day });
+    await advanceUntil(clock, harness.engine, start + 4 * day);
+    await harness.restart();
+    await advanceUntil(clock, harness.engine, start + 10 * day - 1);
+    expect((await harness.client.getStatus(id)).runtimeStatus).toBe('Running');
+    await advanceUntil(clock, harness.engine, start + 10 * day);
+    expect((await harness.client.getStatus(id)).output).toBe(new Date(start + 10 * day).toISOString());
+  });
+
+  it('sets an unreadable instance file aside and runs the others', async () => {
+    const id = await run('Approval', null, 'survivor');
+    fs.writeFileSync(path.join(dataDir, 'instances', 'garbage.json'), '{ not json');
+    await harness.restart();
+    await harness.client.raiseEvent(id, 'Approval', 'still here');
+    await harness.engine.idle();
+    expect((await harness.client.getStatus(id)).output).toBe('still here');
+    expect(fs.existsSync(path.join(dataDir, 'instances', 'garbage.json.unreadable'))).toBe(true);
+  });
+
+  it('runs a fan-out wider than the activity concurrency limit', async () => {
+    const before = calls.Double ?? 0;
+    const id = await run('FanOut', 40);
+    expect((await harness.client.getStatus(id)).output).toBe(40 * 41);
+    expect((calls.Double ?? 0) - before).toBe(40);
   });
 });
