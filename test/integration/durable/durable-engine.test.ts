@@ -84,13 +84,17 @@ describe('durable engine', () => {
     expect(status.output).toBe('ok after 2 failures');
   });
 
-  it('fails the instance with the last error once retry attempts are exhausted', async () => {
-    const id = await run('Retry', { key: 'always', failures: 10, attempts: 2 });
+  // Timeout case: attempts at 0 s, 1 s (delay 1 s) and 3 s (delay 2 s), then past the 2.5 s timeout.
+  it.each([
+    { why: 'attempts are exhausted', key: 'always', attempts: 2, timeoutMs: undefined, runs: 2 },
+    { why: 'the retry timeout has passed', key: 'timeout', attempts: 5, timeoutMs: 2500, runs: 3 },
+  ])('fails the instance with the last error once $why', async ({ key, attempts, timeoutMs, runs }) => {
+    const id = await run('Retry', { key, failures: 10, attempts, timeoutMs });
     await advanceUntil(clock, harness.engine, start + minute);
     const status = await harness.client.getStatus(id);
-    expect(calls['Flaky:always']).toBe(2);
+    expect(calls[`Flaky:${key}`]).toBe(runs);
     expect(status.runtimeStatus).toBe('Failed');
-    expect(String(status.output)).toContain('flaky failure 2');
+    expect(String(status.output)).toContain(`flaky failure ${runs}`);
   });
 
   it('fires a durable timer only when the virtual clock reaches it', async () => {
@@ -333,16 +337,6 @@ describe('durable engine', () => {
     expect(calls.Gated).toBe((before.Gated ?? 0) + 2); // in flight: run again (at-least-once)
     expect(calls['Hello:after']).toBe((before['Hello:after'] ?? 0) + 1);
     knobs.gate = Promise.resolve();
-  });
-
-  it('stops retrying once the retry timeout has passed', async () => {
-    // Attempts at 0 s and 1 s (delay 1 s), then 3 s (delay 2 s): past the 2.5 s timeout, no more runs.
-    const id = await run('Retry', { key: 'timeout', failures: 10, attempts: 5, timeoutMs: 2500 });
-    await advanceUntil(clock, harness.engine, start + minute);
-    const status = await harness.client.getStatus(id);
-    expect(calls['Flaky:timeout']).toBe(3);
-    expect(status.runtimeStatus).toBe('Failed');
-    expect(String(status.output)).toContain('flaky failure 3');
   });
 
   it('retries a failing sub-orchestration with a new child instance per attempt', async () => {
