@@ -24,6 +24,8 @@ import { nextRetryDelay } from './retry-policy';
 
 /** Activities running at once (the extension's maxConcurrentActivityFunctions is 10 per core). */
 const maxConcurrentActivities = 16;
+/** Longest single sleep: Node's setTimeout cannot wait more than 2^31-1 ms (about 24.8 days). */
+const maxSleepMs = 20 * 24 * 3600_000;
 /** Out-of-proc replay schema V3 (`ReplaySchema.V3 === 2`): nested WhenAll/WhenAny actions and long timers. */
 const replaySchemaV3 = 2;
 
@@ -599,7 +601,8 @@ export class Engine {
         const controller = new AbortController();
         this.armedTimers.set(key, controller);
         const executionId = instance.executionId;
-        this.options.clock.sleepUntil(timer.fireAt, controller.signal).then(
+        const wakeAt = Math.min(timer.fireAt, this.now() + maxSleepMs);
+        this.options.clock.sleepUntil(wakeAt, controller.signal).then(
           () => this.fireTimer(instance, executionId, timer.id, key),
           () => undefined, // aborted: cancelled, finished or engine stopped
         );
@@ -612,6 +615,10 @@ export class Engine {
     const timer = instance.timers.find((t) => t.id === id);
     if (!this.running || this.instances.get(instance.instanceId) !== instance) return;
     if (instance.executionId !== executionId || !timer) return;
+    if (timer.fireAt > this.now()) {
+      this.armTimers(); // woke early (sleeps are capped): sleep again
+      return;
+    }
     instance.timers = instance.timers.filter((t) => t !== timer);
     this.deliver(
       instance,

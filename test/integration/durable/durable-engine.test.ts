@@ -97,6 +97,30 @@ describe('durable engine', () => {
     expect(String(status.output)).toContain(`flaky failure ${runs}`);
   });
 
+  it('numbers parallel retries like the library does (fan-out of retrying activities)', async () => {
+    const inputs = [
+      { key: 'fan-a', failures: 1 },
+      { key: 'fan-b', failures: 3 },
+      { key: 'fan-c', failures: 0 },
+    ];
+    const id = await run('RetryFanOut', inputs);
+    await advanceUntil(clock, harness.engine, start + minute);
+    const status = await harness.client.getStatus(id);
+    expect(status.output).toEqual({
+      results: ['ok after 1 failures', 'ok after 3 failures', 'ok after 0 failures'],
+      after: 'Hello after-fan-out!',
+    });
+    expect([calls['Flaky:fan-a'], calls['Flaky:fan-b'], calls['Flaky:fan-c']]).toEqual([2, 4, 1]);
+  });
+
+  it('waits out a retry interval longer than one sleep of the clock allows', async () => {
+    const id = await run('LongRetry', null);
+    await advanceUntil(clock, harness.engine, start + 30 * day - 1);
+    expect(calls['Flaky:long-retry']).toBe(1);
+    await advanceUntil(clock, harness.engine, start + 30 * day);
+    expect((await harness.client.getStatus(id)).output).toBe('ok after 1 failures');
+  });
+
   it('fires a durable timer only when the virtual clock reaches it', async () => {
     const id = await run('Timer', { delayMs: 10 * minute });
     await advanceUntil(clock, harness.engine, start + 10 * minute - 1);
