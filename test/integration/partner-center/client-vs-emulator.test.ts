@@ -5,7 +5,7 @@
 import { X509Certificate, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { VirtualClock } from '../../../local/clock';
+import { RealClock, VirtualClock } from '../../../local/clock';
 import {
   startPartnerCenterEmulator,
   type PartnerCenterEmulator,
@@ -96,6 +96,8 @@ describe('Partner Center client (from settings) against the emulator', () => {
       port: 0,
       host: '127.0.0.1',
       clock,
+      // Token expiry on the wall clock, like msal-node's token cache.
+      tokenClock: new RealClock(),
       agreementVisibilityDelayMs: VISIBILITY_DELAY_MS,
       seed: options.seed,
     });
