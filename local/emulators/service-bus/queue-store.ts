@@ -98,6 +98,7 @@ function toJson(message: StoredMessage): Record<string, unknown> {
   return { ...message, payload: message.payload.toString('base64') };
 }
 
+/** Duck-typed: fs errors may come from another realm (e.g. under Jest), failing `instanceof Error`. */
 function isNotFound(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && error.code === 'ENOENT';
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT';
 }
