@@ -100,7 +100,8 @@ class ServiceBusBroker {
   private readonly store: QueueStore;
   private readonly consumers = new Map<Sender, Consumer>();
   private readonly lockTokens = new WeakMap<Delivery, string>();
-  private readonly audiences = new WeakMap<Connection, string[]>();
+  /** Audiences each connection holds a valid token for (put on `$cbs`). */
+  private readonly audiences = new WeakMap<Connection, Set<string>>();
   private readonly sockets = new Set<Socket>();
   private wakeUp?: { at: number; abort: AbortController };
   private closed = false;
@@ -228,7 +229,7 @@ class ServiceBusBroker {
   ): AmqpError | undefined {
     if (!target || address === undefined) return notFound(address);
     const path = entityPathOf(address);
-    const granted = this.audiences.get(connection) ?? [];
+    const granted = [...(this.audiences.get(connection) ?? [])];
     if (!granted.some((audience) => audienceCovers(audience, path))) {
       return {
         condition: 'amqp:unauthorized-access',
@@ -302,7 +303,7 @@ class ServiceBusBroker {
         ? checkSasToken(request.body, this.key, Date.now())
         : ({ valid: false, reason: 'only SAS tokens are accepted' } as const);
     if (check.valid)
-      this.audiences.set(connection, [...(this.audiences.get(connection) ?? []), check.audience]);
+      this.audiences.set(connection, (this.audiences.get(connection) ?? new Set()).add(check.audience));
     else this.log(`rejected CBS token: ${check.reason}`);
     this.reply(
       connection,

@@ -194,6 +194,7 @@ describe('Service Bus emulator with the @azure/service-bus client', () => {
     await receiveNone(r);
 
     const dlq = receiver(sb, { subQueueType: 'deadLetter' });
+    expect((await dlq.peekMessages(5)).map((m): unknown => m.messageId)).toEqual(['m-bad']);
     const dead = await receiveOne(dlq);
     expect(dead).toMatchObject({
       body: { bad: true },
