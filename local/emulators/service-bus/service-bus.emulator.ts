@@ -99,7 +99,8 @@ class ServiceBusBroker {
   private readonly queues = new Map<string, QueueEntity>();
   private readonly store: QueueStore;
   private readonly consumers = new Map<Sender, Consumer>();
-  private readonly lockTokens = new WeakMap<Delivery, string>();
+  /** Which locked message each unsettled peek-lock delivery carries. */
+  private readonly locked = new WeakMap<Delivery, { queue: QueueEntity; lockToken: string }>();
   /** Audiences each connection holds a valid token for (put on `$cbs`). */
   private readonly audiences = new WeakMap<Connection, Set<string>>();
   private readonly sockets = new Set<Socket>();
@@ -136,9 +137,7 @@ class ServiceBusBroker {
     container.on('sender_flow', (context: EventContext) => this.onFlow(need(context.sender)));
     container.on('sender_draining', (context: EventContext) => this.onDraining(need(context.sender)));
     for (const outcome of ['accepted', 'released', 'rejected', 'modified'] as const) {
-      container.on(outcome, (context: EventContext) =>
-        this.onOutcome(need(context.delivery), need(context.sender)),
-      );
+      container.on(outcome, (context: EventContext) => this.onOutcome(need(context.delivery)));
     }
     container.on('sender_close', (context: EventContext) => this.consumers.delete(need(context.sender)));
     container.on('connection_close', (context: EventContext) => this.forgetConnection(context.connection));
@@ -377,7 +376,7 @@ class ServiceBusBroker {
         const tag = received.lockToken ? dotNetGuidBytes(received.lockToken) : Buffer.alloc(0);
         const delivery = consumer.link.send(received.payload, tag, 0);
         consumer.handedOut += 1;
-        if (received.lockToken) this.lockTokens.set(delivery, received.lockToken);
+        if (received.lockToken) this.locked.set(delivery, { queue, lockToken: received.lockToken });
         progress = delivered = true;
       }
     }
@@ -390,10 +389,10 @@ class ServiceBusBroker {
   }
 
   /** The receiver settled a peek-locked message: complete, abandon or dead-letter it. */
-  private onOutcome(delivery: Delivery, link: Sender): void {
-    const consumer = this.consumers.get(link);
-    const lockToken = this.lockTokens.get(delivery);
-    if (!consumer || !lockToken) return;
+  private onOutcome(delivery: Delivery): void {
+    const locked = this.locked.get(delivery);
+    if (!locked) return;
+    const { queue, lockToken } = locked;
     const settlement = settlementOf(delivery.remote_state);
     if (!settlement) {
       return settleDelivery(delivery, {
@@ -403,19 +402,19 @@ class ServiceBusBroker {
         },
       });
     }
-    if (!consumer.queue.settle(lockToken, settlement, this.clock.now())) {
+    if (!queue.settle(lockToken, settlement, this.clock.now())) {
       return settleDelivery(delivery, {
         error: { condition: LOCK_LOST, description: LOCK_LOST_DESCRIPTION },
       });
     }
-    this.persist(consumer.queue).then(
+    this.persist(queue).then(
       () => settleDelivery(delivery, SETTLED_AS[settlement.kind]),
       (error: unknown) =>
         settleDelivery(delivery, {
           error: { condition: 'amqp:internal-error', description: errorText(error) },
         }),
     );
-    this.pump(consumer.queue);
+    this.pump(queue);
     this.armWakeUp();
   }
 

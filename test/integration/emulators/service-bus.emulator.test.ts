@@ -14,6 +14,7 @@ import {
   type ServiceBusReceiver,
   type ServiceBusReceiverOptions,
 } from '@azure/service-bus';
+import { create_container } from 'rhea';
 import { VirtualClock } from '../../../local/clock';
 import {
   startServiceBusEmulator,
@@ -413,6 +414,24 @@ describe('Service Bus emulator with the @azure/service-bus client', () => {
       await wrong.close();
     }
     expect(counts().activeCount).toBe(0);
+  });
+});
+
+describe('Service Bus emulator over raw AMQP', () => {
+  test('a link attached without a token on $cbs is refused as unauthorized', async () => {
+    await start();
+    const connection = create_container().connect({ host: '127.0.0.1', port: emulator?.port ?? 0 });
+    try {
+      const sender = connection.open_sender('crm-customer-events');
+      const error = await new Promise<unknown>((resolve) =>
+        sender.once('sender_error', () => resolve(sender.error)),
+      );
+      expect(error).toMatchObject({ condition: 'amqp:unauthorized-access' });
+    } finally {
+      const closed = new Promise((resolve) => connection.once('connection_close', resolve));
+      connection.close();
+      await closed;
+    }
   });
 });
 
