@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { message as amqp, types } from 'rhea';
+import type { Settlement } from './queue-entity';
 
 /** A decoded AMQP message as rhea represents it (header fields flattened onto the object). */
 export interface AmqpMessage {
@@ -127,4 +128,38 @@ export function markDeadLettered(payload: Buffer, details: DeadLetterDetails): B
   if (details.description !== undefined) properties.DeadLetterErrorDescription = details.description;
   message.application_properties = properties;
   return encodeMessage(message);
+}
+
+/**
+ * What a receiver's disposition asks for: accepted = complete, rejected = dead-letter, released or
+ * modified = abandon; undefined for a deferral (modified, undeliverable here).
+ */
+export function settlementOf(state: unknown): Settlement | undefined {
+  const outcome = state as {
+    constructor?: { composite_type?: string };
+    error?: unknown;
+    undeliverable_here?: unknown;
+  };
+  switch (outcome?.constructor?.composite_type) {
+    case 'accepted':
+      return { kind: 'complete' };
+    case 'rejected':
+      return { kind: 'deadLetter', details: deadLetterDetailsOf(outcome.error) };
+    case 'modified':
+      return outcome.undeliverable_here === true ? undefined : { kind: 'abandon' };
+    default:
+      return { kind: 'abandon' };
+  }
+}
+
+/** The SDK puts reason and description in the rejected outcome's error info (`com.microsoft:dead-letter`). */
+function deadLetterDetailsOf(error: unknown): DeadLetterDetails {
+  const info = (error as { info?: unknown } | undefined)?.info;
+  if (info === null || typeof info !== 'object') return {};
+  const { DeadLetterReason, DeadLetterErrorDescription, ...properties } = info as Record<string, unknown>;
+  return {
+    reason: typeof DeadLetterReason === 'string' ? DeadLetterReason : undefined,
+    description: typeof DeadLetterErrorDescription === 'string' ? DeadLetterErrorDescription : undefined,
+    properties: Object.keys(properties).length ? properties : undefined,
+  };
 }

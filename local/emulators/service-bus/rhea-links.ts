@@ -1,7 +1,7 @@
 /**
  * The few rhea internals a broker needs that its typings leave out, behind narrow typed helpers.
  */
-import { message, type AmqpError, type Delivery, type link as Link, type Sender } from 'rhea';
+import { message, string_to_uuid, type AmqpError, type Delivery, type link as Link, type Sender } from 'rhea';
 
 interface LinkInternals {
   local: { attach: Record<string, unknown> };
@@ -69,4 +69,10 @@ export function settleDelivery(delivery: Delivery, outcome: SettledAs | { error:
   // In receiver-settles-second mode the client never sends a settled disposition back: without
   // this rhea would keep the delivery forever and its window would fill after 2048 messages.
   (delivery as unknown as DeliveryInternals).remote_settled = true;
+}
+
+/** The SDK reads the lock token from the delivery tag in .NET GUID byte order. */
+export function lockTokenTag(uuid: string): Buffer {
+  const b = string_to_uuid(uuid);
+  return Buffer.from([b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6], ...b.subarray(8)] as number[]);
 }

@@ -6,7 +6,6 @@
 import type { Server, Socket } from 'node:net';
 import {
   create_container,
-  string_to_uuid,
   type AmqpError,
   type Connection,
   type Delivery,
@@ -15,14 +14,23 @@ import {
   type Sender,
 } from 'rhea';
 import { RealClock, type Clock } from '../../clock';
-import { type AmqpMessage, type DeadLetterDetails, encodeMessage, messagesOfTransfer } from './amqp-message';
+import { type AmqpMessage, encodeMessage, messagesOfTransfer, settlementOf } from './amqp-message';
+import { CBS_ADDRESS, CbsAuthorizer } from './cbs-authorizer';
 import { handleManagementRequest, LOCK_LOST, LOCK_LOST_DESCRIPTION } from './management-operations';
 import defaultConfig from './config.json';
 import { type QueueConfig, parseQueueConfig, loadQueueConfigFile, resolveQueueConfig } from './queue-config';
 import { QueueEntity, type ReceiveMode, type Settlement, type SubQueue } from './queue-entity';
 import { QueueStore } from './queue-store';
-import { acceptLink, refuseLink, type SettledAs, settleDelivery, unusedCredit } from './rhea-links';
-import { audienceCovers, checkSasToken, DEVELOPMENT_KEY, type SharedAccessKey } from './sas-token';
+import {
+  acceptLink,
+  lockTokenTag,
+  refuseLink,
+  type SettledAs,
+  settleDelivery,
+  unusedCredit,
+} from './rhea-links';
+import { DEVELOPMENT_KEY, type SharedAccessKey } from './sas-token';
+import { WakeUpTimer } from './wake-up-timer';
 
 export interface ServiceBusEmulatorOptions {
   /** Default 5672, the AMQP port the SDK uses with UseDevelopmentEmulator; 0 picks a free port. */
@@ -59,15 +67,12 @@ export interface ServiceBusEmulator {
 
 /** Service Bus Standard's limit, which the SDK reads from the attach to size message batches. */
 const MAX_MESSAGE_SIZE = 256 * 1024;
-const CBS_ADDRESS = '$cbs';
 /** Confirming a dead-lettering as `rejected` without error: with the error the SDK would throw. */
 const SETTLED_AS: Record<Settlement['kind'], SettledAs> = {
   complete: 'accepted',
   abandon: 'released',
   deadLetter: 'rejected',
 };
-/** setTimeout cannot wait longer; a later wake-up is re-armed when this one fires. */
-const MAX_SLEEP_MS = 2 ** 31 - 1;
 
 interface EntityTarget {
   queue: QueueEntity;
@@ -96,21 +101,22 @@ class ServiceBusBroker {
   private readonly clock: Clock;
   private readonly log: (line: string) => void;
   private readonly key: SharedAccessKey;
+  private readonly cbs: CbsAuthorizer;
   private readonly queues = new Map<string, QueueEntity>();
   private readonly store: QueueStore;
   private readonly consumers = new Map<Sender, Consumer>();
   /** Which locked message each unsettled peek-lock delivery carries. */
   private readonly locked = new WeakMap<Delivery, { queue: QueueEntity; lockToken: string }>();
-  /** Audiences each connection holds a valid token for (put on `$cbs`). */
-  private readonly audiences = new WeakMap<Connection, Set<string>>();
   private readonly sockets = new Set<Socket>();
-  private wakeUp?: { at: number; abort: AbortController };
+  private readonly timer: WakeUpTimer;
   private closed = false;
 
   constructor(options: ServiceBusEmulatorOptions) {
     this.clock = options.clock ?? new RealClock();
+    this.timer = new WakeUpTimer(this.clock, () => this.onTime());
     this.log = options.log ?? (() => undefined);
     this.key = options.key ?? DEVELOPMENT_KEY;
+    this.cbs = new CbsAuthorizer(this.key);
     this.store = new QueueStore(options.dataDir);
     const configs =
       options.queues ??
@@ -182,7 +188,7 @@ class ServiceBusBroker {
   private async close(server: Server): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.wakeUp?.abort.abort();
+    this.timer.stop();
     const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const socket of this.sockets) socket.destroy();
     await stopped;
@@ -227,15 +233,7 @@ class ServiceBusBroker {
     target?: EntityTarget,
   ): AmqpError | undefined {
     if (!target || address === undefined) return notFound(address);
-    const path = entityPathOf(address);
-    const granted = [...(this.audiences.get(connection) ?? [])];
-    if (!granted.some((audience) => audienceCovers(audience, path))) {
-      return {
-        condition: 'amqp:unauthorized-access',
-        description: `Unauthorized access to '${path}'. Put a token on $cbs first.`,
-      };
-    }
-    return undefined;
+    return this.cbs.refusalFor(connection, entityPathOf(address));
   }
 
   private refuse(link: Receiver | Sender, error: AmqpError): void {
@@ -296,21 +294,9 @@ class ServiceBusBroker {
   }
 
   private putToken(connection: Connection, request: AmqpMessage): void {
-    const props = request.application_properties ?? {};
-    const check =
-      props.type === 'servicebus.windows.net:sastoken'
-        ? checkSasToken(request.body, this.key, Date.now())
-        : ({ valid: false, reason: 'only SAS tokens are accepted' } as const);
-    if (check.valid)
-      this.audiences.set(connection, (this.audiences.get(connection) ?? new Set()).add(check.audience));
-    else this.log(`rejected CBS token: ${check.reason}`);
-    this.reply(
-      connection,
-      request,
-      check.valid
-        ? { 'status-code': 202 }
-        : { 'status-code': 401, 'status-description': `Unauthorized: ${check.reason}.` },
-    );
+    const { response, refusal } = this.cbs.putToken(connection, request);
+    if (refusal) this.log(`refused CBS token: ${refusal}`);
+    this.reply(connection, request, response);
   }
 
   private manage(connection: Connection, target: EntityTarget, request: AmqpMessage): void {
@@ -373,7 +359,7 @@ class ServiceBusBroker {
         if (!consumer.link.is_open() || unusedCredit(consumer.link, consumer.handedOut) <= 0) continue;
         const received = queue.receive(consumer.subQueue, consumer.mode, this.clock.now());
         if (!received) continue;
-        const tag = received.lockToken ? dotNetGuidBytes(received.lockToken) : Buffer.alloc(0);
+        const tag = received.lockToken ? lockTokenTag(received.lockToken) : Buffer.alloc(0);
         const delivery = consumer.link.send(received.payload, tag, 0);
         consumer.handedOut += 1;
         if (received.lockToken) this.locked.set(delivery, { queue, lockToken: received.lockToken });
@@ -426,28 +412,11 @@ class ServiceBusBroker {
 
   /** Sleeps on the clock until the next scheduled message or lock expiry, whichever comes first. */
   private armWakeUp(): void {
-    if (this.closed) return;
-    const times = [...this.queues.values()]
-      .map((q) => q.nextWakeUp())
-      .filter((t): t is number => t !== undefined);
-    const at = times.length ? Math.min(Math.min(...times), this.clock.now() + MAX_SLEEP_MS) : undefined;
-    if (at === this.wakeUp?.at) return;
-    this.wakeUp?.abort.abort();
-    this.wakeUp = undefined;
-    if (at === undefined) return;
-    const wakeUp = { at, abort: new AbortController() };
-    this.wakeUp = wakeUp;
-    this.clock.sleepUntil(at, wakeUp.abort.signal).then(
-      () => {
-        if (this.wakeUp === wakeUp) this.wakeUp = undefined;
-        this.onTime();
-      },
-      () => undefined, // aborted: a newer wake-up replaced this one
-    );
+    const times = [...this.queues.values()].map((q) => q.nextWakeUp()).filter((t) => t !== undefined);
+    this.timer.arm(times.length ? Math.min(...times) : undefined);
   }
 
   private onTime(): void {
-    if (this.closed) return;
     const now = this.clock.now();
     for (const queue of this.queues.values()) {
       const activated = queue.activateDue(now);
@@ -461,43 +430,6 @@ class ServiceBusBroker {
     }
     this.armWakeUp();
   }
-}
-
-/** What the receiver's disposition asks for; undefined for a deferral (modified, undeliverable here). */
-function settlementOf(state: unknown): Settlement | undefined {
-  const outcome = state as {
-    constructor?: { composite_type?: string };
-    error?: unknown;
-    undeliverable_here?: unknown;
-  };
-  switch (outcome?.constructor?.composite_type) {
-    case 'accepted':
-      return { kind: 'complete' };
-    case 'rejected':
-      return { kind: 'deadLetter', details: deadLetterDetailsOf(outcome.error) };
-    case 'modified':
-      return outcome.undeliverable_here === true ? undefined : { kind: 'abandon' };
-    default:
-      return { kind: 'abandon' };
-  }
-}
-
-/** The SDK puts reason and description in the rejected outcome's error info (`com.microsoft:dead-letter`). */
-function deadLetterDetailsOf(error: unknown): DeadLetterDetails {
-  const info = (error as { info?: unknown } | undefined)?.info;
-  if (info === null || typeof info !== 'object') return {};
-  const { DeadLetterReason, DeadLetterErrorDescription, ...properties } = info as Record<string, unknown>;
-  return {
-    reason: typeof DeadLetterReason === 'string' ? DeadLetterReason : undefined,
-    description: typeof DeadLetterErrorDescription === 'string' ? DeadLetterErrorDescription : undefined,
-    properties: Object.keys(properties).length ? properties : undefined,
-  };
-}
-
-/** The SDK reads the lock token from the delivery tag in .NET GUID byte order. */
-function dotNetGuidBytes(uuid: string): Buffer {
-  const b = string_to_uuid(uuid);
-  return Buffer.from([b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6], ...b.subarray(8)] as number[]);
 }
 
 function entityPathOf(address: string): string {
