@@ -14,13 +14,14 @@ import {
   type ServiceBusReceiver,
   type ServiceBusReceiverOptions,
 } from '@azure/service-bus';
-import { create_container } from 'rhea';
+import { string_to_uuid, types } from 'rhea';
 import { VirtualClock } from '../../../local/clock';
 import {
   startServiceBusEmulator,
   type ServiceBusEmulator,
   type ServiceBusEmulatorOptions,
 } from '../../../local/emulators/service-bus/service-bus.emulator';
+import { RawAmqpClient, type Reply } from './raw-amqp-client';
 
 const QUEUE = 'crm-customer-events';
 const START = Date.UTC(2026, 0, 1);
@@ -418,20 +419,92 @@ describe('Service Bus emulator with the @azure/service-bus client', () => {
 });
 
 describe('Service Bus emulator over raw AMQP', () => {
+  let raw: RawAmqpClient;
+
+  async function startRaw(): Promise<ServiceBusClient> {
+    const sb = await start();
+    raw = await RawAmqpClient.connect(emulator?.port ?? 0);
+    return sb;
+  }
+
+  afterEach(async () => {
+    await raw.close();
+  });
+
+  function updateDisposition(lockToken: string, body: Record<string, unknown>): Promise<Reply> {
+    return raw.request(`${QUEUE}/$management`, {
+      application_properties: { operation: 'com.microsoft:update-disposition' },
+      body: { 'lock-tokens': types.wrap_array([string_to_uuid(lockToken)], 0x98, undefined), ...body },
+    });
+  }
+
   test('a link attached without a token on $cbs is refused as unauthorized', async () => {
-    await start();
-    const connection = create_container().connect({ host: '127.0.0.1', port: emulator?.port ?? 0 });
-    try {
-      const sender = connection.open_sender('crm-customer-events');
-      const error = await new Promise<unknown>((resolve) =>
-        sender.once('sender_error', () => resolve(sender.error)),
-      );
-      expect(error).toMatchObject({ condition: 'amqp:unauthorized-access' });
-    } finally {
-      const closed = new Promise((resolve) => connection.once('connection_close', resolve));
-      connection.close();
-      await closed;
-    }
+    await startRaw();
+    expect(await raw.attachError(QUEUE)).toMatchObject({ condition: 'amqp:unauthorized-access' });
+  });
+
+  test('a token signed with another key gets 401 from $cbs', async () => {
+    await startRaw();
+    expect(await raw.authorize(emulator?.port ?? 0, QUEUE, 'wrong')).toMatchObject({ status: 401 });
+    expect(await raw.attachError(QUEUE)).toMatchObject({ condition: 'amqp:unauthorized-access' });
+  });
+
+  test('senders to a dead-letter queue or an unknown entity are refused', async () => {
+    await startRaw();
+    await raw.authorize(emulator?.port ?? 0, '');
+    expect(await raw.attachError(`${QUEUE}/$deadletterqueue`)).toMatchObject({
+      condition: 'amqp:not-allowed',
+    });
+    expect(await raw.attachError('nope')).toMatchObject({ condition: 'amqp:not-found' });
+    expect(await raw.attachError(QUEUE)).toBeUndefined();
+  });
+
+  test('update-disposition settles by lock token: complete, then the lock is gone', async () => {
+    const sb = await startRaw();
+    await raw.authorize(emulator?.port ?? 0, QUEUE);
+    await sb.createSender(QUEUE).sendMessages({ body: 'by token' });
+    const message = await receiveOne(receiver(sb));
+
+    const completed = await updateDisposition(message.lockToken ?? '', { 'disposition-status': 'completed' });
+    expect(completed.status).toBe(200);
+    expect(counts()).toMatchObject({ activeCount: 0, lockedCount: 0 });
+
+    const again = await updateDisposition(message.lockToken ?? '', { 'disposition-status': 'completed' });
+    expect(again).toMatchObject({ status: 410, condition: 'com.microsoft:message-lock-lost' });
+  });
+
+  test('update-disposition "suspended" dead-letters with reason and description', async () => {
+    const sb = await startRaw();
+    await raw.authorize(emulator?.port ?? 0, QUEUE);
+    await sb.createSender(QUEUE).sendMessages({ body: 'suspend me' });
+    const message = await receiveOne(receiver(sb));
+    const reply = await updateDisposition(message.lockToken ?? '', {
+      'disposition-status': 'suspended',
+      'deadletter-reason': 'Manual',
+      'deadletter-description': 'operator',
+    });
+    expect(reply.status).toBe(200);
+    const dead = await receiveOne(receiver(sb, { subQueueType: 'deadLetter' }));
+    expect([dead.deadLetterReason, dead.deadLetterErrorDescription]).toEqual(['Manual', 'operator']);
+  });
+
+  test('an unknown management operation is answered with not-implemented', async () => {
+    await startRaw();
+    await raw.authorize(emulator?.port ?? 0, QUEUE);
+    const reply = await raw.request(`${QUEUE}/$management`, {
+      application_properties: { operation: 'com.microsoft:get-message-sessions' },
+      body: {},
+    });
+    expect(reply).toMatchObject({ status: 501, condition: 'amqp:not-implemented' });
+  });
+
+  test('a malformed batch is rejected and the emulator keeps serving', async () => {
+    const sb = await startRaw();
+    await raw.authorize(emulator?.port ?? 0, QUEUE);
+    const outcome = await raw.sendRaw(QUEUE, Buffer.from('not an AMQP message'), 0x80013700);
+    expect(outcome).toMatchObject({ error: { condition: 'amqp:decode-error' } });
+    await sb.createSender(QUEUE).sendMessages({ body: 'fine' });
+    expect(counts().activeCount).toBe(1);
   });
 });
 
