@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import {
   isServiceBusError,
   ServiceBusClient,
+  type ServiceBusMessage,
   type ServiceBusReceivedMessage,
   type ServiceBusReceiver,
   type ServiceBusReceiverOptions,
@@ -67,6 +68,16 @@ function receiver(
   return sb.createReceiver(queue, { maxAutoLockRenewalDurationInMs: 0, ...options });
 }
 
+/** Sends one message to the queue and receives it in peek-lock. */
+async function sendAndReceive(
+  sb: ServiceBusClient,
+  message: ServiceBusMessage,
+): Promise<{ r: ServiceBusReceiver; message: ServiceBusReceivedMessage }> {
+  await sb.createSender(QUEUE).sendMessages(message);
+  const r = receiver(sb);
+  return { r, message: await receiveOne(r) };
+}
+
 async function receiveOne(r: ServiceBusReceiver): Promise<ServiceBusReceivedMessage> {
   const [message] = await r.receiveMessages(1, { maxWaitTimeInMs: 2_000 });
   if (!message) throw new Error('no message received');
@@ -101,7 +112,7 @@ describe('Service Bus emulator with the @azure/service-bus client', () => {
 
   test('send, receive in peek-lock and complete, with every property preserved', async () => {
     const sb = await start();
-    await sb.createSender(QUEUE).sendMessages({
+    const sent: ServiceBusMessage = {
       body: { type: 'CustomerCreated', eventId: 'e-1' },
       messageId: 'm-1',
       correlationId: 'c-1',
@@ -109,21 +120,13 @@ describe('Service Bus emulator with the @azure/service-bus client', () => {
       contentType: 'application/json',
       applicationProperties: { source: 'crm', attempt: 3 },
       timeToLive: 3_600_000,
-    });
+    };
+    await sb.createSender(QUEUE).sendMessages(sent);
     expect(counts()).toMatchObject({ activeCount: 1, deadLetterCount: 0 });
 
     const r = receiver(sb);
     const message = await receiveOne(r);
-    expect(message).toMatchObject({
-      body: { type: 'CustomerCreated', eventId: 'e-1' },
-      messageId: 'm-1',
-      correlationId: 'c-1',
-      subject: 'CustomerCreated',
-      contentType: 'application/json',
-      applicationProperties: { source: 'crm', attempt: 3 },
-      timeToLive: 3_600_000,
-      deliveryCount: 0,
-    });
+    expect(message).toMatchObject({ ...sent, deliveryCount: 0 });
     expect(message.sequenceNumber?.toNumber()).toBe(1);
     expect(message.enqueuedTimeUtc?.getTime()).toBe(START);
     expect(message.lockedUntilUtc?.getTime()).toBe(START + LOCK_MS);
@@ -167,9 +170,7 @@ describe('Service Bus emulator with the @azure/service-bus client', () => {
 
   test('abandon returns the message with its delivery count raised', async () => {
     const sb = await start();
-    await sb.createSender(QUEUE).sendMessages({ body: 'retry me' });
-    const r = receiver(sb);
-    const first = await receiveOne(r);
+    const { r, message: first } = await sendAndReceive(sb, { body: 'retry me' });
     await r.abandonMessage(first);
 
     const second = await receiveOne(r);
@@ -184,11 +185,12 @@ describe('Service Bus emulator with the @azure/service-bus client', () => {
 
   test('dead-lettering with reason and description: readable from the dead-letter queue', async () => {
     const sb = await start();
-    await sb
-      .createSender(QUEUE)
-      .sendMessages({ body: { bad: true }, messageId: 'm-bad', applicationProperties: { k: 'v' } });
-    const r = receiver(sb);
-    await r.deadLetterMessage(await receiveOne(r), {
+    const { r, message } = await sendAndReceive(sb, {
+      body: { bad: true },
+      messageId: 'm-bad',
+      applicationProperties: { k: 'v' },
+    });
+    await r.deadLetterMessage(message, {
       deadLetterReason: 'ValidationFailed',
       deadLetterErrorDescription: 'customer.tenantId is required',
     });
@@ -215,9 +217,8 @@ describe('Service Bus emulator with the @azure/service-bus client', () => {
 
   test('the queue address `<queue>/$deadletterqueue` is receivable too', async () => {
     const sb = await start();
-    await sb.createSender(QUEUE).sendMessages({ body: 'x' });
-    const r = receiver(sb);
-    await r.deadLetterMessage(await receiveOne(r), {
+    const { r, message } = await sendAndReceive(sb, { body: 'x' });
+    await r.deadLetterMessage(message, {
       deadLetterReason: 'R',
       deadLetterErrorDescription: 'D',
     });
@@ -255,9 +256,7 @@ describe('Service Bus emulator with the @azure/service-bus client', () => {
 
   test('an expired lock returns the message to the queue; settling with the old lock fails', async () => {
     const sb = await start();
-    await sb.createSender(QUEUE).sendMessages({ body: 'slow' });
-    const r = receiver(sb);
-    const first = await receiveOne(r);
+    const { r, message: first } = await sendAndReceive(sb, { body: 'slow' });
 
     await clock.advance(LOCK_MS);
     expect(counts()).toMatchObject({ activeCount: 1, lockedCount: 0 });
@@ -272,9 +271,7 @@ describe('Service Bus emulator with the @azure/service-bus client', () => {
 
   test('renewMessageLock extends lockedUntil by the lock duration from now', async () => {
     const sb = await start();
-    await sb.createSender(QUEUE).sendMessages({ body: 'long job' });
-    const r = receiver(sb);
-    const message = await receiveOne(r);
+    const { r, message } = await sendAndReceive(sb, { body: 'long job' });
 
     await clock.advance(30_000);
     const renewed = await r.renewMessageLock(message);
@@ -289,9 +286,7 @@ describe('Service Bus emulator with the @azure/service-bus client', () => {
 
   test('renewing a lost lock fails with MessageLockLost', async () => {
     const sb = await start();
-    await sb.createSender(QUEUE).sendMessages({ body: 'x' });
-    const r = receiver(sb);
-    const message = await receiveOne(r);
+    const { r, message } = await sendAndReceive(sb, { body: 'x' });
     await clock.advance(LOCK_MS + 1);
     await expectServiceBusError(r.renewMessageLock(message), 'MessageLockLost');
   });
@@ -462,8 +457,7 @@ describe('Service Bus emulator over raw AMQP', () => {
   test('update-disposition settles by lock token: complete, then the lock is gone', async () => {
     const sb = await startRaw();
     await raw.authorize(emulator?.port ?? 0, QUEUE);
-    await sb.createSender(QUEUE).sendMessages({ body: 'by token' });
-    const message = await receiveOne(receiver(sb));
+    const { message } = await sendAndReceive(sb, { body: 'by token' });
 
     const completed = await updateDisposition(message.lockToken ?? '', { 'disposition-status': 'completed' });
     expect(completed.status).toBe(200);
@@ -476,8 +470,7 @@ describe('Service Bus emulator over raw AMQP', () => {
   test('update-disposition "suspended" dead-letters with reason and description', async () => {
     const sb = await startRaw();
     await raw.authorize(emulator?.port ?? 0, QUEUE);
-    await sb.createSender(QUEUE).sendMessages({ body: 'suspend me' });
-    const message = await receiveOne(receiver(sb));
+    const { message } = await sendAndReceive(sb, { body: 'suspend me' });
     const reply = await updateDisposition(message.lockToken ?? '', {
       'disposition-status': 'suspended',
       'deadletter-reason': 'Manual',
