@@ -122,11 +122,20 @@ export interface DeadLetterDetails {
 
 /** Azure records the reason as application properties on the dead-lettered message. */
 export function markDeadLettered(payload: Buffer, details: DeadLetterDetails): Buffer {
-  const message = decodeMessage(payload);
-  const properties: Record<string, unknown> = { ...message.application_properties, ...details.properties };
+  const properties: Record<string, unknown> = { ...details.properties };
   if (details.reason !== undefined) properties.DeadLetterReason = details.reason;
   if (details.description !== undefined) properties.DeadLetterErrorDescription = details.description;
-  message.application_properties = properties;
+  return withApplicationProperties(payload, properties);
+}
+
+/** Sets application properties on a stored message (`propertiesToModify` of abandon and dead-letter). */
+export function withApplicationProperties(
+  payload: Buffer,
+  properties: Record<string, unknown> | undefined,
+): Buffer {
+  if (!properties || Object.keys(properties).length === 0) return payload;
+  const message = decodeMessage(payload);
+  message.application_properties = { ...message.application_properties, ...properties };
   return encodeMessage(message);
 }
 
@@ -139,6 +148,7 @@ export function settlementOf(state: unknown): Settlement | undefined {
     constructor?: { composite_type?: string };
     error?: unknown;
     undeliverable_here?: unknown;
+    message_annotations?: unknown;
   };
   switch (outcome?.constructor?.composite_type) {
     case 'accepted':
@@ -146,7 +156,8 @@ export function settlementOf(state: unknown): Settlement | undefined {
     case 'rejected':
       return { kind: 'deadLetter', details: deadLetterDetailsOf(outcome.error) };
     case 'modified':
-      return outcome.undeliverable_here === true ? undefined : { kind: 'abandon' };
+      if (outcome.undeliverable_here === true) return undefined;
+      return { kind: 'abandon', properties: recordOrUndefined(outcome.message_annotations) };
     default:
       return { kind: 'abandon' };
   }
@@ -154,12 +165,18 @@ export function settlementOf(state: unknown): Settlement | undefined {
 
 /** The SDK puts reason and description in the rejected outcome's error info (`com.microsoft:dead-letter`). */
 function deadLetterDetailsOf(error: unknown): DeadLetterDetails {
-  const info = (error as { info?: unknown } | undefined)?.info;
-  if (info === null || typeof info !== 'object') return {};
-  const { DeadLetterReason, DeadLetterErrorDescription, ...properties } = info as Record<string, unknown>;
+  const info = recordOrUndefined((error as { info?: unknown } | undefined)?.info);
+  if (!info) return {};
+  const { DeadLetterReason, DeadLetterErrorDescription, ...properties } = info;
   return {
     reason: typeof DeadLetterReason === 'string' ? DeadLetterReason : undefined,
     description: typeof DeadLetterErrorDescription === 'string' ? DeadLetterErrorDescription : undefined,
     properties: Object.keys(properties).length ? properties : undefined,
   };
+}
+
+function recordOrUndefined(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !Buffer.isBuffer(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }

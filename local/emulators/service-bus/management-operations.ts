@@ -128,13 +128,13 @@ function peekMessages(
 
 const dispositions: Record<string, (body: Record<string, unknown>) => Settlement> = {
   completed: () => ({ kind: 'complete' }),
-  abandoned: () => ({ kind: 'abandon' }),
+  abandoned: (body) => ({ kind: 'abandon', properties: propertiesToModify(body) }),
   suspended: (body) => ({
     kind: 'deadLetter',
     details: {
       reason: optionalString(body['deadletter-reason']),
       description: optionalString(body['deadletter-description']),
-      properties: isRecord(body['properties-to-modify']) ? body['properties-to-modify'] : undefined,
+      properties: propertiesToModify(body),
     },
   }),
 };
@@ -159,6 +159,11 @@ function updateDisposition(
     if (!queue.settle(token, toSettlement(body), now)) return lockLost();
   }
   return { statusCode: 200, changed: true };
+}
+
+function propertiesToModify(body: Record<string, unknown>): Record<string, unknown> | undefined {
+  const properties = body['properties-to-modify'];
+  return isRecord(properties) ? properties : undefined;
 }
 
 function lockTokensOf(body: Record<string, unknown>): string[] {

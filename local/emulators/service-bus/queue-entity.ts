@@ -8,6 +8,7 @@ import {
   inspectIncoming,
   markDeadLettered,
   stampBrokerProperties,
+  withApplicationProperties,
 } from './amqp-message';
 import type { ResolvedQueueConfig } from './queue-config';
 
@@ -36,7 +37,10 @@ export interface ReceivedMessage {
 }
 
 export type Settlement =
-  { kind: 'complete' } | { kind: 'abandon' } | { kind: 'deadLetter'; details: DeadLetterDetails };
+  | { kind: 'complete' }
+  /** `properties`: application properties to set (the SDK's `propertiesToModify`). */
+  | { kind: 'abandon'; properties?: Record<string, unknown> }
+  | { kind: 'deadLetter'; details: DeadLetterDetails };
 
 interface Lock {
   token: string;
@@ -153,6 +157,7 @@ export class QueueEntity {
     } else if (settlement.kind === 'deadLetter') {
       this.moveToDeadLetter(subQueue, message, settlement.details);
     } else {
+      message.payload = withApplicationProperties(message.payload, settlement.properties);
       this.returnToQueue(lock);
     }
     return true;

@@ -183,6 +183,24 @@ describe('Service Bus emulator with the @azure/service-bus client', () => {
     expect(counts().activeCount).toBe(0);
   });
 
+  test('abandon with propertiesToModify sets those application properties', async () => {
+    const sb = await start();
+    const { r, message } = await sendAndReceive(sb, { body: 'x', applicationProperties: { keep: 1 } });
+    await r.abandonMessage(message, { lastError: 'timeout' });
+    expect((await receiveOne(r)).applicationProperties).toEqual({ keep: 1, lastError: 'timeout' });
+  });
+
+  test('a message whose time to live has passed is not delivered', async () => {
+    const sb = await start();
+    const sender = sb.createSender(QUEUE);
+    await sender.sendMessages({ body: 'short-lived', timeToLive: 1_000 });
+    await sender.sendMessages({ body: 'long-lived', timeToLive: 60_000 });
+    await clock.advance(1_000);
+    const r = receiver(sb, { receiveMode: 'receiveAndDelete' });
+    expect((await receiveOne(r)).body).toBe('long-lived');
+    expect(counts().activeCount).toBe(0);
+  });
+
   test('dead-lettering with reason and description: readable from the dead-letter queue', async () => {
     const sb = await start();
     const { r, message } = await sendAndReceive(sb, {
