@@ -345,7 +345,12 @@ class ServiceBusBroker {
   /** The receiver wants its unused credit back: send what is available, then give up the rest. */
   private onDraining(link: Sender): void {
     const consumer = this.consumers.get(link);
-    if (consumer) this.pump(consumer.queue);
+    if (consumer) {
+      this.pump(consumer.queue);
+      // rhea consumes the leftover credit when it writes the drain reply, without a delivery for
+      // each: count it as handed out, or later messages would be queued on a link without credit.
+      consumer.handedOut += Math.max(0, unusedCredit(link, consumer.handedOut));
+    }
     link.set_drained(true);
   }
 

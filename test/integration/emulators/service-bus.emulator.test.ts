@@ -157,6 +157,16 @@ describe('Service Bus emulator with the @azure/service-bus client', () => {
     expect(new Set(messages.map((m) => m.messageId)).size).toBe(5);
   });
 
+  test('a receiver that drained its credit gets nothing until it asks again', async () => {
+    const sb = await start();
+    const idle = receiver(sb);
+    await receiveNone(idle); // ends with a drain: the link stays open without credit
+    await sb.createSender(QUEUE).sendMessages({ body: 'for whoever asks' });
+    expect(counts()).toMatchObject({ activeCount: 1, lockedCount: 0 });
+    const message = await receiveOne(receiver(sb));
+    expect([message.body, message.deliveryCount]).toEqual(['for whoever asks', 0]);
+  });
+
   test('receive-and-delete removes the message as it is delivered', async () => {
     const sb = await start();
     await sb.createSender(QUEUE).sendMessages({ body: 'gone' });
