@@ -196,7 +196,9 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
       invoker,
       logger,
       env,
-      source: options.serviceBusSource ?? sdkMessageSource(serviceBusClients),
+      source:
+        options.serviceBusSource ??
+        sdkMessageSource(serviceBusClients, { autoLockRenewal: clock instanceof RealClock }),
       maxConcurrentCalls: settings.hostJson.extensions?.serviceBus?.maxConcurrentCalls ?? 16,
       autoCompleteMessages: settings.hostJson.extensions?.serviceBus?.autoCompleteMessages ?? true,
       appEntryPoint: path.join(appDir, resolveEntryPoints(settings)[0] ?? 'package.json'),

@@ -72,10 +72,21 @@ function receiverSettler(receiver: ServiceBusReceiver): MessageSettler {
   };
 }
 
-/** The real receiver: `@azure/service-bus` in peek-lock mode; settling is left to the host. */
-export function sdkMessageSource(clients: ServiceBusClients): MessageSource {
+/**
+ * The real receiver: `@azure/service-bus` in peek-lock mode; settling is left to the host.
+ * The SDK renews locks on the wall clock against `lockedUntilUtc`; under a virtual clock that moment
+ * may lie in the past and it would renew in a tight loop, so pass `autoLockRenewal: false` then.
+ */
+export function sdkMessageSource(
+  clients: ServiceBusClients,
+  options: { autoLockRenewal?: boolean } = {},
+): MessageSource {
+  const lockRenewal = options.autoLockRenewal === false ? { maxAutoLockRenewalDurationInMs: 0 } : {};
   return ({ connectionString, queueName, maxConcurrentCalls }, handler, onError) => {
-    const receiver = clients.get(connectionString).createReceiver(queueName, { receiveMode: 'peekLock' });
+    const receiver = clients.get(connectionString).createReceiver(queueName, {
+      receiveMode: 'peekLock',
+      ...lockRenewal,
+    });
     const settler = receiverSettler(receiver);
     const subscription = receiver.subscribe(
       {
