@@ -6,6 +6,7 @@ import {
   endpointAuth,
   MfaRequired,
   Unauthorized,
+  type TokenProviders,
 } from '../../../shared/partnerCenter';
 import { FakePartnerCenter } from './fake-partner-center.server';
 import {
@@ -37,6 +38,12 @@ describe('Partner Center client: tokens', () => {
   afterEach(() => fake.close());
 
   const bearer = (route: string) => fake.requestsTo(route).map((r) => r.headers.authorization);
+  const clientWith = (tokens: TokenProviders) =>
+    createPartnerCenterClient({
+      baseUrl: fake.origin,
+      tokens,
+      rateLimiter: createRateLimiter({ requestsPerSecond: 1000, maxConcurrency: 4 }),
+    });
 
   it('uses App+User for the reads Microsoft documents as App+User only, App-only for attestation and agreement', async () => {
     const { client } = createTestClient(fake);
@@ -86,12 +93,7 @@ describe('Partner Center client: tokens', () => {
   });
 
   it('falls back to App+User where either works, and names the missing credential where one is required', async () => {
-    const { appUser } = tokenProvidersFor(fake);
-    const client = createPartnerCenterClient({
-      baseUrl: fake.origin,
-      tokens: { appUser },
-      rateLimiter: createRateLimiter({ requestsPerSecond: 1000, maxConcurrency: 4 }),
-    });
+    const client = clientWith({ appUser: tokenProvidersFor(fake).appUser });
 
     await collect(client.listCustomers());
 
@@ -100,6 +102,35 @@ describe('Partner Center client: tokens', () => {
       client.createEnhancedAttestation({ country: 'JP', language: 'ja-JP', companyName: 'C', signatory }),
     ).rejects.toThrow(/createEnhancedAttestation needs App-only credentials/);
     expect(fake.requestsTo('POST /v1/attestations/enhanced')).toHaveLength(0);
+  });
+
+  it('reports a missing credential as a rejected promise from every call, never a synchronous throw', async () => {
+    const { appOnly, appUser } = tokenProvidersFor(fake);
+    const client = clientWith({ appOnly });
+    const appUserOnly = clientWith({ appUser });
+
+    const calls: [string, () => Promise<unknown>][] = [
+      ['getAgreementMetadata', () => client.getAgreementMetadata()],
+      ['getDirectSignedStatus', () => client.getDirectSignedStatus(customerTenantId)],
+      ['listCustomerAgreements', () => client.listCustomerAgreements(customerTenantId)],
+      [
+        'createAgreement',
+        () =>
+          appUserOnly.createAgreement(customerTenantId, {
+            templateId: 't',
+            dateAgreed: '2026-01-01T00:00:00',
+            primaryContact: signatory,
+          }),
+      ],
+    ];
+    for (const [operation, call] of calls) {
+      let promise: Promise<unknown> | undefined;
+      expect(() => {
+        promise = call();
+      }).not.toThrow();
+      await expect(promise).rejects.toThrow(`${operation} needs`);
+    }
+    expect(fake.requests).toHaveLength(0);
   });
 
   it('keeps the App+User access token until shortly before it expires, then fetches a new one', async () => {
