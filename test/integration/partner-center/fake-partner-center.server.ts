@@ -27,6 +27,8 @@ export interface TokenRequest {
   grantType: string;
   clientId: string;
   hasSecret: boolean;
+  /** The signed JWT of a certificate credential (client_assertion), when one was sent. */
+  clientAssertion?: string;
   refreshToken?: string;
 }
 
@@ -118,10 +120,14 @@ export class FakePartnerCenter {
       grantType,
       clientId: form.get('client_id') ?? '',
       hasSecret: form.has('client_secret'),
+      clientAssertion: form.get('client_assertion') ?? undefined,
       refreshToken: form.get('refresh_token') ?? undefined,
     });
     if (this.tokenFailure) {
-      res.writeHead(this.tokenFailure.status, { 'content-type': 'application/json' });
+      res.writeHead(this.tokenFailure.status, {
+        'content-type': 'application/json',
+        ...this.tokenFailure.headers,
+      });
       res.end(JSON.stringify(this.tokenFailure.body));
       return;
     }

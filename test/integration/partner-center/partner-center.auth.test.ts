@@ -1,10 +1,13 @@
+import { constants, generateKeyPairSync, verify } from 'node:crypto';
 import {
   buildMsalConfiguration,
+  createAppOnlyTokenProvider,
   createAppUserTokenProvider,
   createPartnerCenterClient,
   createRateLimiter,
   endpointAuth,
   MfaRequired,
+  Transient,
   Unauthorized,
   type TokenProviders,
 } from '../../../shared/partnerCenter';
@@ -168,6 +171,44 @@ describe('Partner Center client: tokens', () => {
     expect(fake.tokenRequests).toHaveLength(1);
   });
 
+  it('signs a client assertion with the certificate key (SHA-256 thumbprint) instead of sending a secret', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const thumbprintSha256 = 'AB'.repeat(32);
+    const provider = createAppOnlyTokenProvider({
+      authority: fake.authority,
+      clientId: 'test-client-id',
+      clientCertificate: {
+        privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        thumbprintSha256,
+      },
+    });
+
+    await expect(provider.getToken()).resolves.toBe('app-only-token-1');
+
+    const [request] = fake.tokenRequests;
+    expect(request).toMatchObject({ grantType: 'client_credentials', clientId: 'test-client-id' });
+    expect(request?.hasSecret).toBe(false);
+    const [header = '', payload = '', signature = ''] = (request?.clientAssertion ?? '').split('.');
+    const decode = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as unknown;
+    expect(decode(header)).toMatchObject({
+      alg: 'PS256',
+      'x5t#S256': Buffer.from(thumbprintSha256, 'hex').toString('base64url'),
+    });
+    expect(decode(payload)).toMatchObject({
+      aud: `${fake.authority}/oauth2/v2.0/token`,
+      iss: 'test-client-id',
+      sub: 'test-client-id',
+    });
+    const signed = Buffer.from(`${header}.${payload}`);
+    const valid = verify(
+      'sha256',
+      signed,
+      { key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
+      Buffer.from(signature, 'base64url'),
+    );
+    expect(valid).toBe(true);
+  });
+
   it('lets msal cache App-only tokens, and fetch a new one when the cached token is about to expire', async () => {
     const { appOnly } = tokenProvidersFor(fake);
     await appOnly.getToken();
@@ -264,6 +305,55 @@ describe('Partner Center client: token failures', () => {
     expect((error as Error).message).not.toContain('hanako');
     expect(fake.requests).toHaveLength(0);
   });
+
+  it('retries a token endpoint outage like any transient failure, then calls Partner Center', async () => {
+    // msal itself refuses the token request until Retry-After has passed (in real time): keep it short.
+    fake.tokenFailure = {
+      status: 503,
+      body: { error: 'temporarily_unavailable' },
+      headers: { 'Retry-After': '1' },
+    };
+    const { client } = createTestClient(fake, {
+      retry: { baseDelayMs: 1_100, maxDelayMs: 1_100 },
+      random: () => 1,
+      sleep: (ms) => {
+        fake.tokenFailure = undefined; // Entra is back after the first back-off
+        return new Promise((resolve) => setTimeout(resolve, ms));
+      },
+    });
+
+    await expect(client.getAgreementMetadata()).resolves.toEqual([]);
+
+    expect(fake.tokenRequests).toHaveLength(2);
+    expect(fake.requestsTo('GET /v1/agreements')).toHaveLength(1);
+  });
+
+  it.each([
+    ['App+User (refresh token)', () => createTestClient(fake).client.getAgreementMetadata()],
+    [
+      'App-only (client credentials)',
+      () =>
+        createTestClient(fake).client.createEnhancedAttestation({
+          country: 'JP',
+          language: 'ja-JP',
+          companyName: 'C',
+          signatory,
+        }),
+    ],
+  ])(
+    'ends a lasting %s token outage as a retryable Transient, also while msal replays the 5xx from its cache',
+    async (_name, call) => {
+      fake.tokenFailure = { status: 503, body: { error: 'temporarily_unavailable' } };
+
+      const error = await call().catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(Transient);
+      expect((error as Transient).retryable).toBe(true);
+      // Entra was asked once; msal answered the retries from its throttling cache.
+      expect(fake.tokenRequests).toHaveLength(1);
+      expect(fake.requests).toHaveLength(0);
+    },
+  );
 
   it('reports a rejected credential as Unauthorized, without retrying', async () => {
     fake.tokenFailure = entraError('invalid_client', 7000215);
