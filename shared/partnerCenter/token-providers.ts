@@ -72,12 +72,14 @@ export function createAppUserTokenProvider(options: AppUserTokenOptions): TokenP
 
 // AADSTS codes Entra answers when the user behind the refresh token must (re)do MFA.
 const mfaAadstsCodes = new Set(['50072', '50074', '50076', '50079']);
-// msal's network failures, and the OAuth 2.0 error codes for a server that cannot answer right now
+// msal's network failures, a body that is not JSON (msal drops the status then: in practice a gateway
+// page in front of Entra), and the OAuth 2.0 error codes for a server that cannot answer right now
 // (RFC 6749 section 5.2). msal leaves `status` unset on the refresh-token flow, so the code is what counts.
 const transientErrorCodes = new Set([
   'network_error',
   'no_network_connectivity',
   'endpoints_resolution_error',
+  'token_parsing_error',
   'temporarily_unavailable',
   'server_error',
 ]);
@@ -110,7 +112,10 @@ function isTransient(error: AuthError, status: number | undefined): boolean {
 
 /** Keeps msal's error codes, drops its messages (Entra descriptions can name the user). */
 function toTokenError(operation: string, error: unknown): Error {
-  if (error instanceof ClientConfigurationError || !(error instanceof AuthError)) return error as Error;
+  if (error instanceof ClientConfigurationError) return error;
+  if (!(error instanceof AuthError)) {
+    return error instanceof Error ? error : new PartnerCenterError({ operation, cause: error });
+  }
   const status = error instanceof ServerError ? error.status : undefined;
   const errorNo: unknown =
     error instanceof ServerError || error instanceof InteractionRequiredAuthError ? error.errorNo : undefined;

@@ -328,6 +328,18 @@ describe('Partner Center client: token failures', () => {
     expect(fake.requestsTo('GET /v1/agreements')).toHaveLength(1);
   });
 
+  it('treats a token endpoint answering a gateway page (not JSON) as transient', async () => {
+    fake.tokenFailure = { status: 502, body: '<html><body>502 Bad Gateway</body></html>' };
+    const { client, sleeps } = createTestClient(fake, { retry: { maxAttempts: 2 } });
+
+    const error = await client.getAgreementMetadata().catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(Transient);
+    expect((error as Error).message).toContain('token_parsing_error');
+    expect(sleeps).toHaveLength(1);
+    expect(fake.tokenRequests).toHaveLength(2);
+  });
+
   it.each([
     ['App+User (refresh token)', () => createTestClient(fake).client.getAgreementMetadata()],
     [
