@@ -11,6 +11,7 @@ export {
   type CreateAgreementInput,
   type AuditRecordQuery,
 } from './partner-center.client';
+export { createPartnerCenterClientFromConfig, msalOptionsFromConfig } from './partner-center.factory';
 export {
   createAppOnlyTokenProvider,
   createAppUserTokenProvider,
