@@ -355,7 +355,8 @@ describe('Partner Center client: token failures', () => {
   ])(
     'ends a lasting %s token outage as a retryable Transient, also while msal replays the 5xx from its cache',
     async (_name, call) => {
-      fake.tokenFailure = { status: 503, body: { error: 'temporarily_unavailable' } };
+      // msal replays this from its cache with errorCode "90033" (the error_codes) and no status.
+      fake.tokenFailure = { status: 503, body: { error: 'temporarily_unavailable', error_codes: [90033] } };
 
       const error = await call().catch((e: unknown) => e);
 
