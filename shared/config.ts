@@ -15,7 +15,8 @@
  * - `INDIRECT_PROVIDER_CONTACT` is required when PARTNER_TYPE is IndirectReseller and RESELLER_STRATEGY
  *   is handOff or both.
  * - Durations are ISO-8601 `PnW` / `PnDTnHnMnS`; reminders strictly increase and end before the deadline.
- * Secrets are `Secret` objects and values of secret or e-mail keys never appear in error messages.
+ * Secrets are `Secret` objects; values of secret or e-mail keys, and credential-like values of any key,
+ * never appear in error messages.
  */
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
@@ -136,6 +137,13 @@ const HIDDEN_KEYS = new Set([
   'PARTNER_CONTACT_EMAIL',
   'INDIRECT_PROVIDER_CONTACT',
 ]);
+
+/**
+ * Values that look like a credential, whatever key holds them (e.g. the client secret pasted into the
+ * client id): an Entra client secret (contains `~`), a PEM, a key or signature inside a connection
+ * string, a SendGrid key. They are not echoed either.
+ */
+const CREDENTIAL_LIKE = /~|-----BEGIN|(?:AccountKey|SharedAccessKey|SharedAccessSignature|sig)=|^SG\./i;
 
 const DEFAULTS = {
   DEFAULT_METHOD: 'direct',
@@ -373,11 +381,11 @@ class SettingsReader {
     throw new InvalidSetting();
   }
 
-  /** `, got "<value>"` (or the default that applied) unless the key is hidden. */
+  /** `, got "<value>"` (or the default that applied) unless the key is hidden or the value a credential. */
   private shownValue(key: string): string {
     if (HIDDEN_KEYS.has(key)) return '';
     const raw = this.raw(key);
-    if (raw !== undefined) return `, got ${JSON.stringify(truncate(raw))}`;
+    if (raw !== undefined) return CREDENTIAL_LIKE.test(raw) ? '' : `, got ${JSON.stringify(truncate(raw))}`;
     return isDefaulted(key) ? `, got the default ${JSON.stringify(DEFAULTS[key])}` : '';
   }
 

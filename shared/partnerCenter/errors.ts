@@ -3,6 +3,7 @@
  * never the response body, which can echo names, e-mails or phone numbers.
  */
 import { z } from 'zod';
+import { isPurchaseBlocked } from '../mca';
 
 export interface PartnerCenterErrorDetails {
   operation: string;
@@ -67,10 +68,9 @@ export class Transient extends PartnerCenterError {
 /** A success response we cannot read (missing a field we depend on). Not retryable. */
 export class UnexpectedResponse extends PartnerCenterError {}
 
+/** The purchase-block codes (900428, 13605) live with the rule in shared/mca (PURCHASE_BLOCK_CODES). */
 export const ErrorCodes = {
   mfaRequired: 900421,
-  purchaseBlocked: 900428,
-  purchaseBlockedAlternate: 13605,
   agreementAlreadyExists: 600061,
 } as const;
 
@@ -103,12 +103,7 @@ export function errorFromResponse(
   if (code === ErrorCodes.agreementAlreadyExists) return new AgreementAlreadyExists(details);
   if (status === 401 && code === ErrorCodes.mfaRequired) return new MfaRequired(details);
   if (status === 401) return new Unauthorized(details);
-  if (
-    status === 403 &&
-    (code === ErrorCodes.purchaseBlocked || code === ErrorCodes.purchaseBlockedAlternate)
-  ) {
-    return new PurchaseBlocked(details);
-  }
+  if (isPurchaseBlocked(status, body)) return new PurchaseBlocked(details);
   if (status === 429) return new Throttled(details);
   if (status === 404) return new NotFound(details);
   if (status === 400) return new Validation(details);

@@ -2,7 +2,7 @@
  * The Partner Center client as the settings describe it: token providers for the configured
  * credential (App+User too when a refresh token is set), the base URL and authority, and a rate
  * limiter sized by PARTNER_CENTER_MAX_REQUESTS_PER_SECOND / _MAX_CONCURRENCY.
- * Call it once per process (the composition root): the limiter it builds is the process's quota.
+ * Every client built from one (frozen, once-loaded) config shares one limiter: the process's quota.
  */
 import type { PartnerCenterConfig, AppConfig } from '../config';
 import type { TokenProviders } from './endpoint-auth';
@@ -20,23 +20,31 @@ export interface PartnerCenterClientDeps {
   rateLimiter?: RateLimiter;
 }
 
-export function createPartnerCenterClientFromConfig(
-  config: AppConfig,
-  deps: PartnerCenterClientDeps = {},
-): PartnerCenterClient {
-  const settings = config.partnerCenter;
-  const rateLimiter =
-    deps.rateLimiter ??
-    createRateLimiter({
+const limiters = new WeakMap<PartnerCenterConfig, RateLimiter>();
+
+function sharedLimiter(settings: PartnerCenterConfig, deps: PartnerCenterClientDeps): RateLimiter {
+  let limiter = limiters.get(settings);
+  if (!limiter) {
+    limiter = createRateLimiter({
       requestsPerSecond: settings.maxRequestsPerSecond,
       maxConcurrency: settings.maxConcurrency,
       now: deps.now,
       sleep: deps.sleep,
     });
+    limiters.set(settings, limiter);
+  }
+  return limiter;
+}
+
+export function createPartnerCenterClientFromConfig(
+  config: AppConfig,
+  deps: PartnerCenterClientDeps = {},
+): PartnerCenterClient {
+  const settings = config.partnerCenter;
   return createPartnerCenterClient({
     baseUrl: settings.baseUrl,
     tokens: tokenProvidersFor(settings),
-    rateLimiter,
+    rateLimiter: deps.rateLimiter ?? sharedLimiter(settings, deps),
     sleep: deps.sleep,
     now: deps.now,
   });

@@ -148,24 +148,25 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
     return `/v1/customers/${encodeURIComponent(customerTenantId)}${rest}`;
   }
 
-  function read<T>(
+  // async so that a missing credential rejects the returned promise instead of throwing synchronously.
+  async function read<T>(
     operation: PartnerCenterOperation,
     url: URL,
     schema: z.ZodType<T>,
     opts: ReadOptions = {},
-  ) {
+  ): Promise<T> {
     const tokens = tokenProviderFor(operation, options.tokens);
     const correlationId = opts.correlationId ?? newGuid();
     return execute({ operation, method: 'GET', url, tokens, correlationId, requestId: newGuid(), schema });
   }
 
-  function write<T>(
+  async function write<T>(
     operation: PartnerCenterOperation,
     url: URL,
     body: unknown,
     schema: z.ZodType<T>,
     opts: WriteOptions = {},
-  ) {
+  ): Promise<T> {
     const tokens = tokenProviderFor(operation, options.tokens);
     const correlationId = opts.correlationId ?? newGuid();
     const requestId = opts.idempotencyKey ? requestIdForKey(opts.idempotencyKey) : newGuid();

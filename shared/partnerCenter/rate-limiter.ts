@@ -59,9 +59,12 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
 
 let processDefault: RateLimiter | undefined;
 
-/** The process-wide limiter used when a client is given none. Quotas are not public: stay modest. */
+/**
+ * The process-wide limiter used when a client is given none. Quotas are not public: stay modest, with
+ * the same values as the PARTNER_CENTER_MAX_REQUESTS_PER_SECOND / _MAX_CONCURRENCY defaults.
+ */
 export function defaultRateLimiter(): RateLimiter {
-  processDefault ??= createRateLimiter({ requestsPerSecond: 10, maxConcurrency: 5 });
+  processDefault ??= createRateLimiter({ requestsPerSecond: 5, maxConcurrency: 4 });
   return processDefault;
 }
 

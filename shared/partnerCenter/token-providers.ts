@@ -72,7 +72,17 @@ export function createAppUserTokenProvider(options: AppUserTokenOptions): TokenP
 
 // AADSTS codes Entra answers when the user behind the refresh token must (re)do MFA.
 const mfaAadstsCodes = new Set(['50072', '50074', '50076', '50079']);
-const networkErrorCodes = new Set(['network_error', 'no_network_connectivity', 'endpoints_resolution_error']);
+// msal's network failures, a body that is not JSON (msal drops the status then: in practice a gateway
+// page in front of Entra), and the OAuth 2.0 error codes for a server that cannot answer right now
+// (RFC 6749 section 5.2). msal leaves `status` unset on the refresh-token flow, so the code is what counts.
+const transientErrorCodes = new Set([
+  'network_error',
+  'no_network_connectivity',
+  'endpoints_resolution_error',
+  'token_parsing_error',
+  'temporarily_unavailable',
+  'server_error',
+]);
 
 async function acquire(
   operation: string,
@@ -88,9 +98,24 @@ async function acquire(
   return result;
 }
 
+/**
+ * Worth retrying later: a 429 or 5xx, a network failure, an OAuth "try again later" code, or msal
+ * replaying a cached 429/5xx. After such an answer msal refuses the same token request locally until
+ * Retry-After (60 s when absent) with a ServerError whose errorCode is the cached numeric `error_codes`
+ * (often empty) instead of an OAuth error name, and without a status.
+ */
+function isTransient(error: AuthError, status: number | undefined): boolean {
+  if (status === 429 || (status !== undefined && status >= 500)) return true;
+  if (transientErrorCodes.has(error.errorCode)) return true;
+  return error instanceof ServerError && status === undefined && /^[\d ]*$/.test(error.errorCode);
+}
+
 /** Keeps msal's error codes, drops its messages (Entra descriptions can name the user). */
 function toTokenError(operation: string, error: unknown): Error {
-  if (error instanceof ClientConfigurationError || !(error instanceof AuthError)) return error as Error;
+  if (error instanceof ClientConfigurationError) return error;
+  if (!(error instanceof AuthError)) {
+    return error instanceof Error ? error : new PartnerCenterError({ operation, cause: error });
+  }
   const status = error instanceof ServerError ? error.status : undefined;
   const errorNo: unknown =
     error instanceof ServerError || error instanceof InteractionRequiredAuthError ? error.errorNo : undefined;
@@ -100,9 +125,7 @@ function toTokenError(operation: string, error: unknown): Error {
   // No `cause`: msal messages carry Entra descriptions, which may name the user.
   const details = { operation, status };
   if (aadsts && mfaAadstsCodes.has(aadsts)) return new MfaRequired(details, false, summary);
-  if ((status !== undefined && status >= 500) || networkErrorCodes.has(error.errorCode)) {
-    return new Transient(details, summary);
-  }
+  if (isTransient(error, status)) return new Transient(details, summary);
   if (error instanceof ServerError || error instanceof InteractionRequiredAuthError) {
     return new Unauthorized(details, false, summary);
   }

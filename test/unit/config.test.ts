@@ -297,6 +297,26 @@ describe('secrets', () => {
       { MAIL_FROM: `${MARK}@`, PARTNER_CONTACT_EMAIL: `${MARK}`, INDIRECT_PROVIDER_CONTACT: `x@${MARK}` },
     ],
     ['unresolved Key Vault reference', { PARTNER_CENTER_REFRESH_TOKEN: `@Microsoft.KeyVault(${MARK})` }],
+    // The classic mix-up: the client secret's value pasted into the client id.
+    ['an Entra client secret in PARTNER_CENTER_CLIENT_ID', { PARTNER_CENTER_CLIENT_ID: `Xy78Q~${MARK}` }],
+    [
+      'a private key in the thumbprint',
+      {
+        PARTNER_CENTER_CLIENT_SECRET: undefined,
+        PARTNER_CENTER_CERTIFICATE_THUMBPRINT: `-----BEGIN PRIVATE KEY-----\n${MARK}`,
+        PARTNER_CENTER_CERTIFICATE_PRIVATE_KEY: rsaPem,
+      },
+    ],
+    [
+      'connection strings in the identity-based keys',
+      {
+        AzureWebJobsStorage: undefined,
+        AzureWebJobsStorage__accountName: `AccountName=a;AccountKey=${MARK}`,
+        ServiceBusConnection: undefined,
+        ServiceBusConnection__fullyQualifiedNamespace: `Endpoint=sb://n.example;SharedAccessKey=${MARK}`,
+      },
+    ],
+    ['a SendGrid key in the tenant', { PARTNER_CENTER_TENANT_ID: `SG.${MARK}` }],
   ])('never appear in ConfigError messages: %s', (_name, overrides) => {
     const error = configError({ ...MINIMAL, ...secretValues, ...overrides });
     expect(error.problems.length).toBeGreaterThan(0);

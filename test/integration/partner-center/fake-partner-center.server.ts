@@ -15,6 +15,7 @@ export interface RecordedRequest {
 
 export interface Reply {
   status: number;
+  /** Sent as JSON; a string is sent as it is (e.g. a gateway's HTML page). */
   body?: unknown;
   headers?: Record<string, string>;
   /** Answer after this many ms (real time). */
@@ -27,6 +28,8 @@ export interface TokenRequest {
   grantType: string;
   clientId: string;
   hasSecret: boolean;
+  /** The signed JWT of a certificate credential (client_assertion), when one was sent. */
+  clientAssertion?: string;
   refreshToken?: string;
 }
 
@@ -108,8 +111,7 @@ export class FakePartnerCenter {
       req.socket.destroy();
       return;
     }
-    res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-    res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
+    send(res, reply);
   }
 
   private issueToken(form: URLSearchParams, res: http.ServerResponse): void {
@@ -118,11 +120,11 @@ export class FakePartnerCenter {
       grantType,
       clientId: form.get('client_id') ?? '',
       hasSecret: form.has('client_secret'),
+      clientAssertion: form.get('client_assertion') ?? undefined,
       refreshToken: form.get('refresh_token') ?? undefined,
     });
     if (this.tokenFailure) {
-      res.writeHead(this.tokenFailure.status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(this.tokenFailure.body));
+      send(res, this.tokenFailure);
       return;
     }
     const prefix = grantType === 'refresh_token' ? 'app-user' : 'app-only';
@@ -136,6 +138,12 @@ export class FakePartnerCenter {
       }),
     );
   }
+}
+
+function send(res: http.ServerResponse, reply: Reply): void {
+  const raw = typeof reply.body === 'string';
+  res.writeHead(reply.status, { 'content-type': raw ? 'text/html' : 'application/json', ...reply.headers });
+  res.end(reply.body === undefined ? '' : raw ? reply.body : JSON.stringify(reply.body));
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {

@@ -1,11 +1,15 @@
+import { constants, generateKeyPairSync, verify } from 'node:crypto';
 import {
   buildMsalConfiguration,
+  createAppOnlyTokenProvider,
   createAppUserTokenProvider,
   createPartnerCenterClient,
   createRateLimiter,
   endpointAuth,
   MfaRequired,
+  Transient,
   Unauthorized,
+  type TokenProviders,
 } from '../../../shared/partnerCenter';
 import { FakePartnerCenter } from './fake-partner-center.server';
 import {
@@ -37,6 +41,12 @@ describe('Partner Center client: tokens', () => {
   afterEach(() => fake.close());
 
   const bearer = (route: string) => fake.requestsTo(route).map((r) => r.headers.authorization);
+  const clientWith = (tokens: TokenProviders) =>
+    createPartnerCenterClient({
+      baseUrl: fake.origin,
+      tokens,
+      rateLimiter: createRateLimiter({ requestsPerSecond: 1000, maxConcurrency: 4 }),
+    });
 
   it('uses App+User for the reads Microsoft documents as App+User only, App-only for attestation and agreement', async () => {
     const { client } = createTestClient(fake);
@@ -86,12 +96,7 @@ describe('Partner Center client: tokens', () => {
   });
 
   it('falls back to App+User where either works, and names the missing credential where one is required', async () => {
-    const { appUser } = tokenProvidersFor(fake);
-    const client = createPartnerCenterClient({
-      baseUrl: fake.origin,
-      tokens: { appUser },
-      rateLimiter: createRateLimiter({ requestsPerSecond: 1000, maxConcurrency: 4 }),
-    });
+    const client = clientWith({ appUser: tokenProvidersFor(fake).appUser });
 
     await collect(client.listCustomers());
 
@@ -100,6 +105,35 @@ describe('Partner Center client: tokens', () => {
       client.createEnhancedAttestation({ country: 'JP', language: 'ja-JP', companyName: 'C', signatory }),
     ).rejects.toThrow(/createEnhancedAttestation needs App-only credentials/);
     expect(fake.requestsTo('POST /v1/attestations/enhanced')).toHaveLength(0);
+  });
+
+  it('reports a missing credential as a rejected promise from every call, never a synchronous throw', async () => {
+    const { appOnly, appUser } = tokenProvidersFor(fake);
+    const client = clientWith({ appOnly });
+    const appUserOnly = clientWith({ appUser });
+
+    const calls: [string, () => Promise<unknown>][] = [
+      ['getAgreementMetadata', () => client.getAgreementMetadata()],
+      ['getDirectSignedStatus', () => client.getDirectSignedStatus(customerTenantId)],
+      ['listCustomerAgreements', () => client.listCustomerAgreements(customerTenantId)],
+      [
+        'createAgreement',
+        () =>
+          appUserOnly.createAgreement(customerTenantId, {
+            templateId: 't',
+            dateAgreed: '2026-01-01T00:00:00',
+            primaryContact: signatory,
+          }),
+      ],
+    ];
+    for (const [operation, call] of calls) {
+      let promise: Promise<unknown> | undefined;
+      expect(() => {
+        promise = call();
+      }).not.toThrow();
+      await expect(promise).rejects.toThrow(`${operation} needs`);
+    }
+    expect(fake.requests).toHaveLength(0);
   });
 
   it('keeps the App+User access token until shortly before it expires, then fetches a new one', async () => {
@@ -135,6 +169,44 @@ describe('Partner Center client: tokens', () => {
 
     expect(new Set(tokens)).toEqual(new Set(['app-user-token-1']));
     expect(fake.tokenRequests).toHaveLength(1);
+  });
+
+  it('signs a client assertion with the certificate key (SHA-256 thumbprint) instead of sending a secret', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const thumbprintSha256 = 'AB'.repeat(32);
+    const provider = createAppOnlyTokenProvider({
+      authority: fake.authority,
+      clientId: 'test-client-id',
+      clientCertificate: {
+        privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        thumbprintSha256,
+      },
+    });
+
+    await expect(provider.getToken()).resolves.toBe('app-only-token-1');
+
+    const [request] = fake.tokenRequests;
+    expect(request).toMatchObject({ grantType: 'client_credentials', clientId: 'test-client-id' });
+    expect(request?.hasSecret).toBe(false);
+    const [header = '', payload = '', signature = ''] = (request?.clientAssertion ?? '').split('.');
+    const decode = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as unknown;
+    expect(decode(header)).toMatchObject({
+      alg: 'PS256',
+      'x5t#S256': Buffer.from(thumbprintSha256, 'hex').toString('base64url'),
+    });
+    expect(decode(payload)).toMatchObject({
+      aud: `${fake.authority}/oauth2/v2.0/token`,
+      iss: 'test-client-id',
+      sub: 'test-client-id',
+    });
+    const signed = Buffer.from(`${header}.${payload}`);
+    const valid = verify(
+      'sha256',
+      signed,
+      { key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
+      Buffer.from(signature, 'base64url'),
+    );
+    expect(valid).toBe(true);
   });
 
   it('lets msal cache App-only tokens, and fetch a new one when the cached token is about to expire', async () => {
@@ -233,6 +305,68 @@ describe('Partner Center client: token failures', () => {
     expect((error as Error).message).not.toContain('hanako');
     expect(fake.requests).toHaveLength(0);
   });
+
+  it('retries a token endpoint outage like any transient failure, then calls Partner Center', async () => {
+    // msal itself refuses the token request until Retry-After has passed (in real time): keep it short.
+    fake.tokenFailure = {
+      status: 503,
+      body: { error: 'temporarily_unavailable' },
+      headers: { 'Retry-After': '1' },
+    };
+    const { client } = createTestClient(fake, {
+      retry: { baseDelayMs: 1_100, maxDelayMs: 1_100 },
+      random: () => 1,
+      sleep: (ms) => {
+        fake.tokenFailure = undefined; // Entra is back after the first back-off
+        return new Promise((resolve) => setTimeout(resolve, ms));
+      },
+    });
+
+    await expect(client.getAgreementMetadata()).resolves.toEqual([]);
+
+    expect(fake.tokenRequests).toHaveLength(2);
+    expect(fake.requestsTo('GET /v1/agreements')).toHaveLength(1);
+  });
+
+  it('treats a token endpoint answering a gateway page (not JSON) as transient', async () => {
+    fake.tokenFailure = { status: 502, body: '<html><body>502 Bad Gateway</body></html>' };
+    const { client, sleeps } = createTestClient(fake, { retry: { maxAttempts: 2 } });
+
+    const error = await client.getAgreementMetadata().catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(Transient);
+    expect((error as Error).message).toContain('token_parsing_error');
+    expect(sleeps).toHaveLength(1);
+    expect(fake.tokenRequests).toHaveLength(2);
+  });
+
+  it.each([
+    ['App+User (refresh token)', () => createTestClient(fake).client.getAgreementMetadata()],
+    [
+      'App-only (client credentials)',
+      () =>
+        createTestClient(fake).client.createEnhancedAttestation({
+          country: 'JP',
+          language: 'ja-JP',
+          companyName: 'C',
+          signatory,
+        }),
+    ],
+  ])(
+    'ends a lasting %s token outage as a retryable Transient, also while msal replays the 5xx from its cache',
+    async (_name, call) => {
+      // msal replays this from its cache with errorCode "90033" (the error_codes) and no status.
+      fake.tokenFailure = { status: 503, body: { error: 'temporarily_unavailable', error_codes: [90033] } };
+
+      const error = await call().catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(Transient);
+      expect((error as Transient).retryable).toBe(true);
+      // Entra was asked once; msal answered the retries from its throttling cache.
+      expect(fake.tokenRequests).toHaveLength(1);
+      expect(fake.requests).toHaveLength(0);
+    },
+  );
 
   it('reports a rejected credential as Unauthorized, without retrying', async () => {
     fake.tokenFailure = entraError('invalid_client', 7000215);

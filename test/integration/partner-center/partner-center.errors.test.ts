@@ -51,35 +51,28 @@ describe('Partner Center client: error responses', () => {
     return error as PartnerCenterError;
   }
 
-  it.each([
+  // [status, code, errorName, description, typed error]
+  const typedErrors: [number, number, string, string, typeof PartnerCenterError][] = [
+    [403, 900428, 'PurchaseBlocked', 'Either a partner re-attestation ... must be provided', PurchaseBlocked],
+    [403, 13605, 'PurchaseBlocked', 'Re-attestation required', PurchaseBlocked],
     [
-      'legacy 403 900428',
-      legacy(403, 900428, 'Either a partner re-attestation ... must be provided'),
-      PurchaseBlocked,
-      900428,
-    ],
-    ['legacy 403 13605', legacy(403, 13605, 'Re-attestation required'), PurchaseBlocked, 13605],
-    [
-      'modern 600061',
-      modern(
-        400,
-        600061,
-        'PartnerConfirmedAgreementAlreadyExists',
-        'A partner confirmed agreement already exists',
-      ),
-      AgreementAlreadyExists,
+      400,
       600061,
+      'PartnerConfirmedAgreementAlreadyExists',
+      'A partner confirmed agreement already exists',
+      AgreementAlreadyExists,
     ],
-    ['modern 401 900421', modern(401, 900421, 'MfaRequired', 'MFA claim missing'), MfaRequired, 900421],
-    ['legacy 401', legacy(401, 0, 'Unauthorized'), Unauthorized, 0],
-    [
-      'modern 400 600002',
-      modern(400, 600002, 'InvalidInput', 'dateAgreed cannot be in the future'),
-      Validation,
-      600002,
-    ],
-    ['legacy 404', legacy(404, 600008, 'Customer not found'), NotFound, 600008],
-  ])('maps %s to its typed error, without retrying', async (_name, reply, type, code) => {
+    [401, 900421, 'MfaRequired', 'MFA claim missing', MfaRequired],
+    [401, 0, 'Unauthorized', 'Unauthorized', Unauthorized],
+    [400, 600002, 'InvalidInput', 'dateAgreed cannot be in the future', Validation],
+    [404, 600008, 'CustomerNotFound', 'Customer not found', NotFound],
+  ];
+  const inBothFormats = typedErrors.flatMap(([status, code, errorName, description, type]) => [
+    [`legacy ${status} ${code}`, legacy(status, code, description), type, code] as const,
+    [`modern ${status} ${code}`, modern(status, code, errorName, description), type, code] as const,
+  ]);
+
+  it.each(inBothFormats)('maps %s to its typed error, without retrying', async (_name, reply, type, code) => {
     const error = await createAgreementFailure(reply);
 
     expect(error).toBeInstanceOf(type);
@@ -115,7 +108,10 @@ describe('Partner Center client: error responses', () => {
   });
 
   it('tolerates an error body that is not JSON', async () => {
-    const error = await createAgreementFailure({ status: 400, body: undefined });
+    const error = await createAgreementFailure({
+      status: 400,
+      body: '<html><body>Bad Request</body></html>',
+    });
 
     expect(error).toBeInstanceOf(Validation);
     expect(error.code).toBeUndefined();

@@ -102,6 +102,6 @@ describe('Partner Center client: paging customers', () => {
     const { client } = createTestClient(fake);
 
     await expect(collect(client.listCustomers())).rejects.toThrow(/paging loops/);
-    expect(fake.requestsTo(customersRoute).length).toBeLessThanOrEqual(3);
+    expect(fake.requestsTo(customersRoute)).toHaveLength(2); // the repeat is caught before it is fetched
   });
 });
