@@ -28,8 +28,7 @@ param partnerCenterCredentialType string
 
 // A Key Vault reference resolved by the platform with `keyVaultReferenceIdentity`. Without a version the
 // latest secret version is used (picked up within a day, or at once on restart).
-func keyVaultReference(vaultUri string, secretName string) string =>
-  '@Microsoft.KeyVault(SecretUri=${vaultUri}secrets/${secretName}/)'
+func keyVaultReference(vaultUri string, secretName string) string => '@Microsoft.KeyVault(SecretUri=${vaultUri}secrets/${secretName}/)'
 
 // ---- app settings: one block per concern; test/unit/infra reads these blocks by name ----------------
 
