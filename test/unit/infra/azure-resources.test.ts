@@ -347,7 +347,8 @@ describe('deployment wiring', () => {
 
   it('deploys from GitHub with federated credentials and every variable the parameters use', () => {
     const workflow = readRepoFile('.github/workflows/azure-dev.yml');
-    expect(workflow).toMatch(/^ {2}id-token: write$/m);
+    expect(workflow).toMatch(/^ {6}id-token: write$/m);
+    expect(workflow).not.toMatch(/^ {4}environment:/m);
     expect(workflow).toMatch(
       /azd auth login[\s\\]+--client-id "\$AZURE_CLIENT_ID"[\s\\]+--federated-credential-provider "github"/,
     );
