@@ -195,10 +195,10 @@ describe('Service Bus queues', () => {
       );
       writeFileSync(
         path.join(root, 'shared/events/publisher.ts'),
-        "client.createSender('q-out');\nexport const AUDIT_QUEUE = 'q-audit';",
+        "client.createSender('q-out');\nexport const AUDIT_QUEUE = 'q-audit';\nexport const QUEUES = { a: 'q-obj', b: \"q-obj2\" } as const;",
       );
       writeFileSync(path.join(root, 'functions/ignored.test.ts'), "createSender('q-test');");
-      expect([...queueNamesUsedByCode(root)].sort()).toEqual(['q-audit', 'q-in', 'q-out']);
+      expect([...queueNamesUsedByCode(root)].sort()).toEqual(['q-audit', 'q-in', 'q-obj', 'q-obj2', 'q-out']);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

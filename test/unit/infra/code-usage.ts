@@ -11,6 +11,9 @@ const QUEUE_PATTERNS = [
   /\b[A-Za-z_]*(?:QUEUE|Queue)[A-Za-z_]*\s*=\s*['"`]([a-z0-9][a-z0-9._/-]*)['"`]/g,
 ];
 
+/** Objects of queue names, e.g. `export const QUEUES = { crmEvents: 'crm-customer-events' }`. */
+const QUEUE_OBJECT = /\b[A-Za-z_]*(?:QUEUE|Queue)[A-Za-z_]*\s*=\s*\{([^}]*)\}/g;
+
 /** Non-test TypeScript files under the given folders of `root`. */
 export function sourceFiles(root: string, folders: readonly string[]): string[] {
   const files: string[] = [];
@@ -33,6 +36,9 @@ export function queueNamesUsedByCode(root: string): Set<string> {
     const text = readFileSync(file, 'utf8');
     for (const pattern of QUEUE_PATTERNS) {
       for (const match of text.matchAll(pattern)) names.add(match[1] ?? '');
+    }
+    for (const object of text.matchAll(QUEUE_OBJECT)) {
+      for (const value of (object[1] ?? '').matchAll(/:\s*['"`]([^'"`]+)['"`]/g)) names.add(value[1] ?? '');
     }
   }
   return names;
