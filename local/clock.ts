@@ -45,16 +45,20 @@ export class VirtualClock implements Clock {
   sleepUntil(at: number, signal?: AbortSignal): Promise<void> {
     if (at <= this.current) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const sleeper: Sleeper = { at, resolve };
-      this.sleepers.push(sleeper);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          this.sleepers = this.sleepers.filter((s) => s !== sleeper);
-          reject(abortError());
+      const onAbort = (): void => {
+        this.sleepers = this.sleepers.filter((s) => s !== sleeper);
+        reject(abortError());
+      };
+      const sleeper: Sleeper = {
+        at,
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
         },
-        { once: true },
-      );
+      };
+      if (signal?.aborted) return onAbort();
+      this.sleepers.push(sleeper);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
@@ -85,18 +89,29 @@ export class VirtualClock implements Clock {
   }
 }
 
-function sleepReal(ms: number, signal?: AbortSignal): Promise<void> {
+// Node's setTimeout fires at once for delays above 2^31-1 ms (about 24.8 days): sleep in chunks.
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+async function sleepReal(ms: number, signal?: AbortSignal): Promise<void> {
+  const until = Date.now() + ms;
+  for (let left = ms; left > 0; left = until - Date.now()) {
+    await sleepOnce(Math.min(left, MAX_TIMEOUT_MS), signal);
+  }
+  if (signal?.aborted) throw abortError();
+}
+
+function sleepOnce(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(abortError());
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(abortError());
-      },
-      { once: true },
-    );
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(abortError());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 

@@ -11,6 +11,7 @@ export {
   type CreateAgreementInput,
   type AuditRecordQuery,
 } from './partner-center.client';
+export { createPartnerCenterClientFromConfig, type PartnerCenterClientDeps } from './from-config';
 export {
   createAppOnlyTokenProvider,
   createAppUserTokenProvider,

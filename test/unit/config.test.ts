@@ -50,7 +50,7 @@ describe('local.settings.json.example', () => {
   it('passes loadConfig with the local emulator endpoints', () => {
     const config = loadConfig(example.Values);
     expect(config.partnerCenter.baseUrl).toBe('http://localhost:7081');
-    expect(config.partnerCenter.authority).toBe('http://localhost:7081/partner-tenant');
+    expect(config.partnerCenter.authority).toBe('http://localhost:7081/b0000000-0000-4000-8000-000000000001');
     expect(config.mail.sendGridBaseUrl).toBe('http://localhost:7082');
     expect(config.storage.kind === 'connectionString' && config.storage.connectionString.reveal()).toBe(
       'UseDevelopmentStorage=true',

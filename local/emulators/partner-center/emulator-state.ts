@@ -1,0 +1,206 @@
+/**
+ * Everything the emulator remembers, as one JSON-serialisable object, and its persistence: with a
+ * dataDir the state is written to `state.json` after every change, so a restart keeps it.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+export const MCA_TEMPLATE_ID = '117a77b0-9360-443b-8795-c6dedc750cf9';
+export const MCA_AGREEMENT_LINK = 'https://aka.ms/customeragreement';
+/** Cut-off for attestations that still count, and the date the purchase block started. */
+export const ATTESTATION_CUTOFF = Date.UTC(2023, 3, 1);
+export const PURCHASE_BLOCK_START = Date.UTC(2025, 9, 7);
+
+const contactSchema = z.object({
+  firstName: z.string(),
+  lastName: z.string(),
+  email: z.string(),
+  phoneNumber: z.string().optional(),
+});
+export type Contact = z.infer<typeof contactSchema>;
+
+const agreementSchema = z.object({
+  templateId: z.string(),
+  type: z.string(),
+  /** As Partner Center writes it: `2023-05-01T00:00:00` (UTC, no zone). */
+  dateAgreed: z.string(),
+  primaryContact: contactSchema,
+  agreementLink: z.string(),
+  userId: z.string(),
+  attestationId: z.string().optional(),
+  /** Reads show the agreement only from this moment (ms since the epoch). */
+  visibleAt: z.number(),
+});
+export type AgreementRecord = z.infer<typeof agreementSchema>;
+
+const customerSchema = z.object({
+  tenantId: z.string(),
+  companyName: z.string(),
+  domain: z.string(),
+  country: z.string(),
+  relationshipToPartner: z.string(),
+  /** Set when the customer was sold through an indirect reseller. */
+  indirectResellerId: z.string().optional(),
+  createdAt: z.number(),
+  directSigned: z.boolean(),
+  agreements: z.array(agreementSchema),
+});
+export type CustomerRecord = z.infer<typeof customerSchema>;
+
+const attestationSchema = z.object({
+  id: z.string(),
+  customerTenantId: z.string().optional(),
+  companyName: z.string(),
+  country: z.string(),
+  language: z.string(),
+  signatory: contactSchema,
+  createdAt: z.number(),
+  expiresAt: z.number(),
+  viewedAt: z.number().optional(),
+  acceptedAt: z.number().optional(),
+});
+export type AttestationRecord = z.infer<typeof attestationSchema>;
+export type AttestationState = 'required' | 'pending' | 'accepted' | 'expired';
+
+const auditRecordSchema = z.object({
+  id: z.string(),
+  operationType: z.string(),
+  resourceType: z.string(),
+  customerId: z.string(),
+  customerName: z.string(),
+  operationDate: z.number(),
+  resourceNewValue: z.string(),
+});
+export type AuditRecord = z.infer<typeof auditRecordSchema>;
+
+const tokenSchema = z.object({
+  kind: z.enum(['app', 'user']),
+  clientId: z.string(),
+  userId: z.string().optional(),
+  mfa: z.boolean(),
+  expiresAt: z.number(),
+});
+export type TokenRecord = z.infer<typeof tokenSchema>;
+
+const replySchema = z.object({
+  status: z.number(),
+  headers: z.record(z.string(), z.string()),
+  body: z.string(),
+});
+
+const webhookSchema = z.object({ callbackUrl: z.string(), eventNames: z.array(z.string()) });
+export type WebhookRegistration = z.infer<typeof webhookSchema>;
+
+const appSchema = z.object({
+  clientId: z.string(),
+  clientSecret: z.string(),
+  /** PEM of the certificate the app signs client assertions with; without it assertions are not verified. */
+  certificatePem: z.string().optional(),
+  refreshTokens: z.array(z.object({ token: z.string(), userId: z.string(), mfa: z.boolean() })),
+});
+export type RegisteredApp = z.infer<typeof appSchema>;
+
+export const stateSchema = z.object({
+  partner: z.object({ tenantId: z.string(), companyName: z.string() }),
+  apps: z.array(appSchema),
+  customers: z.array(customerSchema),
+  attestations: z.array(attestationSchema),
+  auditRecords: z.array(auditRecordSchema),
+  /** Keyed by SHA-256 of the access token: the tokens themselves are never stored. */
+  tokens: z.record(z.string(), tokenSchema),
+  /** First reply per write request id (`MS-RequestId`), for replays. */
+  replies: z.record(z.string(), replySchema),
+  webhook: webhookSchema.optional(),
+});
+export type EmulatorState = z.infer<typeof stateSchema>;
+
+const MAX_STORED_REPLIES = 2000;
+
+/** Holds the state and writes it to disk (when persistent) after each change. */
+export class StateStore {
+  private readonly file: string | undefined;
+
+  constructor(
+    public state: EmulatorState,
+    dataDir: string | undefined,
+  ) {
+    this.file = dataDir === undefined ? undefined : join(dataDir, 'state.json');
+  }
+
+  /** The persisted state if dataDir holds one, else the given initial state. */
+  static open(dataDir: string | undefined, initial: () => EmulatorState): StateStore {
+    if (dataDir !== undefined) {
+      mkdirSync(dataDir, { recursive: true });
+      const file = join(dataDir, 'state.json');
+      if (existsSync(file)) {
+        return new StateStore(readStateFile(file), dataDir);
+      }
+    }
+    const store = new StateStore(initial(), dataDir);
+    store.save();
+    return store;
+  }
+
+  /** Applies a change and persists it. */
+  update<T>(change: (state: EmulatorState) => T): T {
+    const result = change(this.state);
+    this.trimReplies();
+    this.save();
+    return result;
+  }
+
+  replace(state: EmulatorState): void {
+    this.state = state;
+    this.save();
+  }
+
+  private trimReplies(): void {
+    const keys = Object.keys(this.state.replies);
+    for (const key of keys.slice(0, Math.max(0, keys.length - MAX_STORED_REPLIES)))
+      delete this.state.replies[key];
+  }
+
+  private save(): void {
+    if (this.file === undefined) return;
+    // Write then rename, so a crash never leaves half a file behind.
+    const temporary = `${this.file}.tmp`;
+    writeFileSync(temporary, JSON.stringify(this.state, null, 2));
+    renameSync(temporary, this.file);
+  }
+}
+
+function readStateFile(file: string): EmulatorState {
+  try {
+    return stateSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  } catch (error) {
+    const reason = error instanceof z.ZodError ? z.prettifyError(error) : String(error);
+    throw new Error(
+      `Cannot load the Partner Center emulator state from ${file} (delete it to start afresh): ${reason}`,
+    );
+  }
+}
+
+export function findCustomer(state: EmulatorState, tenantId: string): CustomerRecord | undefined {
+  const wanted = tenantId.toLowerCase();
+  return state.customers.find((c) => c.tenantId.toLowerCase() === wanted);
+}
+
+export function attestationState(attestation: AttestationRecord, now: number): AttestationState {
+  if (attestation.acceptedAt !== undefined) return 'accepted';
+  if (now >= attestation.expiresAt) return 'expired';
+  return attestation.viewedAt === undefined ? 'required' : 'pending';
+}
+
+/** `2023-05-01T00:00:00`: the form Partner Center uses for dateAgreed. */
+export function formatPartnerCenterDate(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '');
+}
+
+/** Parses an ISO date; a value without a zone is UTC, as in Partner Center. */
+export function parsePartnerCenterDate(value: string): number | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value)) return undefined;
+  const withZone = /T.*(Z|[+-]\d{2}:?\d{2})$/.test(value) || !value.includes('T') ? value : `${value}Z`;
+  const ms = Date.parse(value.includes('T') ? withZone : `${value}T00:00:00Z`);
+  return Number.isNaN(ms) ? undefined : ms;
+}

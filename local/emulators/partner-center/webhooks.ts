@@ -1,0 +1,172 @@
+/**
+ * Partner Center webhooks: registration (`/webhooks/v1/registration`) and signed event delivery.
+ * Each POST carries `Authorization: Signature <base64 RSA-SHA256 of the raw body>`,
+ * `X-MS-Certificate-Url` (the PEM certificate this emulator serves) and `X-MS-Signature-Algorithm`.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sign } from 'node:crypto';
+import { z } from 'zod';
+import { assetPath } from './assets';
+import type { Clock } from '../../clock';
+import { ErrorCodes } from './error-codes';
+import type { StateStore } from './emulator-state';
+import { json, noContent, pcError, text, type Reply } from './http-kit';
+import { readJson } from './json-body';
+import type { RequestContext, Route } from './router';
+
+/** Test-only key pair committed with the emulator (subject O=Microsoft Corporation, self-signed). */
+const CERT_DIR = assetPath('certs');
+export const WEBHOOK_CERTIFICATE_PATH = '/certificates/webhook-signing.pem';
+
+export const WEBHOOK_EVENTS = [
+  'test-created',
+  'subscription-updated',
+  'subscription-renewed',
+  'reseller-relationship-accepted-by-customer',
+  'indirect-reseller-relationship-accepted-by-customer',
+  'customer-consent-status-updated',
+] as const;
+
+export interface WebhookEvent {
+  EventName: string;
+  ResourceUri: string;
+  ResourceName: string;
+  AuditUri: string;
+  ResourceChangeUtcDate: string;
+}
+
+export interface WebhookDelivery {
+  eventName: string;
+  at: string;
+  /** HTTP status of the callback, or undefined when it could not be reached. */
+  status?: number;
+  error?: string;
+}
+
+export class WebhookDispatcher {
+  private readonly privateKey = readFileSync(join(CERT_DIR, 'webhook-signing.test-only.key.pem'), 'utf8');
+  readonly certificatePem = readFileSync(join(CERT_DIR, 'webhook-signing.test-only.cert.pem'), 'utf8');
+  private readonly pending = new Set<Promise<void>>();
+  readonly deliveries: WebhookDelivery[] = [];
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly clock: Clock,
+    private readonly baseUrl: () => string,
+  ) {}
+
+  /** Sends the event if a registration asks for it; delivery runs in the background (see `flush`). */
+  emit(eventName: string, resourceUri: string, resourceName: string, auditUri = ''): void {
+    const registration = this.store.state.webhook;
+    if (!registration || !registration.eventNames.includes(eventName)) return;
+    const event: WebhookEvent = {
+      EventName: eventName,
+      ResourceUri: resourceUri,
+      ResourceName: resourceName,
+      AuditUri: auditUri,
+      ResourceChangeUtcDate: new Date(this.clock.now()).toISOString(),
+    };
+    const delivery = this.deliver(registration.callbackUrl, event).finally(() =>
+      this.pending.delete(delivery),
+    );
+    this.pending.add(delivery);
+  }
+
+  /** Resolves once every delivery started so far has finished. */
+  async flush(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  private async deliver(callbackUrl: string, event: WebhookEvent): Promise<void> {
+    const body = JSON.stringify(event);
+    const record: WebhookDelivery = { eventName: event.EventName, at: event.ResourceChangeUtcDate };
+    try {
+      const response = await fetch(callbackUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Signature ${sign('sha256', Buffer.from(body), this.privateKey).toString('base64')}`,
+          'x-ms-certificate-url': `${this.baseUrl()}${WEBHOOK_CERTIFICATE_PATH}`,
+          'x-ms-signature-algorithm': 'rsa-sha256',
+        },
+        body,
+        signal: AbortSignal.timeout(10_000),
+      });
+      await response.arrayBuffer();
+      record.status = response.status;
+    } catch (error) {
+      record.error = error instanceof Error ? error.message : String(error);
+    }
+    this.deliveries.push(record);
+  }
+}
+
+const registrationBody = z.object({
+  WebhookUrl: z.url({ protocol: /^https?$/ }),
+  WebhookEvents: z.array(z.enum(WEBHOOK_EVENTS)).min(1),
+});
+
+function invalid(field: string, message: string): Reply {
+  return pcError(400, ErrorCodes.badRequest, `${field}: ${message}`);
+}
+
+export function webhookRoutes(store: StateStore, dispatcher: WebhookDispatcher): Route[] {
+  const view = (): Reply => {
+    const registration = store.state.webhook;
+    if (!registration) return pcError(404, ErrorCodes.notFound, 'No webhook registration exists.');
+    return json(200, {
+      SubscriberId: store.state.partner.tenantId,
+      WebhookUrl: registration.callbackUrl,
+      WebhookEvents: registration.eventNames,
+    });
+  };
+  const register = (ctx: RequestContext): Reply => {
+    const body = readJson(ctx, registrationBody, invalid);
+    if ('status' in body) return body;
+    store.update(
+      (state) => (state.webhook = { callbackUrl: body.WebhookUrl, eventNames: body.WebhookEvents }),
+    );
+    return view();
+  };
+  return [
+    { method: 'POST', pattern: '/webhooks/v1/registration', auth: 'any', handler: register },
+    { method: 'PUT', pattern: '/webhooks/v1/registration', auth: 'any', handler: register },
+    { method: 'GET', pattern: '/webhooks/v1/registration', auth: 'any', handler: view },
+    {
+      method: 'DELETE',
+      pattern: '/webhooks/v1/registration',
+      auth: 'any',
+      handler: () => {
+        store.update((state) => delete state.webhook);
+        return noContent();
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/webhooks/v1/registration/events',
+      auth: 'any',
+      handler: () => json(200, WEBHOOK_EVENTS),
+    },
+    {
+      method: 'POST',
+      pattern: '/webhooks/v1/registration/validationEvents',
+      auth: 'any',
+      handler: (ctx) => {
+        const correlationId = crypto.randomUUID();
+        dispatcher.emit(
+          'test-created',
+          `${ctx.baseUrl}/webhooks/v1/registration/validationEvents/${correlationId}`,
+          'test',
+        );
+        return json(200, { CorrelationId: correlationId });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: WEBHOOK_CERTIFICATE_PATH,
+      auth: 'none',
+      handler: () => text(200, dispatcher.certificatePem, 'application/x-pem-file'),
+    },
+  ];
+}

@@ -1,0 +1,116 @@
+/**
+ * Our stand-in for `@azure/functions-core`, the module the real Node.js worker builds into itself and
+ * through which `@azure/functions` registers functions, hooks and its programming model. Installed the
+ * way the worker installs it (a proxy on Node's `Module.prototype.require`), so node_modules stay
+ * untouched. One per process: the library caches the module and sets its programming model once,
+ * so a second host in the same process (tests) reuses both and only swaps the registry.
+ */
+import { nativeModule, nativeProcess } from './native-runtime';
+import type {
+  CoreFunctionMetadata,
+  FunctionCallback,
+  HookCallback,
+  ProgrammingModel,
+  RpcLogCategory,
+  RpcLogLevel,
+} from './rpc-types';
+
+export const CORE_MODULE_NAME = '@azure/functions-core';
+
+/** Version we report as the worker's; log hooks need 3.10+ (host 4.34+). */
+const WORKER_VERSION = '3.10.1';
+const HOST_VERSION = '4.1037.0';
+
+export class Disposable {
+  static from(...likes: { dispose: () => unknown }[]): Disposable {
+    return new Disposable(() => likes.forEach((like) => like.dispose()));
+  }
+
+  private disposed = false;
+
+  constructor(private readonly callOnDispose: () => unknown) {}
+
+  dispose(): unknown {
+    if (this.disposed) return undefined;
+    this.disposed = true;
+    return this.callOnDispose();
+  }
+}
+
+/** What one host does with the calls the app makes into the core module. */
+export interface CoreApiListener {
+  registerFunction(metadata: CoreFunctionMetadata, callback: FunctionCallback): Disposable;
+  registerHook(hookName: string, callback: HookCallback): Disposable;
+  log(level: RpcLogLevel, category: RpcLogCategory, message: string): void;
+}
+
+interface CoreApiState {
+  listener?: CoreApiListener;
+  programmingModel?: ProgrammingModel;
+  installed: boolean;
+}
+
+const STATE_KEY = Symbol.for('mca-workflow.local-host.functions-core');
+
+function processState(): CoreApiState {
+  const holder = nativeProcess as unknown as Record<symbol, CoreApiState | undefined>;
+  holder[STATE_KEY] ??= { installed: false };
+  return holder[STATE_KEY];
+}
+
+function requireListener(): CoreApiListener {
+  const listener = processState().listener;
+  if (!listener) throw new Error('The local Functions host is not running: no app can register now.');
+  return listener;
+}
+
+function createCoreApi(): Record<string, unknown> {
+  const state = processState();
+  return {
+    version: WORKER_VERSION,
+    hostVersion: HOST_VERSION,
+    registerFunction: (metadata: CoreFunctionMetadata, callback: FunctionCallback) =>
+      requireListener().registerFunction(metadata, callback),
+    registerHook: (hookName: string, callback: HookCallback) =>
+      requireListener().registerHook(hookName, callback),
+    setProgrammingModel: (model: ProgrammingModel) => {
+      state.programmingModel = model;
+    },
+    getProgrammingModel: () => state.programmingModel,
+    log: (level: RpcLogLevel, category: RpcLogCategory, message: string) =>
+      state.listener?.log(level, category, message),
+    Disposable,
+  };
+}
+
+/** Makes `require('@azure/functions-core')` return the core API for every module Node loads. */
+export function installCoreModule(): void {
+  const state = processState();
+  if (state.installed) return;
+  const coreApi = createCoreApi();
+  const prototype = (nativeModule as unknown as { prototype: { require: (id: string) => unknown } })
+    .prototype;
+  prototype.require = new Proxy(prototype.require, {
+    apply(target, thisArg, args: unknown[]) {
+      return args[0] === CORE_MODULE_NAME ? coreApi : (Reflect.apply(target, thisArg, args) as unknown);
+    },
+  });
+  state.installed = true;
+}
+
+/** Routes the core API to `listener` (the host loading or running an app); returns the previous one. */
+export function setCoreApiListener(listener: CoreApiListener | undefined): CoreApiListener | undefined {
+  const state = processState();
+  const previous = state.listener;
+  state.listener = listener;
+  return previous;
+}
+
+export function currentListener(): CoreApiListener | undefined {
+  return processState().listener;
+}
+
+/** The programming model the app's `@azure/functions` set (kept across hosts in one process). */
+export function currentProgrammingModel(): ProgrammingModel | undefined {
+  return processState().programmingModel;
+}

@@ -1,0 +1,109 @@
+/**
+ * The receiving and sending side of Service Bus over the real `@azure/service-bus` SDK: one client per
+ * connection string, peek-lock receivers behind the `MessageSource` seam (swappable in tests).
+ */
+import {
+  ServiceBusClient,
+  type ServiceBusReceivedMessage,
+  type ServiceBusReceiver,
+} from '@azure/service-bus';
+
+/** Settling one received message (what a peek-lock receiver offers). */
+export interface MessageSettler {
+  complete(message: ServiceBusReceivedMessage): Promise<void>;
+  abandon(message: ServiceBusReceivedMessage, propertiesToModify?: Record<string, unknown>): Promise<void>;
+  deadLetter(
+    message: ServiceBusReceivedMessage,
+    reason?: string,
+    description?: string,
+    propertiesToModify?: Record<string, unknown>,
+  ): Promise<void>;
+  defer(message: ServiceBusReceivedMessage, propertiesToModify?: Record<string, unknown>): Promise<void>;
+  renewLock(message: ServiceBusReceivedMessage): Promise<void>;
+}
+
+export type MessageHandler = (message: ServiceBusReceivedMessage, settler: MessageSettler) => Promise<void>;
+
+export interface MessageSubscription {
+  close(): Promise<void>;
+}
+
+/** Delivers the messages of one queue to `handler`, at most `maxConcurrentCalls` at a time. */
+export type MessageSource = (
+  request: { connectionString: string; queueName: string; maxConcurrentCalls: number },
+  handler: MessageHandler,
+  onError: (error: unknown) => void,
+) => MessageSubscription;
+
+/** Keeps one ServiceBusClient per connection string. */
+export class ServiceBusClients {
+  private readonly clients = new Map<string, ServiceBusClient>();
+
+  get(connectionString: string): ServiceBusClient {
+    let client = this.clients.get(connectionString);
+    if (!client) {
+      client = new ServiceBusClient(connectionString);
+      this.clients.set(connectionString, client);
+    }
+    return client;
+  }
+
+  async closeAll(): Promise<void> {
+    const clients = [...this.clients.values()];
+    this.clients.clear();
+    await Promise.allSettled(clients.map((c) => c.close()));
+  }
+}
+
+function receiverSettler(receiver: ServiceBusReceiver): MessageSettler {
+  return {
+    complete: (m) => receiver.completeMessage(m),
+    abandon: (m, props) => receiver.abandonMessage(m, props as Record<string, string>),
+    deadLetter: (m, reason, description, props) =>
+      receiver.deadLetterMessage(m, {
+        ...(props as Record<string, string>),
+        deadLetterReason: reason ?? '',
+        deadLetterErrorDescription: description ?? '',
+      }),
+    defer: (m, props) => receiver.deferMessage(m, props as Record<string, string>),
+    renewLock: async (m) => {
+      await receiver.renewMessageLock(m);
+    },
+  };
+}
+
+/** The real receiver: `@azure/service-bus` in peek-lock mode; settling is left to the host. */
+export function sdkMessageSource(clients: ServiceBusClients): MessageSource {
+  return ({ connectionString, queueName, maxConcurrentCalls }, handler, onError) => {
+    const receiver = clients.get(connectionString).createReceiver(queueName, { receiveMode: 'peekLock' });
+    const settler = receiverSettler(receiver);
+    const subscription = receiver.subscribe(
+      {
+        processMessage: (message) => handler(message, settler),
+        processError: (args) => {
+          onError(args.error);
+          return Promise.resolve();
+        },
+      },
+      { autoCompleteMessages: false, maxConcurrentCalls },
+    );
+    return {
+      close: async () => {
+        await subscription.close();
+        await receiver.close();
+      },
+    };
+  };
+}
+
+export function connectionStringFor(connection: string | undefined, env: NodeJS.ProcessEnv): string {
+  const name = connection ?? 'AzureWebJobsServiceBus';
+  const value = env[name] ?? env[`AzureWebJobs${name}`];
+  if (value) return value;
+  if (env[`${name}__fullyQualifiedNamespace`]) {
+    throw new Error(
+      `Setting "${name}__fullyQualifiedNamespace" (managed identity) is not supported locally: set "${name}" to a connection string.`,
+    );
+  }
+  throw new Error(`The Service Bus connection setting "${name}" is not set.`);
+}

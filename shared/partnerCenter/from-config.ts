@@ -1,0 +1,68 @@
+/**
+ * The Partner Center client as the settings describe it: token providers for the configured
+ * credential (App+User too when a refresh token is set), the base URL and authority, and a rate
+ * limiter sized by PARTNER_CENTER_MAX_REQUESTS_PER_SECOND / _MAX_CONCURRENCY.
+ * Call it once per process (the composition root): the limiter it builds is the process's quota.
+ */
+import type { PartnerCenterConfig, AppConfig } from '../config';
+import type { TokenProviders } from './endpoint-auth';
+import type { MsalAppOptions } from './msal-configuration';
+import { createPartnerCenterClient, type PartnerCenterClient } from './partner-center.client';
+import { createRateLimiter, type RateLimiter } from './rate-limiter';
+import { createAppOnlyTokenProvider, createAppUserTokenProvider } from './token-providers';
+
+export interface PartnerCenterClientDeps {
+  /** Waits between retries and for the rate limiter; real time when omitted. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Time for retry budgets and the rate limiter (not tokens: msal's expiry runs on the wall clock). */
+  now?: () => number;
+  /** Overrides the limiter built from the settings, e.g. to share one across clients. */
+  rateLimiter?: RateLimiter;
+}
+
+export function createPartnerCenterClientFromConfig(
+  config: AppConfig,
+  deps: PartnerCenterClientDeps = {},
+): PartnerCenterClient {
+  const settings = config.partnerCenter;
+  const rateLimiter =
+    deps.rateLimiter ??
+    createRateLimiter({
+      requestsPerSecond: settings.maxRequestsPerSecond,
+      maxConcurrency: settings.maxConcurrency,
+      now: deps.now,
+      sleep: deps.sleep,
+    });
+  return createPartnerCenterClient({
+    baseUrl: settings.baseUrl,
+    tokens: tokenProvidersFor(settings),
+    rateLimiter,
+    sleep: deps.sleep,
+    now: deps.now,
+  });
+}
+
+function tokenProvidersFor(settings: PartnerCenterConfig): TokenProviders {
+  const app = msalOptionsFor(settings);
+  const { refreshToken } = settings;
+  return {
+    appOnly: createAppOnlyTokenProvider(app),
+    appUser:
+      refreshToken === undefined
+        ? undefined
+        : createAppUserTokenProvider({ ...app, refreshToken: refreshToken.reveal() }),
+  };
+}
+
+function msalOptionsFor(settings: PartnerCenterConfig): MsalAppOptions {
+  const { authority, clientId, credential } = settings;
+  if (credential.kind === 'secret') {
+    return { authority, clientId, clientSecret: credential.clientSecret.reveal() };
+  }
+  const privateKey = credential.privateKeyPem.reveal();
+  const clientCertificate =
+    credential.thumbprintAlgorithm === 'sha256'
+      ? { privateKey, thumbprintSha256: credential.thumbprint }
+      : { privateKey, thumbprint: credential.thumbprint };
+  return { authority, clientId, clientCertificate };
+}

@@ -1,0 +1,151 @@
+/**
+ * Send keys: the idempotency record of every mail, `(tenantId, kind, n)`, e.g. the 2nd reminder.
+ *
+ * At most once: the mail activity claims the key before it calls SendGrid, and the claim is an
+ * insert-if-absent, so of two concurrent or replayed attempts exactly one gets `claimed` and only that
+ * one may send. Whoever finds the key `exists` does not send, whatever its status: a `claimed` key whose
+ * sender crashed mid-send stays claimed, because the mail may have gone out (losing one mail is
+ * preferred to sending it twice; the sweep and reminders notice a customer that is still waiting).
+ * `release` is for a send that definitely did not happen (SendGrid refused the request, or the
+ * connection failed before it was sent): it deletes the claim so a retry may send. A key that is `sent`
+ * is never released.
+ */
+import { z } from 'zod';
+import { tenantIdSchema } from './customer-state';
+import { decodeInput, decodeRow } from './decode';
+import { ConflictError, NotFoundError, STATUS, tableStatus } from './errors';
+import { withholdPersonalData } from './personal-data';
+import type { LazyTable } from './tables';
+
+export const sendKeySchema = z.object({
+  tenantId: tenantIdSchema,
+  /** Which mail, e.g. `invite`, `reminder`, `escalation`. */
+  kind: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,49}$/, 'expected a name such as reminder'),
+  /** Which one of its kind, e.g. the reminder number; 0 for one-off mails. */
+  n: z.int().min(0),
+});
+export type SendKey = z.input<typeof sendKeySchema>;
+
+export const SEND_STATUSES = ['claimed', 'sent', 'failed'] as const;
+export type SendStatus = (typeof SEND_STATUSES)[number];
+
+export type ClaimResult = { kind: 'claimed' } | { kind: 'exists'; status: SendStatus; messageId?: string };
+
+export interface SendKeysRepository {
+  /** Atomic insert-if-absent: only `claimed` may send. */
+  claim(key: SendKey): Promise<ClaimResult>;
+  markSent(key: SendKey, messageId: string): Promise<void>;
+  /**
+   * The provider refused the mail for good (no retry will help); the key stays, so nothing re-sends.
+   * A reason that looks like it holds an e-mail address or phone number is stored withheld.
+   */
+  markFailed(key: SendKey, reason: string): Promise<void>;
+  /** Deletes a claim whose send definitely did not happen, so a retry may claim and send. */
+  release(key: SendKey): Promise<void>;
+}
+
+const sendRowSchema = z.object({
+  status: z.enum(SEND_STATUSES),
+  messageId: z.string().optional(),
+  etag: z.string(),
+});
+
+const messageIdSchema = z.string().min(1).max(1000);
+const reasonSchema = z.string().max(2000);
+
+export class TableSendKeysRepository implements SendKeysRepository {
+  constructor(
+    private readonly table: LazyTable,
+    private readonly now: () => Date,
+  ) {}
+
+  async claim(input: SendKey): Promise<ClaimResult> {
+    const key = decodeInput(sendKeySchema, 'send key', input);
+    const table = await this.table.client();
+    try {
+      await table.createEntity({ ...rowKeys(key), ...key, status: 'claimed', claimedAt: this.timestamp() });
+      return { kind: 'claimed' };
+    } catch (error) {
+      if (tableStatus(error) !== STATUS.conflict) throw error;
+    }
+    const existing = await this.read(key);
+    // Released between our insert and this read: still not ours; the caller retries the claim.
+    if (!existing) throw new ConflictError(`Send key ${describe(key)} changed during the claim`);
+    return existing.messageId === undefined
+      ? { kind: 'exists', status: existing.status }
+      : { kind: 'exists', status: existing.status, messageId: existing.messageId };
+  }
+
+  async markSent(input: SendKey, messageId: string): Promise<void> {
+    const key = decodeInput(sendKeySchema, 'send key', input);
+    const id = decodeInput(messageIdSchema, 'message id', messageId);
+    await this.update(key, { status: 'sent', messageId: id, sentAt: this.timestamp() });
+  }
+
+  async markFailed(input: SendKey, reason: string): Promise<void> {
+    const key = decodeInput(sendKeySchema, 'send key', input);
+    // Provider errors may quote the recipient: keep the record, not the address.
+    const why = withholdPersonalData(decodeInput(reasonSchema, 'failure reason', reason));
+    await this.update(key, { status: 'failed', reason: why, failedAt: this.timestamp() });
+  }
+
+  async release(input: SendKey): Promise<void> {
+    const key = decodeInput(sendKeySchema, 'send key', input);
+    const existing = await this.read(key);
+    if (!existing) return;
+    if (existing.status !== 'claimed') {
+      throw new ConflictError(
+        `Send key ${describe(key)} is ${existing.status}; only a claim can be released`,
+      );
+    }
+    const { partitionKey, rowKey } = rowKeys(key);
+    try {
+      // Only the claim we just read: if it was marked sent meanwhile, this fails instead of deleting it.
+      await (await this.table.client()).deleteEntity(partitionKey, rowKey, { etag: existing.etag });
+    } catch (error) {
+      const status = tableStatus(error);
+      if (status === STATUS.preconditionFailed) {
+        throw new ConflictError(`Send key ${describe(key)} changed while being released`);
+      }
+      if (status !== STATUS.notFound) throw error;
+    }
+  }
+
+  private async update(key: z.output<typeof sendKeySchema>, change: Record<string, string>): Promise<void> {
+    const table = await this.table.client();
+    try {
+      // etag '*': the row must exist (a mail is marked only after its key was claimed).
+      await table.updateEntity({ ...rowKeys(key), ...change }, 'Merge', { etag: '*' });
+    } catch (error) {
+      if (tableStatus(error) === STATUS.notFound) {
+        throw new NotFoundError(`Send key ${describe(key)} was never claimed`);
+      }
+      throw error;
+    }
+  }
+
+  private async read(
+    key: z.output<typeof sendKeySchema>,
+  ): Promise<z.output<typeof sendRowSchema> | undefined> {
+    const { partitionKey, rowKey } = rowKeys(key);
+    try {
+      const row = await (await this.table.client()).getEntity(partitionKey, rowKey);
+      return decodeRow(sendRowSchema, this.table.name, row);
+    } catch (error) {
+      if (tableStatus(error) === STATUS.notFound) return undefined;
+      throw error;
+    }
+  }
+
+  private timestamp(): string {
+    return this.now().toISOString();
+  }
+}
+
+function rowKeys(key: z.output<typeof sendKeySchema>): { partitionKey: string; rowKey: string } {
+  return { partitionKey: key.tenantId, rowKey: `${key.kind}:${key.n}` };
+}
+
+function describe(key: z.output<typeof sendKeySchema>): string {
+  return `${key.tenantId}/${key.kind}/${key.n}`;
+}

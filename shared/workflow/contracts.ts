@@ -1,0 +1,100 @@
+/**
+ * The workflow's contracts with the outside (ARCHITECTURE.md "Entry points and contracts") and between
+ * its own parts (orchestration names, input, events). Pure data: no Functions or Durable imports, so
+ * triggers, orchestrators, activities and tests all share one definition.
+ */
+import { z } from 'zod';
+import { MCA_METHODS, tenantIdSchema } from '../store/customer-state';
+
+/** The customer object of a CRM message and of `POST /api/customers/{tenantId}/mca`. */
+export const customerSchema = z.object({
+  tenantId: tenantIdSchema,
+  companyName: z.string().trim().min(1).max(500),
+  country: z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 code, e.g. JP'),
+  language: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a BCP 47 tag, e.g. ja-JP'),
+  signatory: z.object({
+    firstName: z.string().trim().min(1).max(200),
+    lastName: z.string().trim().min(1).max(200),
+    email: z.email(),
+    phoneNumber: z.string().trim().min(5).max(40).optional(),
+  }),
+  resellerTenantId: tenantIdSchema.optional(),
+});
+export type Customer = z.output<typeof customerSchema>;
+
+export const methodSchema = z.enum(MCA_METHODS);
+
+export const CRM_EVENT_TYPES = ['CustomerCreated', 'CustomerUpdated', 'PurchaseBlocked'] as const;
+export type CrmEventType = (typeof CRM_EVENT_TYPES)[number];
+
+/** A message on the `crm-customer-events` queue. */
+export const crmEventSchema = z.object({
+  type: z.enum(CRM_EVENT_TYPES),
+  eventId: z.string().trim().min(1).max(200),
+  occurredAt: z.iso.datetime({ offset: true }),
+  customer: customerSchema,
+  method: methodSchema.optional(),
+});
+export type CrmEvent = z.output<typeof crmEventSchema>;
+
+export const QUEUES = {
+  crmEvents: 'crm-customer-events',
+  outcomes: 'mca-outcomes',
+} as const;
+
+export const OUTCOME_TYPES = ['McaAccepted', 'McaExpired', 'McaHandedOff', 'McaFailed'] as const;
+export type OutcomeType = (typeof OUTCOME_TYPES)[number];
+
+/** A message on the `mca-outcomes` queue, for the CRM. */
+export const outcomeEventSchema = z.object({
+  type: z.enum(OUTCOME_TYPES),
+  tenantId: tenantIdSchema,
+  method: z.enum([...MCA_METHODS, 'handOff']).nullable(),
+  at: z.iso.datetime(),
+  eventId: z.string().min(1),
+});
+export type OutcomeEvent = z.output<typeof outcomeEventSchema>;
+
+/** Why a workflow runs: a new customer, a stale attestation found by a check, or a blocked purchase. */
+export const ONBOARDING_REASONS = ['new', 'stale', 'purchaseBlocked'] as const;
+export type OnboardingReason = (typeof ONBOARDING_REASONS)[number];
+
+export const EVENT_SOURCES = ['crm', 'partner-center', 'http', 'sweep', 'operator'] as const;
+export type EventSource = (typeof EVENT_SOURCES)[number];
+
+/**
+ * What starts (or joins) one customer's orchestration. `customer` is absent when only Partner Center
+ * told us about the tenant (audit record, webhook, sweep): the workflow can check the status but needs
+ * the signatory's details (from the CRM or the HTTP API) before it can invite anyone.
+ */
+export const onboardingRequestSchema = z.object({
+  tenantId: tenantIdSchema,
+  companyName: z.string().min(1).max(500).optional(),
+  customer: customerSchema.optional(),
+  method: methodSchema.optional(),
+  reason: z.enum(ONBOARDING_REASONS),
+  source: z.enum(EVENT_SOURCES),
+  /** Unique per triggering event: de-duplication, and part of every send key of the run it starts. */
+  eventId: z.string().min(1).max(200),
+});
+export type OnboardingRequest = z.output<typeof onboardingRequestSchema>;
+
+/** One customer = one orchestration instance, whatever the entry point. */
+export function onboardingInstanceId(tenantId: string): string {
+  return `mca-${tenantId.toLowerCase()}`;
+}
+
+export const ORCHESTRATORS = {
+  onboarding: 'mcaOnboarding',
+  sweep: 'mcaComplianceSweep',
+} as const;
+
+/** External events a running onboarding orchestration listens to. */
+export const ONBOARDING_EVENTS = {
+  /** Payload: OnboardingRequest (new data from the CRM or the API, or a purchase block). */
+  customerUpdated: 'CustomerUpdated',
+  /** Payload: { reminderNumber: number }, raised by the reminders timer or the operator's /remind. */
+  reminderDue: 'ReminderDue',
+  /** No payload: check Partner Center now (operator's /recheck). */
+  recheck: 'Recheck',
+} as const;

@@ -1,0 +1,224 @@
+import { X509Certificate, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfidentialClientApplication } from '@azure/msal-node';
+import { VirtualClock } from '../../../local/clock';
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  CUSTOMERS,
+  PARTNER_TENANT,
+  REFRESH_TOKEN,
+  REFRESH_TOKEN_WITHOUT_MFA,
+  SCOPE,
+  appToken,
+  seed,
+  call,
+  jsonOf,
+  requestAppToken,
+  requestToken,
+  requestUserToken,
+  startHarness,
+  userToken,
+  type Harness,
+} from './partner-center.helpers';
+
+describe('Partner Center emulator: tokens and bearer rules', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.emulator.close();
+  });
+
+  it('serves OIDC metadata and instance discovery in the shapes msal expects', async () => {
+    const metadata = await jsonOf(
+      await fetch(`${h.url}/${PARTNER_TENANT}/v2.0/.well-known/openid-configuration`),
+    );
+    expect(metadata.token_endpoint).toBe(`${h.url}/${PARTNER_TENANT}/oauth2/v2.0/token`);
+    expect(metadata).toEqual(
+      expect.objectContaining({
+        issuer: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+\//) as unknown,
+        authorization_endpoint: expect.any(String) as unknown,
+        jwks_uri: expect.any(String) as unknown,
+      }),
+    );
+    const authorizationEndpoint = encodeURIComponent(`https://x/${PARTNER_TENANT}/oauth2/v2.0/authorize`);
+    const discovery = await jsonOf<{
+      tenant_discovery_endpoint: string;
+      metadata: Array<{ aliases: string[] }>;
+    }>(
+      await fetch(
+        `${h.url}/common/discovery/instance?api-version=1.1&authorization_endpoint=${authorizationEndpoint}`,
+      ),
+    );
+    expect(discovery.tenant_discovery_endpoint).toBe(
+      `${h.url}/${PARTNER_TENANT}/v2.0/.well-known/openid-configuration`,
+    );
+    expect(discovery.metadata[0]?.aliases).toEqual([new URL(h.url).host]);
+    expect((await fetch(`${h.url}/not-a-tenant/v2.0/.well-known/openid-configuration`)).status).toBe(400);
+  });
+
+  it('issues app-only tokens for the right secret only, with an expiry', async () => {
+    const ok = await requestAppToken(h.url);
+    expect(ok.status).toBe(200);
+    const body = await jsonOf(ok);
+    expect(body).toEqual(expect.objectContaining({ token_type: 'Bearer', expires_in: 3600 }));
+    expect(typeof body.access_token).toBe('string');
+
+    const wrongSecret = await requestAppToken(h.url, { client_secret: 'nope' });
+    expect(wrongSecret.status).toBe(401);
+    expect(await jsonOf(wrongSecret)).toEqual(
+      expect.objectContaining({ error: 'invalid_client', error_codes: [7000215] }),
+    );
+    expect((await requestAppToken(h.url, { client_id: crypto.randomUUID() })).status).toBe(400);
+    expect((await requestAppToken(h.url, { scope: 'https://graph.microsoft.com/.default' })).status).toBe(
+      400,
+    );
+    expect((await requestAppToken(h.url, { grant_type: 'password' })).status).toBe(400);
+    expect((await requestUserToken(h.url, 'not-a-refresh-token')).status).toBe(400);
+  });
+
+  it('accepts a client assertion signed with the registered certificate, and refuses a forged one', async () => {
+    // Reuse the committed test-only key pair as the app's certificate.
+    const certs = join(__dirname, '../../../local/emulators/partner-center/certs');
+    const certificatePem = readFileSync(join(certs, 'webhook-signing.test-only.cert.pem'), 'utf8');
+    const privateKey = readFileSync(join(certs, 'webhook-signing.test-only.key.pem'), 'utf8');
+    await h.emulator.close();
+    h = await startHarness({ seed: { ...seed, apps: [{ ...seed.apps[0], certificatePem }] } });
+    const encode = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const unsigned = `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode({
+      iss: CLIENT_ID,
+      sub: CLIENT_ID,
+      aud: `${h.url}/${PARTNER_TENANT}/oauth2/v2.0/token`,
+      exp: Math.floor(Date.now() / 1000) + 600,
+      jti: crypto.randomUUID(),
+    })}`;
+    const assertion = `${unsigned}.${sign('sha256', Buffer.from(unsigned), privateKey).toString('base64url')}`;
+    const withAssertion = (clientAssertion: string): Promise<Response> =>
+      requestToken(h.url, {
+        grant_type: 'client_credentials',
+        client_id: CLIENT_ID,
+        scope: SCOPE,
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: clientAssertion,
+      });
+    expect((await withAssertion(assertion)).status).toBe(200);
+    const forged = `${unsigned}.${Buffer.from('forged').toString('base64url')}`;
+    expect((await withAssertion(forged)).status).toBe(401);
+
+    // msal-node signs its own assertion (PS256 with a SHA-256 thumbprint): the emulator verifies it too.
+    const host = new URL(h.url).host;
+    const metadata = await (
+      await fetch(`${h.url}/${PARTNER_TENANT}/v2.0/.well-known/openid-configuration`)
+    ).text();
+    const thumbprintSha256 = new X509Certificate(certificatePem).fingerprint256.replace(/:/g, '');
+    const msal = new ConfidentialClientApplication({
+      auth: {
+        clientId: CLIENT_ID,
+        clientCertificate: { thumbprintSha256, privateKey },
+        authority: `https://${host}/${PARTNER_TENANT}`,
+        knownAuthorities: [host],
+        authorityMetadata: metadata,
+      },
+    });
+    const result = await msal.acquireTokenByClientCredential({ scopes: [SCOPE] });
+    expect((await call(h.url, result?.accessToken, 'GET', '/v1/customers')).status).toBe(200);
+  });
+
+  it('checks the bearer on every call', async () => {
+    expect((await call(h.url, undefined, 'GET', '/v1/customers')).status).toBe(401);
+    const unknown = await call(h.url, 'made-up', 'GET', '/v1/customers');
+    expect(unknown.status).toBe(401);
+    expect(await jsonOf(unknown)).toEqual(
+      expect.objectContaining({ code: 401, description: expect.any(String) as unknown }),
+    );
+
+    // Scenario time jumping ahead does not touch tokens: the client's token cache runs on the wall clock.
+    const token = await appToken(h.url);
+    await h.clock.advance(30 * 24 * 3600 * 1000);
+    expect((await call(h.url, token, 'GET', '/v1/customers')).status).toBe(200);
+  });
+
+  it('lets tokens expire after expires_in on the token clock', async () => {
+    const tokenClock = new VirtualClock(Date.UTC(2026, 0, 15));
+    await h.emulator.close();
+    h = await startHarness({ tokenClock, tokenTtlMs: 10 * 60 * 1000 });
+    const response = await requestAppToken(h.url);
+    expect((await jsonOf(response)).expires_in).toBe(600);
+    const token = await appToken(h.url);
+    await tokenClock.advance(10 * 60 * 1000 - 1);
+    expect((await call(h.url, token, 'GET', '/v1/customers')).status).toBe(200);
+    await tokenClock.advance(1);
+    expect((await call(h.url, token, 'GET', '/v1/customers')).status).toBe(401);
+  });
+
+  it('applies the app-only vs App+User rule per endpoint', async () => {
+    const app = await appToken(h.url);
+    const user = await userToken(h.url);
+    const userOnly = [
+      '/v1/agreements?agreementType=MicrosoftCustomerAgreement',
+      `/v1/customers/${CUSTOMERS.attested}/agreements?agreementType=MicrosoftCustomerAgreement`,
+      `/v1/customers/${CUSTOMERS.direct}/directSignedMicrosoftCustomerAgreementStatus`,
+    ];
+    for (const path of userOnly) {
+      expect((await call(h.url, app, 'GET', path)).status).toBe(403);
+      expect((await call(h.url, user, 'GET', path)).status).toBe(200);
+    }
+    const attestation = {
+      country: 'JP',
+      language: 'ja-JP',
+      companyName: 'Example KK',
+      signatoryFirstName: 'Kei',
+      signatoryLastName: 'Example',
+      signatoryEmail: 'kei@example.com',
+    };
+    expect((await call(h.url, user, 'POST', '/v1/attestations/enhanced', attestation)).status).toBe(403);
+    expect((await call(h.url, app, 'POST', '/v1/attestations/enhanced', attestation)).status).toBe(201);
+    for (const path of ['/v1/customers?size=2', '/v1/auditrecords?startDate=2026-01-01']) {
+      expect((await call(h.url, app, 'GET', path)).status).toBe(200);
+      expect((await call(h.url, user, 'GET', path)).status).toBe(200);
+    }
+  });
+
+  it('refuses App+User tokens without an MFA claim from 2026-04-01 (code 900421)', async () => {
+    const path = `/v1/customers/${CUSTOMERS.direct}/directSignedMicrosoftCustomerAgreementStatus`;
+    const noMfa = await userToken(h.url, REFRESH_TOKEN_WITHOUT_MFA);
+    expect((await call(h.url, noMfa, 'GET', path)).status).toBe(200);
+    await h.clock.advanceTo(Date.UTC(2026, 3, 1));
+    const later = await userToken(h.url, REFRESH_TOKEN_WITHOUT_MFA);
+    const refused = await call(h.url, later, 'GET', path);
+    expect(refused.status).toBe(401);
+    expect(await jsonOf(refused)).toEqual(expect.objectContaining({ code: 900421 }));
+  });
+
+  it('works with msal-node through documented options (https authority + authorityMetadata + knownAuthorities)', async () => {
+    const metadata = await (
+      await fetch(`${h.url}/${PARTNER_TENANT}/v2.0/.well-known/openid-configuration`)
+    ).text();
+    const host = new URL(h.url).host;
+    const msal = new ConfidentialClientApplication({
+      auth: {
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        authority: `https://${host}/${PARTNER_TENANT}`,
+        knownAuthorities: [host],
+        authorityMetadata: metadata,
+      },
+    });
+    const app = await msal.acquireTokenByClientCredential({ scopes: [SCOPE] });
+    expect(app?.accessToken).toBeTruthy();
+    expect((await call(h.url, app!.accessToken, 'GET', '/v1/customers')).status).toBe(200);
+
+    const user = await msal.acquireTokenByRefreshToken({ refreshToken: REFRESH_TOKEN, scopes: [SCOPE] });
+    expect(user?.accessToken).toBeTruthy();
+    const status = await call(
+      h.url,
+      user!.accessToken,
+      'GET',
+      `/v1/customers/${CUSTOMERS.direct}/directSignedMicrosoftCustomerAgreementStatus`,
+    );
+    expect(await jsonOf(status)).toEqual({ isSigned: true });
+  });
+});

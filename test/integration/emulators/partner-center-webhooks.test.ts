@@ -1,0 +1,131 @@
+import { X509Certificate, verify } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { appToken, call, jsonOf, startHarness, type Harness } from './partner-center.helpers';
+
+interface Received {
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+/** A callback receiver on a free loopback port that records every POST. */
+async function startReceiver(): Promise<{ server: Server; url: string; received: Received[] }> {
+  const received: Received[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body: Buffer.concat(chunks) });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}/api/webhooks/partner-center`, received };
+}
+
+describe('Partner Center emulator: webhooks', () => {
+  let h: Harness;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let token: string;
+  beforeEach(async () => {
+    h = await startHarness();
+    receiver = await startReceiver();
+    token = await appToken(h.url);
+  });
+  afterEach(async () => {
+    await h.emulator.close();
+    await new Promise<void>((resolve) => receiver.server.close(() => resolve()));
+  });
+
+  it('registers, reads and deletes a registration; rejects unknown events', async () => {
+    const registration = {
+      WebhookUrl: receiver.url,
+      WebhookEvents: ['reseller-relationship-accepted-by-customer'],
+    };
+    const created = await call(h.url, token, 'POST', '/webhooks/v1/registration', registration);
+    expect(created.status).toBe(200);
+    expect(await jsonOf(await call(h.url, token, 'GET', '/webhooks/v1/registration'))).toEqual(
+      expect.objectContaining(registration),
+    );
+    const bad = await call(h.url, token, 'POST', '/webhooks/v1/registration', {
+      ...registration,
+      WebhookEvents: ['x'],
+    });
+    expect(bad.status).toBe(400);
+    expect((await call(h.url, token, 'DELETE', '/webhooks/v1/registration')).status).toBe(204);
+    expect((await call(h.url, token, 'GET', '/webhooks/v1/registration')).status).toBe(404);
+  });
+
+  it('posts a signed event when a customer is added, verifiable against the served certificate', async () => {
+    await call(h.url, token, 'POST', '/webhooks/v1/registration', {
+      WebhookUrl: receiver.url,
+      WebhookEvents: [
+        'reseller-relationship-accepted-by-customer',
+        'indirect-reseller-relationship-accepted-by-customer',
+      ],
+    });
+    const added = h.emulator.control.addCustomer({ companyName: 'Webhook Example Ltd' });
+    h.emulator.control.addCustomer({
+      companyName: 'Via Reseller Example',
+      indirectResellerId: crypto.randomUUID(),
+    });
+    await h.emulator.control.flushWebhooks();
+    expect(receiver.received).toHaveLength(2);
+
+    const [first, second] = receiver.received;
+    const event = JSON.parse(first.body.toString('utf8')) as Record<string, string>;
+    expect(event).toEqual({
+      EventName: 'reseller-relationship-accepted-by-customer',
+      ResourceUri: `${h.url}/v1/customers/${added.tenantId}`,
+      ResourceName: 'customer',
+      AuditUri: expect.stringContaining('/v1/auditrecords?') as unknown,
+      ResourceChangeUtcDate: new Date(h.clock.now()).toISOString(),
+    });
+    expect(JSON.parse(second.body.toString('utf8'))).toEqual(
+      expect.objectContaining({ EventName: 'indirect-reseller-relationship-accepted-by-customer' }),
+    );
+
+    const headers = first.headers;
+    expect(headers['x-ms-signature-algorithm']).toBe('rsa-sha256');
+    const authorization = String(headers.authorization);
+    expect(authorization).toMatch(/^Signature /);
+    const certificateUrl = String(headers['x-ms-certificate-url']);
+    expect(certificateUrl.startsWith(h.url)).toBe(true);
+    const certificate = new X509Certificate(await (await fetch(certificateUrl)).text());
+    expect(certificate.subject).toContain('O=Microsoft Corporation');
+    const signature = Buffer.from(authorization.slice('Signature '.length), 'base64');
+    expect(verify('sha256', first.body, certificate.publicKey, signature)).toBe(true);
+    const tampered = Buffer.from(first.body.toString('utf8').replace('reseller', 'Reseller'));
+    expect(verify('sha256', tampered, certificate.publicKey, signature)).toBe(false);
+
+    expect(h.emulator.control.webhookDeliveries().map((d) => d.status)).toEqual([200, 200]);
+  });
+
+  it('records a failed delivery when the callback cannot be reached', async () => {
+    await new Promise<void>((resolve) => receiver.server.close(() => resolve()));
+    await call(h.url, token, 'POST', '/webhooks/v1/registration', {
+      WebhookUrl: receiver.url,
+      WebhookEvents: ['reseller-relationship-accepted-by-customer'],
+    });
+    h.emulator.control.addCustomer({ companyName: 'Unreachable Example Ltd' });
+    await h.emulator.control.flushWebhooks();
+    const [delivery] = h.emulator.control.webhookDeliveries();
+    expect(delivery).toEqual(
+      expect.objectContaining({ eventName: 'reseller-relationship-accepted-by-customer' }),
+    );
+    expect(delivery?.status).toBeUndefined();
+    expect(delivery?.error).toEqual(expect.any(String));
+    receiver = await startReceiver(); // afterEach closes it
+  });
+
+  it('sends nothing for events that were not registered', async () => {
+    await call(h.url, token, 'POST', '/webhooks/v1/registration', {
+      WebhookUrl: receiver.url,
+      WebhookEvents: ['subscription-updated'],
+    });
+    h.emulator.control.addCustomer({ companyName: 'Quiet Example Ltd' });
+    await h.emulator.control.flushWebhooks();
+    expect(receiver.received).toHaveLength(0);
+  });
+});
