@@ -1,0 +1,254 @@
+// mca-workflow on Azure: `azd up` provisions this at subscription scope into one resource group.
+// Layout follows Microsoft's azd Functions quickstarts: one module per concern under app/, every role
+// assignment in app/rbac.bicep, shared keys and local auth off everywhere.
+targetScope = 'subscription'
+
+// ---- environment ----------------------------------------------------------------------------------
+
+@minLength(1)
+@maxLength(64)
+@description('azd environment name; part of every resource name and the azd-env-name tag.')
+param environmentName string
+
+@minLength(1)
+@description('Region for all resources; it must offer the Flex Consumption plan.')
+@metadata({ azd: { type: 'location' } })
+param location string
+
+@description('Resource group name; empty for rg-<environmentName>.')
+param resourceGroupName string = ''
+
+// ---- hosting --------------------------------------------------------------------------------------
+
+@description('Node.js major version of the Flex Consumption runtime (20 or later).')
+@allowed(['20', '22'])
+param nodeVersion string = '22'
+
+@description('Upper bound for scale-out. Partner Center throttles per partner: every instance has its own request budget.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 2048
+
+@minValue(30)
+@maxValue(730)
+param logRetentionInDays int = 30
+
+@description('Key Vault purge protection (irreversible); recommended for production.')
+param keyVaultEnablePurgeProtection bool = false
+
+@description('Optional object ID of an operator (user or group) allowed to store the secrets in Key Vault.')
+param operatorPrincipalId string = ''
+
+@allowed(['User', 'Group'])
+param operatorPrincipalType string = 'User'
+
+// ---- workflow settings (names and meaning: docs/operations.md) -------------------------------------
+
+@description('PARTNER_TYPE: the partner\'s CSP role.')
+@allowed(['DirectBill', 'IndirectProvider', 'IndirectReseller'])
+param partnerType string
+
+@description('DEFAULT_METHOD: path when an event names none.')
+@allowed(['direct', 'attestation'])
+param defaultMethod string = 'direct'
+
+@description('RESELLER_STRATEGY: what an IndirectReseller deployment does.')
+@allowed(['direct', 'handOff', 'both'])
+param resellerStrategy string = 'both'
+
+@description('PARTNER_CENTER_TENANT_ID: the partner\'s Entra tenant (GUID or domain).')
+param partnerCenterTenantId string
+
+@description('PARTNER_CENTER_CLIENT_ID: application (client) ID of the Partner Center app registration.')
+param partnerCenterClientId string
+
+@description('PARTNER_CENTER_AUTHORITY: empty for https://login.microsoftonline.com/<tenant>.')
+param partnerCenterAuthority string = ''
+
+@description('PARTNER_CENTER_BASE_URL: the Partner Center REST API.')
+param partnerCenterBaseUrl string = 'https://api.partnercenter.microsoft.com'
+
+@description('PARTNER_CENTER_MAX_REQUESTS_PER_SECOND, per instance.')
+param partnerCenterMaxRequestsPerSecond string = '5'
+
+@description('PARTNER_CENTER_MAX_CONCURRENCY, per instance.')
+param partnerCenterMaxConcurrency string = '4'
+
+@description('Which Partner Center credential the app uses; the matching secret must exist in Key Vault.')
+@allowed(['clientSecret', 'certificate'])
+param partnerCenterCredentialType string = 'clientSecret'
+
+@description('PARTNER_CENTER_CERTIFICATE_THUMBPRINT (hex); only with partnerCenterCredentialType certificate.')
+param partnerCenterCertificateThumbprint string = ''
+
+@description('MAIL_FROM: sender address verified in SendGrid.')
+param mailFrom string
+
+@description('PARTNER_CONTACT_EMAIL: the partner desk that receives escalations.')
+param partnerContactEmail string
+
+@description('INDIRECT_PROVIDER_CONTACT: required for IndirectReseller with RESELLER_STRATEGY handOff or both.')
+param indirectProviderContact string = ''
+
+@description('REMINDER_SCHEDULE: ISO-8601 offsets from the workflow start, strictly increasing.')
+param reminderSchedule string = 'P3D,P7D,P14D'
+
+@description('ACCEPTANCE_DEADLINE: ISO-8601 offset after which a workflow expires.')
+param acceptanceDeadline string = 'P30D'
+
+@description('POLL_INITIAL_DELAY: first Partner Center re-check after a change.')
+param pollInitialDelay string = 'PT5M'
+
+@description('POLL_MAX_DELAY: cap of the polling back-off.')
+param pollMaxDelay string = 'PT6H'
+
+// ---- names ----------------------------------------------------------------------------------------
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = { 'azd-env-name': environmentName }
+var functionAppName = 'func-mca-${resourceToken}'
+
+// Blank values count as "not set" for the app (shared/config.ts), so optional settings may stay empty.
+var workflowSettings = {
+  PARTNER_TYPE: partnerType
+  DEFAULT_METHOD: defaultMethod
+  RESELLER_STRATEGY: resellerStrategy
+  PARTNER_CENTER_TENANT_ID: partnerCenterTenantId
+  PARTNER_CENTER_CLIENT_ID: partnerCenterClientId
+  PARTNER_CENTER_AUTHORITY: partnerCenterAuthority
+  PARTNER_CENTER_BASE_URL: partnerCenterBaseUrl
+  PARTNER_CENTER_MAX_REQUESTS_PER_SECOND: partnerCenterMaxRequestsPerSecond
+  PARTNER_CENTER_MAX_CONCURRENCY: partnerCenterMaxConcurrency
+  PARTNER_CENTER_CERTIFICATE_THUMBPRINT: partnerCenterCertificateThumbprint
+  MAIL_FROM: mailFrom
+  PARTNER_CONTACT_EMAIL: partnerContactEmail
+  INDIRECT_PROVIDER_CONTACT: indirectProviderContact
+  REMINDER_SCHEDULE: reminderSchedule
+  ACCEPTANCE_DEADLINE: acceptanceDeadline
+  POLL_INITIAL_DELAY: pollInitialDelay
+  POLL_MAX_DELAY: pollMaxDelay
+}
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: !empty(resourceGroupName) ? resourceGroupName : 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'app/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: 'id-mca-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'app/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: 'log-${resourceToken}'
+    applicationInsightsName: 'appi-${resourceToken}'
+    location: location
+    tags: tags
+    retentionInDays: logRetentionInDays
+  }
+}
+
+module storage 'app/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: 'st${resourceToken}'
+    location: location
+    tags: tags
+    deploymentContainerName: 'app-package'
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+  }
+}
+
+module serviceBus 'app/service-bus.bicep' = {
+  name: 'service-bus'
+  scope: rg
+  params: {
+    name: 'sb-${resourceToken}'
+    location: location
+    tags: tags
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+  }
+}
+
+module keyVault 'app/key-vault.bicep' = {
+  name: 'key-vault'
+  scope: rg
+  params: {
+    name: 'kv-${resourceToken}'
+    location: location
+    tags: tags
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+    enablePurgeProtection: keyVaultEnablePurgeProtection
+  }
+}
+
+module rbac 'app/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    appPrincipalId: identity.outputs.principalId
+    storageAccountName: storage.outputs.name
+    serviceBusNamespaceName: serviceBus.outputs.name
+    crmEventsQueueName: serviceBus.outputs.crmEventsQueueName
+    outcomesQueueName: serviceBus.outputs.outcomesQueueName
+    keyVaultName: keyVault.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    operatorPrincipalId: operatorPrincipalId
+    operatorPrincipalType: operatorPrincipalType
+  }
+}
+
+// After rbac: the app's first start already finds its storage, queues and secrets readable.
+module functionApp 'app/function-app.bicep' = {
+  name: 'function-app'
+  scope: rg
+  dependsOn: [rbac]
+  params: {
+    name: functionAppName
+    planName: 'plan-${resourceToken}'
+    location: location
+    tags: tags
+    nodeVersion: nodeVersion
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
+    serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+    keyVaultUri: keyVault.outputs.vaultUri
+    applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+    workflowSettings: workflowSettings
+    partnerCenterCredentialType: partnerCenterCredentialType
+  }
+}
+
+// ---- outputs (azd stores them in .azure/<env>/.env) -------------------------------------------------
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output SERVICE_API_NAME string = functionApp.outputs.name
+output AZURE_FUNCTION_NAME string = functionApp.outputs.name
+output AZURE_FUNCTION_URL string = 'https://${functionApp.outputs.defaultHostName}'
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.vaultUri
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output SERVICE_BUS_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
+output SERVICE_BUS_CRM_EVENTS_QUEUE string = serviceBus.outputs.crmEventsQueueName
+output SERVICE_BUS_OUTCOMES_QUEUE string = serviceBus.outputs.outcomesQueueName
+output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
