@@ -2,11 +2,14 @@
  * What the composition root (`functions/main.ts`) builds once and hands to every feature's
  * `register(deps)`. Nothing else constructs clients.
  */
-import type { AppConfig } from '../shared/config';
+import { ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import { ServiceBusClient } from '@azure/service-bus';
+import type { AppConfig, ServiceBusConfig, StorageConfig } from '../shared/config';
 import type { OutcomePublisher } from '../shared/events/outcome-publisher';
-import type { MailSender } from '../shared/mail';
-import type { PartnerCenterClient } from '../shared/partnerCenter';
-import type { Store } from '../shared/store';
+import { createServiceBusOutcomePublisher } from '../shared/events/service-bus-outcome-publisher';
+import { createMailSender, type MailSender } from '../shared/mail';
+import { createPartnerCenterClientFromConfig, type PartnerCenterClient } from '../shared/partnerCenter';
+import { createStore, type Store, type StoreConnection } from '../shared/store';
 
 export interface AppDeps {
   config: AppConfig;
@@ -16,4 +19,35 @@ export interface AppDeps {
   outcomes: OutcomePublisher;
   /** Wall clock for code outside orchestrators (orchestrators use context.df.currentUtcDateTime). */
   now: () => Date;
+}
+
+export function createAppDeps(config: AppConfig): AppDeps {
+  return {
+    config,
+    partnerCenter: createPartnerCenterClientFromConfig(config),
+    store: createStore(storeConnection(config.storage)),
+    mail: createMailSender({
+      apiKey: config.mail.sendGridApiKey.reveal(),
+      baseUrl: config.mail.sendGridBaseUrl,
+      from: { email: config.mail.from, name: config.mail.partnerCompanyName },
+    }),
+    outcomes: createServiceBusOutcomePublisher(serviceBusClient(config.serviceBus)),
+    now: () => new Date(),
+  };
+}
+
+function identity(clientId: string | undefined): TokenCredential {
+  return clientId === undefined ? new ManagedIdentityCredential() : new ManagedIdentityCredential({ clientId });
+}
+
+function storeConnection(storage: StorageConfig): StoreConnection {
+  return storage.kind === 'connectionString'
+    ? { connectionString: storage.connectionString.reveal() }
+    : { endpoint: storage.tableEndpoint, credential: identity(storage.clientId) };
+}
+
+function serviceBusClient(serviceBus: ServiceBusConfig): ServiceBusClient {
+  return serviceBus.kind === 'connectionString'
+    ? new ServiceBusClient(serviceBus.connectionString.reveal())
+    : new ServiceBusClient(serviceBus.fullyQualifiedNamespace, identity(serviceBus.clientId));
 }

@@ -58,6 +58,11 @@ export interface PartnerCenterConfig {
   readonly refreshToken: Secret | undefined;
   readonly maxRequestsPerSecond: number;
   readonly maxConcurrency: number;
+  /**
+   * Hosts a webhook's X-MS-Certificate-Url may name: exact names, or `*.suffix` for any subdomain.
+   * Microsoft's hosts in Azure; the local emulator's host locally.
+   */
+  readonly webhookCertificateHosts: readonly string[];
 }
 
 export type ClientCredential =
@@ -75,8 +80,14 @@ export interface MailConfig {
   /** Overrides SendGrid's API host (the local sink); undefined in Azure. */
   readonly sendGridBaseUrl: string | undefined;
   readonly from: string;
+  /** The partner's company name, as customers know it: it signs every mail. */
+  readonly partnerCompanyName: string;
   readonly partnerContact: string;
+  /** Greets the partner's desk and names whom customers may ask; the company name when unset. */
+  readonly partnerContactName: string | undefined;
   readonly indirectProviderContact: string | undefined;
+  /** The indirect provider's company name in hand-off mails. */
+  readonly indirectProviderName: string | undefined;
 }
 
 export interface TimingConfig {
@@ -155,6 +166,7 @@ const DEFAULTS = {
   ACCEPTANCE_DEADLINE: 'P30D',
   POLL_INITIAL_DELAY: 'PT5M',
   POLL_MAX_DELAY: 'PT6H',
+  WEBHOOK_CERTIFICATE_HOSTS: '*.microsoft.com',
 } as const;
 
 const ENTRA_LOGIN = 'https://login.microsoftonline.com';
@@ -195,6 +207,21 @@ function isAllowedUrl(text: string): boolean {
 }
 
 const email = spec('an e-mail address', z.email());
+const displayName = spec(
+  'a name of 1-200 characters on one line',
+  z
+    .string()
+    .max(200)
+    .regex(/^[^\p{Cc}]+$/u),
+);
+const HOST_PATTERN = /^(?:\*\.)?(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/i;
+const hostList = spec(
+  'comma-separated host names, each exact (api.example.com) or *.suffix (*.microsoft.com)',
+  z
+    .string()
+    .transform((text) => text.split(',').map((item) => item.trim().toLowerCase()))
+    .refine((hosts) => hosts.length > 0 && hosts.every((host) => HOST_PATTERN.test(host))),
+);
 const guid = spec('a GUID', z.guid());
 const tenant = spec(
   "the partner's Entra tenant ID (GUID) or domain",
@@ -428,6 +455,7 @@ function readPartnerCenter(r: SettingsReader): PartnerCenterConfig {
     refreshToken: () => r.optional('PARTNER_CENTER_REFRESH_TOKEN', refreshToken),
     maxRequestsPerSecond: () => r.withDefault('PARTNER_CENTER_MAX_REQUESTS_PER_SECOND', requestsPerSecond),
     maxConcurrency: () => r.withDefault('PARTNER_CENTER_MAX_CONCURRENCY', concurrency),
+    webhookCertificateHosts: () => r.withDefault('WEBHOOK_CERTIFICATE_HOSTS', hostList),
   });
 }
 
@@ -477,7 +505,10 @@ function readMail(r: SettingsReader): MailConfig {
     sendGridApiKey: () => r.required('SENDGRID_API_KEY', sendGridApiKey),
     sendGridBaseUrl: () => r.optional('SENDGRID_BASE_URL', url),
     from: () => r.required('MAIL_FROM', email),
+    partnerCompanyName: () => r.required('PARTNER_COMPANY_NAME', displayName),
     partnerContact: () => r.required('PARTNER_CONTACT_EMAIL', email),
+    partnerContactName: () => r.optional('PARTNER_CONTACT_NAME', displayName),
+    indirectProviderName: () => r.optional('INDIRECT_PROVIDER_NAME', displayName),
     indirectProviderContact: () => {
       const contact = r.optional('INDIRECT_PROVIDER_CONTACT', email);
       if (contact === undefined && handsOffToProvider(r)) {

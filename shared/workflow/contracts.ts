@@ -98,3 +98,16 @@ export const ONBOARDING_EVENTS = {
   /** No payload: check Partner Center now (operator's /recheck). */
   recheck: 'Recheck',
 } as const;
+
+/** Activity function names: one side effect each (ARCHITECTURE.md "Layout"). */
+export const ACTIVITIES = {
+  checkStatus: 'mcaCheckStatus',
+  createAttestation: 'mcaCreateAttestation',
+  getAttestation: 'mcaGetAttestation',
+  createAgreement: 'mcaCreateAgreement',
+  sendMail: 'mcaSendMail',
+  saveState: 'mcaSaveState',
+  publishOutcome: 'mcaPublishOutcome',
+  /** Sweep: one page of Partner Center customers, each evaluated and started if it needs work. */
+  sweepCustomers: 'mcaSweepCustomers',
+} as const;

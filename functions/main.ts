@@ -1,0 +1,16 @@
+/**
+ * The composition root (package.json `main`): reads the settings once, builds the clients once, and
+ * registers every feature with them. A bad setting stops the app here with the key it names.
+ */
+import { app } from '@azure/functions';
+import { loadConfig } from '../shared/config';
+import { createAppDeps } from './app-deps';
+import { registerEntryPoints } from './entry-points';
+import { registerWorkflow } from './workflow';
+
+const deps = createAppDeps(loadConfig(process.env));
+
+registerWorkflow(deps);
+registerEntryPoints(deps);
+
+app.hook.appTerminate(() => deps.outcomes.close());
