@@ -3,6 +3,7 @@
  * registers every feature with them. A bad setting stops the app here with the key it names.
  */
 import { app } from '@azure/functions';
+import './servicebus-extension';
 import { loadConfig } from '../shared/config';
 import { createAppDeps } from './app-deps';
 import { registerEntryPoints } from './entry-points';

@@ -83,7 +83,19 @@ function createCoreApi(): Record<string, unknown> {
   };
 }
 
-/** Makes `require('@azure/functions-core')` return the core API for every module Node loads. */
+/**
+ * Modules the local host stands in for. The Service Bus SDK-binding extension registers a factory that
+ * settles messages through the Azure host's gRPC service; locally the host registers its own factory
+ * for the same source (service-bus-sdk-binding.ts), so the app's `import` of the extension gets nothing.
+ */
+const HOST_PROVIDED_MODULES: Record<string, unknown> = {
+  '@azure/functions-extensions-servicebus': Object.freeze({}),
+};
+
+/**
+ * Makes `require('@azure/functions-core')` return the core API for every module Node loads, and the
+ * host-provided stand-ins above in place of their packages.
+ */
 export function installCoreModule(): void {
   const state = processState();
   if (state.installed) return;
@@ -92,7 +104,11 @@ export function installCoreModule(): void {
     .prototype;
   prototype.require = new Proxy(prototype.require, {
     apply(target, thisArg, args: unknown[]) {
-      return args[0] === CORE_MODULE_NAME ? coreApi : (Reflect.apply(target, thisArg, args) as unknown);
+      const id = args[0];
+      if (id === CORE_MODULE_NAME) return coreApi;
+      if (typeof id === 'string' && Object.hasOwn(HOST_PROVIDED_MODULES, id))
+        return HOST_PROVIDED_MODULES[id];
+      return Reflect.apply(target, thisArg, args) as unknown;
     },
   });
   state.installed = true;
