@@ -37,7 +37,9 @@ export function createAppDeps(config: AppConfig): AppDeps {
 }
 
 function identity(clientId: string | undefined): TokenCredential {
-  return clientId === undefined ? new ManagedIdentityCredential() : new ManagedIdentityCredential({ clientId });
+  return clientId === undefined
+    ? new ManagedIdentityCredential()
+    : new ManagedIdentityCredential({ clientId });
 }
 
 function storeConnection(storage: StorageConfig): StoreConnection {

@@ -34,7 +34,8 @@ export async function startOnboarding(
 ): Promise<StartOutcome> {
   const instanceId = onboardingInstanceId(request.tenantId);
   const existing = await runtimeStatusOf(client, instanceId);
-  if (existing !== undefined && mode === 'ifNew') return { kind: 'skipped', instanceId, runtimeStatus: existing };
+  if (existing !== undefined && mode === 'ifNew')
+    return { kind: 'skipped', instanceId, runtimeStatus: existing };
   if (existing !== undefined && ACTIVE.has(existing)) return join(client, instanceId, request);
   try {
     await client.startNew(ORCHESTRATORS.onboarding, { instanceId, input: request });

@@ -108,6 +108,8 @@ export const ACTIVITIES = {
   sendMail: 'mcaSendMail',
   saveState: 'mcaSaveState',
   publishOutcome: 'mcaPublishOutcome',
-  /** Sweep: one page of Partner Center customers, each evaluated and started if it needs work. */
-  sweepCustomers: 'mcaSweepCustomers',
+  /** Sweep: every Partner Center customer's tenant id and company name. */
+  listCustomers: 'mcaListCustomers',
+  /** Sweep: one customer's status recorded, remediation started when it needs it. */
+  evaluateCustomer: 'mcaEvaluateCustomer',
 } as const;

@@ -1,0 +1,5 @@
+import type { AppDeps } from './app-deps';
+
+export function registerPartnerCenterFeed(_deps: AppDeps): void {
+  // Not built yet.
+}
