@@ -84,14 +84,26 @@ param partnerCenterCredentialType string = 'clientSecret'
 @description('PARTNER_CENTER_CERTIFICATE_THUMBPRINT (hex); only with partnerCenterCredentialType certificate.')
 param partnerCenterCertificateThumbprint string = ''
 
+@description('WEBHOOK_CERTIFICATE_HOSTS: hosts a Partner Center webhook\'s X-MS-Certificate-Url may name (comma list; exact names or *.suffix).')
+param webhookCertificateHosts string = '*.microsoft.com'
+
 @description('MAIL_FROM: sender address verified in SendGrid.')
 param mailFrom string
+
+@description('PARTNER_COMPANY_NAME: the partner\'s company name as customers know it; signs every mail (one line, at most 200 characters).')
+param partnerCompanyName string
 
 @description('PARTNER_CONTACT_EMAIL: the partner desk that receives escalations.')
 param partnerContactEmail string
 
+@description('PARTNER_CONTACT_NAME: greets the partner desk and names whom customers may ask; empty for the company name.')
+param partnerContactName string = ''
+
 @description('INDIRECT_PROVIDER_CONTACT: required for IndirectReseller with RESELLER_STRATEGY handOff or both.')
 param indirectProviderContact string = ''
+
+@description('INDIRECT_PROVIDER_NAME: the indirect provider\'s company name in hand-off mails.')
+param indirectProviderName string = ''
 
 @description('REMINDER_SCHEDULE: ISO-8601 offsets from the workflow start, strictly increasing.')
 param reminderSchedule string = 'P3D,P7D,P14D'
@@ -123,9 +135,13 @@ var workflowSettings = {
   PARTNER_CENTER_MAX_REQUESTS_PER_SECOND: partnerCenterMaxRequestsPerSecond
   PARTNER_CENTER_MAX_CONCURRENCY: partnerCenterMaxConcurrency
   PARTNER_CENTER_CERTIFICATE_THUMBPRINT: partnerCenterCertificateThumbprint
+  WEBHOOK_CERTIFICATE_HOSTS: webhookCertificateHosts
   MAIL_FROM: mailFrom
+  PARTNER_COMPANY_NAME: partnerCompanyName
   PARTNER_CONTACT_EMAIL: partnerContactEmail
+  PARTNER_CONTACT_NAME: partnerContactName
   INDIRECT_PROVIDER_CONTACT: indirectProviderContact
+  INDIRECT_PROVIDER_NAME: indirectProviderName
   REMINDER_SCHEDULE: reminderSchedule
   ACCEPTANCE_DEADLINE: acceptanceDeadline
   POLL_INITIAL_DELAY: pollInitialDelay

@@ -18,6 +18,7 @@ const MINIMAL: Env = {
   PARTNER_CENTER_CLIENT_SECRET: 'client-secret-value',
   SENDGRID_API_KEY: 'SG.api-key-value',
   MAIL_FROM: 'mca@partner.example',
+  PARTNER_COMPANY_NAME: 'Contoso Cloud Partner',
   PARTNER_CONTACT_EMAIL: 'desk@partner.example',
   AzureWebJobsStorage: 'UseDevelopmentStorage=true',
   ServiceBusConnection: 'Endpoint=sb://localhost;SharedAccessKeyName=Root;SharedAccessKey=sb-key-value',
@@ -57,6 +58,10 @@ describe('local.settings.json.example', () => {
     );
     expect(config.serviceBus.kind).toBe('connectionString');
     expect(config.partnerCenter.credential.kind).toBe('secret');
+    expect(config.partnerCenter.webhookCertificateHosts).toEqual(['localhost', '127.0.0.1']);
+    expect(config.mail.partnerCompanyName).toBe('Contoso Cloud Partner');
+    expect(config.mail.partnerContactName).toBe('Contoso CSP desk');
+    expect(config.mail.indirectProviderName).toBe('Fabrikam Distribution');
   });
 });
 
@@ -76,13 +81,17 @@ describe('defaults', () => {
         refreshToken: undefined,
         maxRequestsPerSecond: 5,
         maxConcurrency: 4,
+        webhookCertificateHosts: ['*.microsoft.com'],
       },
       mail: {
         sendGridApiKey: '[redacted]',
         sendGridBaseUrl: undefined,
         from: '***@partner.example',
+        partnerCompanyName: 'Contoso Cloud Partner',
         partnerContact: '***@partner.example',
+        partnerContactName: undefined,
         indirectProviderContact: undefined,
+        indirectProviderName: undefined,
       },
       timing: {
         reminderScheduleMs: [3 * DAY, 7 * DAY, 14 * DAY],
@@ -136,11 +145,29 @@ describe('missing keys', () => {
       'PARTNER_CENTER_CLIENT_SECRET',
       'SENDGRID_API_KEY',
       'MAIL_FROM',
+      'PARTNER_COMPANY_NAME',
       'PARTNER_CONTACT_EMAIL',
       'AzureWebJobsStorage',
       'ServiceBusConnection',
     ]);
   });
+
+  it('names PARTNER_COMPANY_NAME alone, with what it expects', () => {
+    expect(problemsOf({ ...MINIMAL, PARTNER_COMPANY_NAME: undefined })).toEqual({
+      PARTNER_COMPANY_NAME: 'missing, expected a name of 1-200 characters on one line',
+    });
+    expect(problemsOf({ ...MINIMAL, PARTNER_COMPANY_NAME: ' \t ' })).toEqual({
+      PARTNER_COMPANY_NAME: 'missing, expected a name of 1-200 characters on one line',
+    });
+  });
+
+  it.each(['PARTNER_CONTACT_NAME', 'INDIRECT_PROVIDER_NAME', 'WEBHOOK_CERTIFICATE_HOSTS'])(
+    'does not require %s',
+    (key) => {
+      expect(() => loadConfig({ ...MINIMAL, [key]: undefined })).not.toThrow();
+      expect(() => loadConfig({ ...MINIMAL, [key]: '  ' })).not.toThrow();
+    },
+  );
 });
 
 describe('malformed keys', () => {
@@ -170,6 +197,44 @@ describe('malformed keys', () => {
     ['MAIL_FROM', 'not-an-address', 'expected an e-mail address'],
     ['PARTNER_CONTACT_EMAIL', 'desk@', 'expected an e-mail address'],
     ['INDIRECT_PROVIDER_CONTACT', 'provider', 'expected an e-mail address'],
+    [
+      'PARTNER_COMPANY_NAME',
+      'x'.repeat(201),
+      `expected a name of 1-200 characters on one line, got "${'x'.repeat(77)}..."`,
+    ],
+    [
+      'PARTNER_COMPANY_NAME',
+      'Contoso\nCloud Partner',
+      'expected a name of 1-200 characters on one line, got "Contoso\\nCloud Partner"',
+    ],
+    ['PARTNER_COMPANY_NAME', 'Contoso\u0007', 'expected a name of 1-200 characters on one line'],
+    [
+      'PARTNER_CONTACT_NAME',
+      'CSP\tdesk',
+      'expected a name of 1-200 characters on one line, got "CSP\\tdesk"',
+    ],
+    ['PARTNER_CONTACT_NAME', 'y'.repeat(201), 'expected a name of 1-200 characters on one line'],
+    ['INDIRECT_PROVIDER_NAME', 'Fabrikam\r\nBcc: x', 'expected a name of 1-200 characters on one line'],
+    ['INDIRECT_PROVIDER_NAME', 'Fabrikam\u0000', 'expected a name of 1-200 characters on one line'],
+    ['INDIRECT_PROVIDER_NAME', 'Fabrikam\u007f', 'expected a name of 1-200 characters on one line'],
+    [
+      'WEBHOOK_CERTIFICATE_HOSTS',
+      'https://api.microsoft.com',
+      'expected comma-separated host names, each exact (api.example.com) or *.suffix (*.microsoft.com), got "https://api.microsoft.com"',
+    ],
+    ['WEBHOOK_CERTIFICATE_HOSTS', '*.microsoft.com,', 'got "*.microsoft.com,"'],
+    ['WEBHOOK_CERTIFICATE_HOSTS', '*.microsoft.com,,localhost', 'expected comma-separated host names'],
+    ['WEBHOOK_CERTIFICATE_HOSTS', '*', 'expected comma-separated host names'],
+    ['WEBHOOK_CERTIFICATE_HOSTS', '*.', 'expected comma-separated host names'],
+    ['WEBHOOK_CERTIFICATE_HOSTS', '*microsoft.com', 'expected comma-separated host names'],
+    ['WEBHOOK_CERTIFICATE_HOSTS', '*.*.microsoft.com', 'expected comma-separated host names'],
+    ['WEBHOOK_CERTIFICATE_HOSTS', 'api.*.microsoft.com', 'expected comma-separated host names'],
+    ['WEBHOOK_CERTIFICATE_HOSTS', 'microsoft.com:443', 'expected comma-separated host names'],
+    ['WEBHOOK_CERTIFICATE_HOSTS', 'api.microsoft.com/certs', 'expected comma-separated host names'],
+    ['WEBHOOK_CERTIFICATE_HOSTS', '-bad.example', 'expected comma-separated host names'],
+    ['WEBHOOK_CERTIFICATE_HOSTS', 'a..example', 'expected comma-separated host names'],
+    ['WEBHOOK_CERTIFICATE_HOSTS', 'api.microsoft.com api.example.com', 'expected comma-separated host names'],
+    ['WEBHOOK_CERTIFICATE_HOSTS', 'api.microsoft.com;localhost', 'expected comma-separated host names'],
     ['REMINDER_SCHEDULE', 'P7D,P3D', 'expected strictly increasing durations'],
     ['REMINDER_SCHEDULE', 'P3D,P3D', 'expected strictly increasing durations'],
     ['REMINDER_SCHEDULE', 'P3D,,P7D', 'duration "":'],
@@ -212,6 +277,11 @@ describe('malformed keys', () => {
     ['PARTNER_CENTER_BASE_URL', 'http://127.0.0.1:7081'],
     ['PARTNER_CENTER_BASE_URL', 'http://[::1]:7081'],
     ['PARTNER_CENTER_TENANT_ID', 'contoso.onmicrosoft.com'],
+    ['PARTNER_COMPANY_NAME', 'x'.repeat(200)],
+    ['PARTNER_COMPANY_NAME', 'C'],
+    ['PARTNER_CONTACT_NAME', 'y'.repeat(200)],
+    ['INDIRECT_PROVIDER_NAME', 'z'.repeat(200)],
+    ['WEBHOOK_CERTIFICATE_HOSTS', `${'a'.repeat(63)}.example`],
   ])('accepts the boundary value %s=%j', (key, value) => {
     expect(() => loadConfig({ ...MINIMAL, [key]: value })).not.toThrow();
   });
@@ -252,6 +322,59 @@ describe('malformed keys', () => {
     ]);
     expect(error.message.split('\n')).toHaveLength(7);
     expect(error.message).toMatch(/^Invalid settings \(6\):\n {2}PARTNER_TYPE: expected one of/);
+  });
+});
+
+describe('display names', () => {
+  it.each<[string, string, string]>([
+    ['PARTNER_COMPANY_NAME', '  Contoso Cloud Partner  ', 'Contoso Cloud Partner'],
+    [
+      'PARTNER_COMPANY_NAME',
+      "O'Brien & Söhne GmbH (Tokyo branch), Ltd.",
+      "O'Brien & Söhne GmbH (Tokyo branch), Ltd.",
+    ],
+    ['PARTNER_COMPANY_NAME', '株式会社コントソ', '株式会社コントソ'],
+    ['PARTNER_CONTACT_NAME', 'CSP desk\n', 'CSP desk'], // a trailing newline is trimmed, not refused
+    ['INDIRECT_PROVIDER_NAME', 'Fabrikam Distribution', 'Fabrikam Distribution'],
+  ])('%s=%j is read as %j', (key, value, expected) => {
+    const { mail } = loadConfig({ ...MINIMAL, [key]: value });
+    const read = {
+      PARTNER_COMPANY_NAME: mail.partnerCompanyName,
+      PARTNER_CONTACT_NAME: mail.partnerContactName,
+      INDIRECT_PROVIDER_NAME: mail.indirectProviderName,
+    }[key];
+    expect(read).toBe(expected);
+  });
+
+  it.each(['\u0001', '\u0008', '\u000b', '\u001b', '\u007f', '\u0085', '\u009f'])(
+    'refuses a name containing the control character %j',
+    (control) => {
+      for (const key of ['PARTNER_COMPANY_NAME', 'PARTNER_CONTACT_NAME', 'INDIRECT_PROVIDER_NAME']) {
+        expect(problemsOf({ ...MINIMAL, [key]: `Contoso${control}Partner` })).toEqual({
+          [key]: expect.stringMatching(/^expected a name of 1-200 characters on one line, got /) as unknown,
+        });
+      }
+    },
+  );
+});
+
+describe('WEBHOOK_CERTIFICATE_HOSTS', () => {
+  it.each<[string | undefined, string[]]>([
+    [undefined, ['*.microsoft.com']],
+    ['', ['*.microsoft.com']],
+    ['*.microsoft.com', ['*.microsoft.com']],
+    ['*.Microsoft.COM', ['*.microsoft.com']],
+    ['API.Partner.Example', ['api.partner.example']],
+    [' *.Microsoft.com , Certs.Partner.Example ', ['*.microsoft.com', 'certs.partner.example']],
+    ['localhost,127.0.0.1', ['localhost', '127.0.0.1']],
+  ])('%j is read as %j', (value, hosts) => {
+    expect(
+      loadConfig({ ...MINIMAL, WEBHOOK_CERTIFICATE_HOSTS: value }).partnerCenter.webhookCertificateHosts,
+    ).toEqual(hosts);
+  });
+
+  it('is frozen', () => {
+    expect(Object.isFrozen(loadConfig(MINIMAL).partnerCenter.webhookCertificateHosts)).toBe(true);
   });
 });
 
