@@ -44,3 +44,29 @@ export {
   type CustomerAgreement,
   type DirectSignedStatus,
 } from './schemas';
+export {
+  checkCertificateUrl,
+  createHttpCertificateFetcher,
+  createWebhookVerifier,
+  WebhookSignatureError,
+  WEBHOOK_HEADERS,
+  WEBHOOK_REJECTION_REASONS,
+  type CertificateFetcher,
+  type HeaderReader,
+  type WebhookRejectionReason,
+  type WebhookVerifier,
+  type WebhookVerifierOptions,
+} from './webhook-signature';
+export {
+  AUDIT_FEED_CURSOR,
+  defaultAuditFeedPolicy,
+  newCustomerFromAuditRecord,
+  planAuditWindows,
+  runAuditFeed,
+  type AuditFeedPolicy,
+  type AuditFeedPorts,
+  type AuditFeedSummary,
+  type AuditPlan,
+  type AuditWindow,
+  type NewCustomer,
+} from './audit-feed';
