@@ -1,6 +1,57 @@
-/** Registers the onboarding orchestrator and its activities. */
+/** Registers the onboarding orchestrator and its activities, each built from the app's dependencies. */
+import * as df from 'durable-functions';
+import type { AppConfig } from '../shared/config';
+import { ACTIVITIES, ORCHESTRATORS } from '../shared/workflow/contracts';
+import { createCreateAgreementActivity } from './activities/create-agreement.activity';
+import {
+  createCreateAttestationActivity,
+  createGetAttestationActivity,
+} from './activities/attestation.activity';
+import { createCheckStatusActivity } from './activities/check-status.activity';
+import { createPublishOutcomeActivity } from './activities/publish-outcome.activity';
+import { createSaveStateActivity } from './activities/save-state.activity';
+import { createSendMailActivity } from './activities/send-mail.activity';
 import type { AppDeps } from './app-deps';
+import {
+  createOnboardingOrchestrator,
+  type OnboardingPolicy,
+} from './orchestrators/mca-onboarding.orchestrator';
 
-export function registerWorkflow(_deps: AppDeps): void {
-  // Filled in by the workflow work.
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** The orchestrator's settings, read once here: orchestrators never read configuration themselves. */
+export function onboardingPolicy(config: AppConfig): OnboardingPolicy {
+  const { timing } = config;
+  return {
+    partnerType: config.partnerType,
+    defaultMethod: config.defaultMethod,
+    resellerStrategy: config.resellerStrategy,
+    reminderScheduleMs: timing.reminderScheduleMs,
+    acceptanceDeadlineMs: timing.acceptanceDeadlineMs,
+    poll: { initialMs: timing.pollInitialDelayMs, maxMs: timing.pollMaxDelayMs },
+    // Microsoft: new agreements can take a few hours to show in reads.
+    confirmationTimeoutMs: 48 * HOUR,
+    // Transient failures (429, 5xx, network) beyond the client's own retries: minutes apart, then give up.
+    retry: {
+      firstRetryIntervalMs: MINUTE,
+      maxNumberOfAttempts: 5,
+      backoffCoefficient: 2,
+      maxRetryIntervalMs: 15 * MINUTE,
+    },
+  };
+}
+
+export function registerWorkflow(deps: AppDeps): void {
+  df.app.orchestration(ORCHESTRATORS.onboarding, createOnboardingOrchestrator(onboardingPolicy(deps.config)));
+  const activities = {
+    [ACTIVITIES.checkStatus]: createCheckStatusActivity(deps),
+    [ACTIVITIES.createAttestation]: createCreateAttestationActivity(deps),
+    [ACTIVITIES.getAttestation]: createGetAttestationActivity(deps),
+    [ACTIVITIES.createAgreement]: createCreateAgreementActivity(deps),
+    [ACTIVITIES.sendMail]: createSendMailActivity(deps),
+    [ACTIVITIES.saveState]: createSaveStateActivity(deps),
+    [ACTIVITIES.publishOutcome]: createPublishOutcomeActivity(deps),
+  };
+  for (const [name, handler] of Object.entries(activities)) df.app.activity(name, { handler });
 }

@@ -1,5 +1,6 @@
 export {
   ATTESTATION_VALID_FROM,
+  MCA_TEMPLATE_ID,
   PURCHASE_BLOCKED_FROM,
   InvalidAgreementDateError,
   evaluateMcaStatus,
@@ -22,6 +23,7 @@ export {
 export {
   InvalidDurationError,
   deadlineAt,
+  instantAt,
   nextReminder,
   parseIsoDuration,
   pollDelay,

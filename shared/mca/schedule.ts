@@ -113,3 +113,8 @@ export function pollDelay(attempt: number, { initialMs, maxMs, factor = 2 }: Pol
 function addMs(at: Date, ms: number): Date {
   return new Date(at.getTime() + ms);
 }
+
+/** The moment `ms` after the epoch: for orchestrators, which may not touch the Date global themselves. */
+export function instantAt(ms: number): Date {
+  return new Date(ms);
+}

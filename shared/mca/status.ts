@@ -91,3 +91,6 @@ function offsetMs(zone: string, value: string): number {
   if (hours > 23 || minutes > 59) throw new InvalidAgreementDateError(value);
   return sign * (hours * 60 + minutes) * 60_000;
 }
+
+/** Partner Center's template id of the Microsoft Customer Agreement (GET /v1/agreements). */
+export const MCA_TEMPLATE_ID = '117a77b0-9360-443b-8795-c6dedc750cf9';

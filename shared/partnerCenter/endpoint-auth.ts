@@ -17,6 +17,7 @@ export const endpointAuth = {
   getDirectSignedStatus: 'appUser',
   listCustomerAgreements: 'appUser',
   createEnhancedAttestation: 'appOnly',
+  getEnhancedAttestation: 'appOnly',
   createAgreement: 'appOnly',
   listCustomers: 'either',
   listAuditRecords: 'either',

@@ -81,7 +81,10 @@ export interface EnhancedAttestation {
   attestationId: string;
   /** Present when Partner Center returns it; otherwise the link is built from the id. */
   acceptanceLink?: string;
+  /** Seen in tooling: `required`, `pending` (link opened), `accepted`, `expired` (unverified). */
   status?: string;
+  /** When the acceptance link stops working, if Partner Center says. */
+  expiresAt?: string;
 }
 
 export interface CreateAgreementInput {
@@ -111,6 +114,8 @@ export interface PartnerCenterClient {
     input: EnhancedAttestationInput,
     options?: WriteOptions,
   ): Promise<EnhancedAttestation>;
+  /** The attestation's current state (unverified endpoint: `GET /v{version}/attestations/enhanced/{id}`). */
+  getEnhancedAttestation(attestationId: string, options?: ReadOptions): Promise<EnhancedAttestation>;
   /** 201 on success; throws AgreementAlreadyExists on 600061. */
   createAgreement(
     customerTenantId: string,
@@ -271,8 +276,15 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
           `no attestation id in the response (looked for ${attestationIdFields.join(', ')})`,
         );
       }
-      const status = firstString(response, ['status', 'attestationStatus']);
-      return { attestationId, acceptanceLink: firstString(response, acceptanceLinkFields), status };
+      return attestationFrom(response, attestationId);
+    },
+
+    async getEnhancedAttestation(attestationId, opts) {
+      const url = apiUrl(
+        `/${encodeURIComponent(attestationVersion)}/attestations/enhanced/${encodeURIComponent(attestationId)}`,
+      );
+      const response = await read('getEnhancedAttestation', url, enhancedAttestationResponseSchema, opts);
+      return attestationFrom(response, firstString(response, attestationIdFields) ?? attestationId);
     },
 
     createAgreement(customerTenantId, input, opts) {
@@ -308,6 +320,15 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
       const url = apiUrl('/v1/auditrecords', { startDate: query.startDate, endDate: query.endDate, filter });
       return paginate('listAuditRecords', url, auditRecordSchema, opts);
     },
+  };
+}
+
+function attestationFrom(response: Record<string, unknown>, attestationId: string): EnhancedAttestation {
+  return {
+    attestationId,
+    acceptanceLink: firstString(response, acceptanceLinkFields),
+    status: firstString(response, ['status', 'attestationStatus'])?.toLowerCase(),
+    expiresAt: firstString(response, ['expiresAt', 'expirationDate', 'linkExpiresAt']),
   };
 }
 

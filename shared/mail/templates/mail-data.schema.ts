@@ -14,6 +14,13 @@ const text = (max = 200) =>
 const instant = z.iso.datetime({ offset: true });
 const tenantId = z.guid();
 
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function isHttpsOrLoopback(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'https:' || LOOPBACK_HOSTS.has(hostname);
+}
+
 const person = z.object({ firstName: text(), lastName: text() });
 
 /** Someone to write to with questions. */
@@ -34,8 +41,8 @@ const attestationLink = z.object({
   companyName: text(),
   signatory: person,
   partner,
-  /** Microsoft's acceptance page for this attestation. */
-  acceptanceUrl: z.url({ protocol: /^https$/ }),
+  /** Microsoft's acceptance page for this attestation (plain http only from the local emulator). */
+  acceptanceUrl: z.url({ protocol: /^https?$/ }).refine(isHttpsOrLoopback, 'expected an https URL'),
   linkExpiresAt: instant.optional(),
   deadline: instant.optional(),
 });

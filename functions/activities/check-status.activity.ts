@@ -1,0 +1,26 @@
+/** Reads both kinds of evidence from Partner Center and evaluates the customer's MCA status. */
+import { evaluateMcaStatus } from '../../shared/mca';
+import { NotFound } from '../../shared/partnerCenter';
+import { checkStatusInputSchema, type CheckStatusResult } from '../../shared/workflow/activities';
+import type { AppDeps } from '../app-deps';
+import { permanentOrThrow } from './partner-center-failure';
+
+export function createCheckStatusActivity({ partnerCenter }: Pick<AppDeps, 'partnerCenter'>) {
+  return async (input: unknown): Promise<CheckStatusResult> => {
+    const { tenantId, at } = checkStatusInputSchema.parse(input);
+    try {
+      const [direct, attestations] = await Promise.all([
+        partnerCenter.getDirectSignedStatus(tenantId),
+        partnerCenter.listCustomerAgreements(tenantId),
+      ]);
+      return {
+        kind: 'status',
+        status: evaluateMcaStatus({ directSigned: direct.isSigned, attestations }, new Date(at)),
+      };
+    } catch (error) {
+      if (error instanceof NotFound)
+        return { kind: 'failed', reason: 'not a customer of this partner in Partner Center' };
+      return permanentOrThrow('status check', error);
+    }
+  };
+}

@@ -1,0 +1,490 @@
+/**
+ * One customer's way onto the MCA (ARCHITECTURE.md "States of one customer"): check Partner Center,
+ * choose the path, send the invitation or run the attestation, then wait — polling with back-off,
+ * reminding on schedule, listening for new details and operator actions — until the customer is
+ * Accepted, or the deadline passes (Expired + escalation). Deterministic: time comes from
+ * `context.df.currentUtcDateTime`, every side effect is an activity, settings arrive in the policy.
+ */
+import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
+import {
+  decidePath,
+  deadlineAt,
+  instantAt,
+  nextReminder,
+  pollDelay,
+  type McaStatus,
+  type Method,
+  type Path,
+  type PartnerType,
+  type PollBackoff,
+  type ResellerStrategy,
+} from '../../shared/mca';
+import type { CustomerStateName } from '../../shared/store/customer-state';
+import {
+  ONBOARDING_EVENTS,
+  onboardingRequestSchema,
+  type Customer,
+  type OnboardingRequest,
+  type OutcomeType,
+} from '../../shared/workflow/contracts';
+import type { MailRequest } from '../../shared/workflow/mail-requests';
+import { onboardingSteps, type ActivityRetry, type OnboardingSteps, type Step } from './onboarding-steps';
+
+export interface OnboardingPolicy {
+  partnerType: PartnerType;
+  defaultMethod: Method;
+  resellerStrategy: ResellerStrategy;
+  reminderScheduleMs: readonly number[];
+  acceptanceDeadlineMs: number;
+  poll: PollBackoff;
+  /** How long a created agreement may take to show in Partner Center's reads before the run fails. */
+  confirmationTimeoutMs: number;
+  retry: ActivityRetry;
+}
+
+/** How a run ended: the orchestration's output. */
+export interface OnboardingResult {
+  state: CustomerStateName;
+  reason: string | null;
+}
+
+const WAITING: readonly CustomerStateName[] = ['InviteSent', 'AttestationPending'];
+/** Unknown country (CLDR `ZZ`) for a tenant Partner Center told us about before the CRM did. */
+const UNKNOWN_COUNTRY = 'ZZ';
+
+interface Attestation {
+  id: string;
+  url: string;
+  expiresAt: string | null;
+  expired: boolean;
+}
+
+/** Everything the run knows; lives in the orchestrator's replayed locals, never in storage. */
+interface Run {
+  tenantId: string;
+  runKey: string;
+  reason: OnboardingRequest['reason'];
+  method: Method | undefined;
+  customer: Customer | undefined;
+  companyName: string;
+  startedAt: Date;
+  deadline: Date;
+  state: CustomerStateName;
+  stateReason: string | null;
+  acceptedMethod: Method | null;
+  acceptedAt: string | null;
+  path: Path | undefined;
+  attestation: Attestation | undefined;
+  agreementCreatedAt: Date | undefined;
+  remindersSent: number;
+  invitationsSent: number;
+  seenEvents: Set<string>;
+}
+
+type Done = { done: true; result: OnboardingResult } | { done: false };
+const CONTINUE: Done = { done: false };
+
+export function createOnboardingOrchestrator(policy: OnboardingPolicy): OrchestrationHandler {
+  return function* onboarding(context: OrchestrationContext): Generator<Task, OnboardingResult, unknown> {
+    const steps = onboardingSteps(context, policy.retry);
+    const flow = new OnboardingFlow(context, steps, policy, parseRequest(context.df.getInput()));
+    return yield* flow.execute();
+  };
+}
+
+function parseRequest(input: unknown): OnboardingRequest {
+  const parsed = onboardingRequestSchema.safeParse(input);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(input)').join(', ');
+    throw new Error(`invalid onboarding request: ${fields}`);
+  }
+  return parsed.data;
+}
+
+class OnboardingFlow {
+  private readonly run: Run;
+
+  constructor(
+    private readonly context: OrchestrationContext,
+    private readonly steps: OnboardingSteps,
+    private readonly policy: OnboardingPolicy,
+    request: OnboardingRequest,
+  ) {
+    const startedAt = context.df.currentUtcDateTime;
+    this.run = {
+      tenantId: request.tenantId,
+      runKey: request.eventId,
+      reason: request.reason,
+      method: request.method,
+      customer: request.customer,
+      companyName: request.customer?.companyName ?? request.companyName ?? request.tenantId,
+      startedAt,
+      deadline: deadlineAt(startedAt, policy.acceptanceDeadlineMs),
+      state: 'Checking',
+      stateReason: null,
+      acceptedMethod: null,
+      acceptedAt: null,
+      path: undefined,
+      attestation: undefined,
+      agreementCreatedAt: undefined,
+      remindersSent: 0,
+      invitationsSent: 0,
+      seenEvents: new Set([request.eventId]),
+    };
+  }
+
+  *execute(): Step<OnboardingResult> {
+    try {
+      yield* this.record('Checking', 'RunStarted', `reason ${this.run.reason}`);
+      const first = yield* this.steps.checkStatus(this.run.tenantId, this.nowIso());
+      if (first.kind === 'failed') return yield* this.fail(first.reason);
+      const settled = yield* this.settleIfAccepted(first.status);
+      if (settled.done) return settled.result;
+      if (first.status.kind === 'reattestationRequired') {
+        const note = `latest attestation dated ${first.status.attestedAt.slice(0, 10)} predates 2023-04-01`;
+        yield* this.record('ReattestationRequired', 'StaleAttestation', note);
+      }
+      const started = yield* this.startPath();
+      if (started.done) return started.result;
+      return yield* this.waitForAcceptance();
+    } catch (error) {
+      return yield* this.fail(describe(error));
+    }
+  }
+
+  // ---- choosing and starting the path ------------------------------------------------------------
+
+  /** Sends the first mail of the path; without the signatory's details it waits for them instead. */
+  private *startPath(): Step<Done> {
+    const run = this.run;
+    if (!run.customer) {
+      yield* this.record('Checking', 'AwaitingContact', "waiting for the signatory's details (CRM or API)");
+      return CONTINUE;
+    }
+    const path = decidePath({
+      requestedMethod: run.method,
+      defaultMethod: this.policy.defaultMethod,
+      partnerType: this.policy.partnerType,
+      resellerStrategy: this.policy.resellerStrategy,
+      reason: run.reason,
+    });
+    run.path = path;
+    switch (path.kind) {
+      case 'direct':
+        return yield* this.invite('directInvite', 'InviteSent', 'admin center invitation sent');
+      case 'attestation': {
+        const created = yield* this.createAttestation(0);
+        if (created.done) return created;
+        return yield* this.invite('attestationLink', 'AttestationPending', 'attestation link sent');
+      }
+      case 'handOff': {
+        const handedOff = yield* this.mail({ kind: 'handOff' });
+        if (handedOff.done) return handedOff;
+        if (path.alsoInviteDirect) {
+          return yield* this.invite(
+            'directInvite',
+            'InviteSent',
+            'handed to the indirect provider; invitation sent',
+          );
+        }
+        yield* this.record('HandedOff', 'HandedOff', 'handed to the indirect provider');
+        return yield* this.finish('McaHandedOff', 'handOff');
+      }
+    }
+  }
+
+  private *invite(
+    kind: 'directInvite' | 'attestationLink',
+    state: CustomerStateName,
+    note: string,
+  ): Step<Done> {
+    const sent = yield* this.mail(kind === 'directInvite' ? { kind } : { kind, ...this.link() });
+    if (sent.done) return sent;
+    yield* this.record(state, 'InvitationSent', note);
+    return CONTINUE;
+  }
+
+  /** Creates attestation number `n` (0 first, then one per renewal); the key keeps retries idempotent. */
+  private *createAttestation(n: number): Step<Done> {
+    const run = this.run;
+    if (!run.customer) return CONTINUE;
+    const result = yield* this.steps.createAttestation({
+      tenantId: run.tenantId,
+      customer: run.customer,
+      idempotencyKey: `${run.tenantId}:attestation:${run.runKey}:${n}`,
+    });
+    if (result.kind === 'failed') return { done: true, result: yield* this.failed(result.reason) };
+    run.attestation = {
+      id: result.attestationId,
+      url: result.acceptanceUrl,
+      expiresAt: result.expiresAt,
+      expired: false,
+    };
+    return CONTINUE;
+  }
+
+  // ---- waiting ----------------------------------------------------------------------------------
+
+  private *waitForAcceptance(): Step<OnboardingResult> {
+    const run = this.run;
+    for (let attempt = 0; ; attempt++) {
+      const now = this.now();
+      const limit = this.limit();
+      if (now >= limit.getTime())
+        return yield* run.state === 'Confirming' ? this.fail(NOT_VISIBLE) : this.expire();
+      const reminderAt = this.nextReminderAt();
+      const wakeAt = Math.min(
+        now + pollDelay(attempt, this.policy.poll),
+        limit.getTime(),
+        reminderAt?.getTime() ?? Infinity,
+      );
+
+      const timer = this.context.df.createTimer(instantAt(wakeAt));
+      // Fresh waiters each round: the library hands an event to the newest waiter of its name.
+      const updated = this.context.df.waitForExternalEvent(ONBOARDING_EVENTS.customerUpdated);
+      const reminderDue = this.context.df.waitForExternalEvent(ONBOARDING_EVENTS.reminderDue);
+      const recheck = this.context.df.waitForExternalEvent(ONBOARDING_EVENTS.recheck);
+      yield this.context.df.Task.any([timer, updated, reminderDue, recheck]);
+      if (!timer.isCompleted) timer.cancel();
+
+      if (updated.isCompleted) {
+        const joined = yield* this.join(updated.result);
+        if (joined.done) return joined.result;
+      }
+      const status = yield* this.poll();
+      if (status.done) return status.result;
+      const due = reminderAt !== undefined && this.now() >= reminderAt.getTime();
+      if (due || (reminderDue.isCompleted && this.wantsReminder(reminderDue.result))) {
+        const reminded = yield* this.remind();
+        if (reminded.done) return reminded.result;
+      }
+    }
+  }
+
+  /** The deadline while waiting for the customer; the confirmation timeout once the agreement exists. */
+  private limit(): Date {
+    const created = this.run.agreementCreatedAt;
+    return created ? deadlineAt(created, this.policy.confirmationTimeoutMs) : this.run.deadline;
+  }
+
+  private nextReminderAt(): Date | undefined {
+    const run = this.run;
+    if (!WAITING.includes(run.state)) return undefined;
+    const at = nextReminder(run.startedAt, this.policy.reminderScheduleMs, run.remindersSent);
+    return at && at.getTime() < run.deadline.getTime() ? at : undefined;
+  }
+
+  /** A reminder event names the number it wants; one already sent is a duplicate. */
+  private wantsReminder(payload: unknown): boolean {
+    if (!WAITING.includes(this.run.state)) return false;
+    const wanted = (payload as { reminderNumber?: unknown } | undefined)?.reminderNumber;
+    return typeof wanted !== 'number' || wanted > this.run.remindersSent;
+  }
+
+  /** New details from the CRM or the API (or a duplicate event, ignored). */
+  private *join(payload: unknown): Step<Done> {
+    const parsed = onboardingRequestSchema.safeParse(payload);
+    const run = this.run;
+    if (!parsed.success || run.seenEvents.has(parsed.data.eventId)) return CONTINUE;
+    const request = parsed.data;
+    run.seenEvents.add(request.eventId);
+    yield* this.audit('EventJoined', `${request.source} ${request.reason}`);
+    if (!request.customer) return CONTINUE;
+    const firstDetails = run.customer === undefined;
+    run.customer = request.customer;
+    run.companyName = request.customer.companyName;
+    run.method ??= request.method;
+    return firstDetails && run.path === undefined ? yield* this.startPath() : CONTINUE;
+  }
+
+  /** One status check; the attestation's own state while the customer has not accepted yet. */
+  private *poll(): Step<Done> {
+    const checked = yield* this.tolerant(this.steps.checkStatus(this.run.tenantId, this.nowIso()));
+    if (checked?.kind === 'failed') return { done: true, result: yield* this.failed(checked.reason) };
+    if (checked) {
+      const settled = yield* this.settleIfAccepted(checked.status);
+      if (settled.done) return settled;
+    }
+    const attestation = this.run.attestation;
+    if (this.run.state !== 'AttestationPending' || !attestation) return CONTINUE;
+    const seen = yield* this.tolerant(this.steps.getAttestation(attestation.id));
+    if (seen?.kind === 'failed') return { done: true, result: yield* this.failed(seen.reason) };
+    if (seen?.state === 'expired') attestation.expired = true;
+    return seen?.state === 'accepted' ? yield* this.createAgreement(attestation) : CONTINUE;
+  }
+
+  private *createAgreement(attestation: Attestation): Step<Done> {
+    const run = this.run;
+    if (!run.customer) return CONTINUE;
+    const result = yield* this.steps.createAgreement({
+      tenantId: run.tenantId,
+      attestationId: attestation.id,
+      signatory: run.customer.signatory,
+      acceptedAt: this.nowIso(),
+      idempotencyKey: `${run.tenantId}:agreement:${attestation.id}`,
+    });
+    if (result.kind === 'failed') return { done: true, result: yield* this.failed(result.reason) };
+    run.agreementCreatedAt = this.context.df.currentUtcDateTime;
+    const note =
+      result.kind === 'alreadyExists'
+        ? 'agreement already existed; confirming'
+        : 'agreement created; confirming';
+    yield* this.record('Confirming', 'AgreementCreated', note);
+    return CONTINUE;
+  }
+
+  /** The next reminder; an expired attestation link is renewed first (once per reminder). */
+  private *remind(): Step<Done> {
+    const run = this.run;
+    const n = run.remindersSent + 1;
+    if (run.path?.kind === 'attestation' && run.attestation?.expired) {
+      const renewed = yield* this.createAttestation(n);
+      if (renewed.done) return renewed;
+      yield* this.audit('AttestationRenewed', `link expired; new attestation for reminder ${n}`);
+    }
+    const sent = yield* this.mail(
+      run.path?.kind === 'attestation'
+        ? { kind: 'reminder', n, path: 'attestation', ...this.link() }
+        : { kind: 'reminder', n, path: 'direct' },
+    );
+    if (sent.done) return sent;
+    run.remindersSent = n;
+    yield* this.record(run.state, 'ReminderSent', `reminder ${n}`);
+    return CONTINUE;
+  }
+
+  // ---- endings ----------------------------------------------------------------------------------
+
+  private *settleIfAccepted(status: McaStatus): Step<Done> {
+    if (status.kind !== 'accepted') return CONTINUE;
+    const run = this.run;
+    run.acceptedMethod = status.method;
+    run.acceptedAt = status.method === 'attestation' ? status.attestedAt : this.nowIso();
+    yield* this.record('Accepted', 'Accepted', `accepted (${status.method})`);
+    return yield* this.finish('McaAccepted', status.method);
+  }
+
+  private *expire(): Step<OnboardingResult> {
+    const run = this.run;
+    const path = run.path?.kind ?? 'direct';
+    // The escalation is best effort: the customer is Expired whether or not the desk's mail went out.
+    const escalated = yield* this.mail({ kind: 'escalation', path, invitationsSent: run.invitationsSent });
+    const note = escalated.done ? 'deadline passed; escalation mail failed' : 'deadline passed; escalated';
+    yield* this.record('Expired', 'Expired', note);
+    yield* this.publish(
+      'McaExpired',
+      run.path?.kind === 'attestation' ? 'attestation' : run.path ? 'direct' : null,
+    );
+    return { state: 'Expired', reason: note };
+  }
+
+  private *fail(reason: string): Step<OnboardingResult> {
+    return yield* this.failed(reason);
+  }
+
+  private *failed(reason: string): Step<OnboardingResult> {
+    yield* this.record('Failed', 'Failed', reason);
+    yield* this.publish('McaFailed', this.run.path?.kind === 'attestation' ? 'attestation' : null);
+    return { state: 'Failed', reason };
+  }
+
+  private *finish(type: OutcomeType, method: Method | 'handOff'): Step<Done> {
+    yield* this.publish(type, method);
+    return { done: true, result: { state: this.run.state, reason: this.run.stateReason } };
+  }
+
+  // ---- side effects -----------------------------------------------------------------------------
+
+  /** Sends one mail; a refused one fails the run (its reason names the mail, never the address). */
+  private *mail(spec: MailRequest['mail']): Step<Done> {
+    const run = this.run;
+    const result = yield* this.steps.sendMail({
+      tenantId: run.tenantId,
+      runKey: run.runKey,
+      companyName: run.companyName,
+      language: run.customer?.language ?? 'en',
+      deadline: run.deadline.toISOString(),
+      customer: run.customer,
+      mail: spec,
+    });
+    if (result.kind === 'rejected') return { done: true, result: yield* this.failed(result.reason) };
+    if (spec.kind !== 'escalation') run.invitationsSent++;
+    return CONTINUE;
+  }
+
+  private link(): { acceptanceUrl: string; linkExpiresAt: string | null } {
+    const attestation = this.run.attestation;
+    if (!attestation) throw new Error('no attestation to link to');
+    return { acceptanceUrl: attestation.url, linkExpiresAt: attestation.expiresAt };
+  }
+
+  /** Saves the state row and an audit entry; `reason` is what the status API shows for the state. */
+  private *record(state: CustomerStateName, action: string, detail: string, reason = detail): Step<void> {
+    const run = this.run;
+    run.state = state;
+    run.stateReason = state === 'Accepted' ? null : reason;
+    const nextReminderAt = this.nextReminderAt()?.toISOString() ?? null;
+    this.context.df.setCustomStatus({ state, nextReminderAt, remindersSent: run.remindersSent });
+    if (!this.context.df.isReplaying) this.context.log(`${run.tenantId}: ${state} (${action})`);
+    yield* this.steps.saveState({
+      state: {
+        tenantId: run.tenantId,
+        state,
+        method:
+          run.acceptedMethod ??
+          (run.path?.kind === 'attestation' ? 'attestation' : run.path ? 'direct' : null),
+        acceptedAt: run.acceptedAt,
+        reason: run.stateReason,
+        nextReminderAt,
+        remindersSent: run.remindersSent,
+        attestationId: run.attestation?.id ?? null,
+        startedAt: run.startedAt.toISOString(),
+        updatedAt: this.nowIso(),
+        companyName: run.companyName,
+        language: run.customer?.language ?? 'en',
+        country: run.customer?.country ?? UNKNOWN_COUNTRY,
+      },
+      audit: { actor: 'workflow', action, detail },
+    });
+  }
+
+  /** An audit entry without a state change (the row is rewritten with the same state). */
+  private *audit(action: string, detail: string): Step<void> {
+    yield* this.record(this.run.state, action, detail, this.run.stateReason ?? detail);
+  }
+
+  private *publish(type: OutcomeType, method: Method | 'handOff' | null): Step<void> {
+    yield* this.steps.publishOutcome({
+      type,
+      tenantId: this.run.tenantId,
+      method,
+      at: this.nowIso(),
+      runKey: this.run.runKey,
+    });
+  }
+
+  /** A read that may fail for a while (Partner Center down): the next poll tries again. */
+  private *tolerant<T>(step: Step<T>): Step<T | undefined> {
+    try {
+      return yield* step;
+    } catch (error) {
+      if (!this.context.df.isReplaying)
+        this.context.warn(`${this.run.tenantId}: check failed, will retry: ${describe(error)}`);
+      return undefined;
+    }
+  }
+
+  private now(): number {
+    return this.context.df.currentUtcDateTime.getTime();
+  }
+
+  private nowIso(): string {
+    return this.context.df.currentUtcDateTime.toISOString();
+  }
+}
+
+const NOT_VISIBLE = 'the agreement was created but Partner Center did not show it in time';
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
