@@ -214,7 +214,8 @@ const displayName = spec(
     .max(200)
     .regex(/^[^\p{Cc}]+$/u),
 );
-const HOST_PATTERN = /^(?:\*\.)?(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/i;
+const HOST_PATTERN =
+  /^(?:\*\.)?(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/i;
 const hostList = spec(
   'comma-separated host names, each exact (api.example.com) or *.suffix (*.microsoft.com)',
   z
