@@ -12,6 +12,8 @@ import type { LazyTable } from './tables';
 export interface ProcessedEventsRepository {
   /** True the first time `(source, eventId)` is marked; false every time after. */
   markProcessed(source: string, eventId: string): Promise<boolean>;
+  /** Whether `(source, eventId)` has been marked; a read only, so it decides nothing under races. */
+  isProcessed(source: string, eventId: string): Promise<boolean>;
 }
 
 const sourceSchema = z.string().regex(/^[a-z][a-z0-9-]{0,49}$/, 'expected a name such as crm');
@@ -25,8 +27,7 @@ export class TableProcessedEventsRepository implements ProcessedEventsRepository
 
   async markProcessed(source: string, eventId: string): Promise<boolean> {
     const entity = {
-      partitionKey: decodeInput(sourceSchema, 'event source', source),
-      rowKey: escapeKey(decodeInput(eventIdSchema, 'event id', eventId)),
+      ...keysOf(source, eventId),
       eventId,
       processedAt: this.now().toISOString(),
     };
@@ -38,4 +39,22 @@ export class TableProcessedEventsRepository implements ProcessedEventsRepository
       throw error;
     }
   }
+
+  async isProcessed(source: string, eventId: string): Promise<boolean> {
+    const { partitionKey, rowKey } = keysOf(source, eventId);
+    try {
+      await (await this.table.client()).getEntity(partitionKey, rowKey, { select: ['processedAt'] });
+      return true;
+    } catch (error) {
+      if (tableStatus(error) === STATUS.notFound) return false;
+      throw error;
+    }
+  }
+}
+
+function keysOf(source: string, eventId: string): { partitionKey: string; rowKey: string } {
+  return {
+    partitionKey: decodeInput(sourceSchema, 'event source', source),
+    rowKey: escapeKey(decodeInput(eventIdSchema, 'event id', eventId)),
+  };
 }

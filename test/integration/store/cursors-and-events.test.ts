@@ -1,4 +1,4 @@
-import { ConflictError, TABLE_NAMES, type Store } from '../../../shared/store';
+import { ConflictError, StoreValidationError, TABLE_NAMES, type Store } from '../../../shared/store';
 import { StoreOnAzurite } from './store-azurite';
 
 describe('cursors and processed events (Azurite)', () => {
@@ -95,6 +95,26 @@ describe('cursors and processed events (Azurite)', () => {
       expect(await store().processedEvents.markProcessed('crm', eventId)).toBe(true);
       expect(await store().processedEvents.markProcessed('crm', eventId)).toBe(false);
       expect(await store().processedEvents.markProcessed('crm', 'crm/2026#1?x/y')).toBe(true);
+    });
+
+    it('reads whether an event was marked, per source, without marking it', async () => {
+      expect(await store().processedEvents.isProcessed('crm', 'evt-read/1')).toBe(false);
+      expect(await store().processedEvents.isProcessed('crm', 'evt-read/1')).toBe(false);
+
+      expect(await store().processedEvents.markProcessed('crm', 'evt-read/1')).toBe(true);
+
+      expect(await store().processedEvents.isProcessed('crm', 'evt-read/1')).toBe(true);
+      expect(await store().processedEvents.isProcessed('partner-center', 'evt-read/1')).toBe(false);
+      expect(await store().processedEvents.isProcessed('crm', 'evt-read~2f1')).toBe(false);
+    });
+
+    it('rejects a source or event id it would never have stored', async () => {
+      await expect(store().processedEvents.isProcessed('CRM!', 'evt')).rejects.toBeInstanceOf(
+        StoreValidationError,
+      );
+      await expect(store().processedEvents.isProcessed('crm', '')).rejects.toBeInstanceOf(
+        StoreValidationError,
+      );
     });
   });
 });
