@@ -12,7 +12,8 @@ import { customerSchema } from './contracts';
 
 const attestationLink = { acceptanceUrl: z.url(), linkExpiresAt: utcTimestamp.nullable() };
 
-const mailSpecSchema = z.discriminatedUnion('kind', [
+// A plain union: two reminder shapes share the kind, told apart by their path.
+const mailSpecSchema = z.union([
   z.object({ kind: z.literal('directInvite') }),
   z.object({ kind: z.literal('attestationLink'), ...attestationLink }),
   z.object({ kind: z.literal('reminder'), n: z.int().min(1), path: z.literal('direct') }),

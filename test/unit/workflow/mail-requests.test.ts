@@ -1,0 +1,118 @@
+import { renderMail } from '../../../shared/mail';
+import {
+  composeMail,
+  runTag,
+  MailNotComposable,
+  type MailRequest,
+  type PartnerDirectory,
+} from '../../../shared/workflow/mail-requests';
+
+const TENANT = 'c0000000-0000-4000-8000-000000000004';
+const partner: PartnerDirectory = {
+  companyName: 'Contoso Cloud Partner',
+  contactEmail: 'desk@partner.example',
+  contactName: 'CSP desk',
+  providerEmail: 'onboarding@provider.example',
+  providerName: 'Fabrikam Distribution',
+};
+const customer = {
+  tenantId: TENANT,
+  companyName: 'Northwind',
+  country: 'JP',
+  language: 'ja-JP',
+  signatory: {
+    firstName: 'Hanako',
+    lastName: 'Sato',
+    email: 'hanako@northwind.example',
+    phoneNumber: '+81 3 1234 5678',
+  },
+};
+const base = {
+  tenantId: TENANT,
+  runKey: 'crm-event-1',
+  companyName: 'Northwind',
+  language: 'ja-JP',
+  deadline: '2026-04-01T00:00:00.000Z',
+  customer,
+};
+const link = {
+  acceptanceUrl: 'https://example.microsoft.com/accept/1',
+  linkExpiresAt: '2026-03-10T00:00:00.000Z',
+};
+
+describe('composeMail', () => {
+  it.each<[string, MailRequest['mail'], string, string, number]>([
+    ['invite to the signatory', { kind: 'directInvite' }, 'directInvite', 'hanako@northwind.example', 0],
+    [
+      'attestation link to the signatory',
+      { kind: 'attestationLink', ...link },
+      'attestationLink',
+      'hanako@northwind.example',
+      0,
+    ],
+    [
+      '2nd direct reminder',
+      { kind: 'reminder', n: 2, path: 'direct' },
+      'reminder',
+      'hanako@northwind.example',
+      2,
+    ],
+    [
+      '1st attestation reminder',
+      { kind: 'reminder', n: 1, path: 'attestation', ...link },
+      'reminder',
+      'hanako@northwind.example',
+      1,
+    ],
+    ['hand-off to the provider', { kind: 'handOff' }, 'handOff', 'onboarding@provider.example', 0],
+    [
+      'escalation to the desk',
+      { kind: 'escalation', path: 'direct', invitationsSent: 3 },
+      'escalation',
+      'desk@partner.example',
+      0,
+    ],
+  ])('%s', (_name, mail, template, to, n) => {
+    const composed = composeMail({ ...base, mail }, partner);
+    expect(composed.template).toBe(template);
+    expect(composed.to.email).toBe(to);
+    expect(composed.sendKey).toEqual({ tenantId: TENANT, kind: `${mail.kind}-${runTag('crm-event-1')}`, n });
+    // The data is what the template accepts: rendering validates it.
+    const rendered = renderMail(composed.template, composed.data, composed.language);
+    expect(rendered.language).toBe('ja');
+  });
+
+  it('gives another run of the same customer other send keys, the same run the same', () => {
+    const first = composeMail({ ...base, mail: { kind: 'directInvite' } }, partner).sendKey;
+    const again = composeMail({ ...base, mail: { kind: 'directInvite' } }, partner).sendKey;
+    const later = composeMail(
+      { ...base, runKey: 'crm-event-2', mail: { kind: 'directInvite' } },
+      partner,
+    ).sendKey;
+    expect(again).toEqual(first);
+    expect(later.kind).not.toBe(first.kind);
+  });
+
+  it('escalates a customer whose signatory never arrived, without signatory data', () => {
+    const composed = composeMail(
+      {
+        ...base,
+        customer: undefined,
+        language: 'en',
+        mail: { kind: 'escalation', path: 'direct', invitationsSent: 0 },
+      },
+      partner,
+    );
+    expect(composed.data).not.toHaveProperty('signatory');
+    expect(renderMail(composed.template, composed.data, composed.language).language).toBe('en');
+  });
+
+  it('refuses customer mails without a signatory and hand-offs without a provider contact', () => {
+    expect(() =>
+      composeMail({ ...base, customer: undefined, mail: { kind: 'directInvite' } }, partner),
+    ).toThrow(MailNotComposable);
+    expect(() =>
+      composeMail({ ...base, mail: { kind: 'handOff' } }, { ...partner, providerEmail: undefined }),
+    ).toThrow('INDIRECT_PROVIDER_CONTACT');
+  });
+});
