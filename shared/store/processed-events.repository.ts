@@ -43,7 +43,9 @@ export class TableProcessedEventsRepository implements ProcessedEventsRepository
   async isProcessed(source: string, eventId: string): Promise<boolean> {
     const { partitionKey, rowKey } = keysOf(source, eventId);
     try {
-      await (await this.table.client()).getEntity(partitionKey, rowKey, { select: ['processedAt'] });
+      await (
+        await this.table.client()
+      ).getEntity(partitionKey, rowKey, { queryOptions: { select: ['processedAt'] } });
       return true;
     } catch (error) {
       if (tableStatus(error) === STATUS.notFound) return false;
