@@ -1,5 +1,149 @@
+/**
+ * New customers from Partner Center: the signed webhook (HTTP) and the audit-record timer. Both start
+ * the customer's workflow without signatory data (reason `new`, source `partner-center`); the CRM or
+ * the API supplies it later. Mode `ifNew`: a feed event carries nothing a running or finished instance
+ * could use, so an existing instance is left alone. That also makes a repeated start harmless, which
+ * is why an event is marked processed only after its start succeeded.
+ */
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { z } from 'zod';
+import {
+  AUDIT_FEED_CURSOR,
+  createHttpCertificateFetcher,
+  createWebhookVerifier,
+  runAuditFeed,
+  WebhookSignatureError,
+  type CertificateFetcher,
+  type NewCustomer,
+  type PartnerCenterClient,
+  type WebhookVerifier,
+} from '../shared/partnerCenter';
+import { ConflictError, type Store } from '../shared/store';
 import type { AppDeps } from './app-deps';
+import { startOnboarding } from './onboarding-starter';
 
-export function registerPartnerCenterFeed(_deps: AppDeps): void {
-  // Not built yet.
+export const FEED_FUNCTIONS = {
+  webhook: 'partnerCenterWebhook',
+  auditFeed: 'partnerCenterAuditFeed',
+} as const;
+export const PARTNER_CENTER_SOURCE = 'partner-center';
+/** Every 15 minutes (NCRONTAB, seconds first). */
+export const AUDIT_FEED_SCHEDULE = '0 */15 * * * *';
+
+const CUSTOMER_EVENTS = new Set([
+  'reseller-relationship-accepted-by-customer',
+  'indirect-reseller-relationship-accepted-by-customer',
+]);
+/** Microsoft's registration check: answering 200 is all it asks for. */
+const VALIDATION_EVENT = 'test-created';
+
+const webhookEventSchema = z.object({
+  EventName: z.string().min(1).max(100),
+  ResourceUri: z.string().max(2000).nullish(),
+  ResourceChangeUtcDate: z.string().max(100).nullish(),
+});
+const tenantInUri = /\/customers\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[/?#]|$)/i;
+
+export interface FeedDeps {
+  store: Pick<Store, 'processedEvents' | 'cursors'>;
+  partnerCenter: Pick<PartnerCenterClient, 'listAuditRecords'>;
+  now: () => Date;
+}
+
+export async function startNewCustomer(client: df.DurableClient, customer: NewCustomer): Promise<string> {
+  const { tenantId, companyName, eventId } = customer;
+  const request = { tenantId, companyName, eventId, reason: 'new', source: PARTNER_CENTER_SOURCE } as const;
+  return (await startOnboarding(client, request, { mode: 'ifNew' })).kind;
+}
+
+export function createWebhookHandler(deps: FeedDeps, verifier: WebhookVerifier) {
+  return async (
+    request: HttpRequest,
+    client: df.DurableClient,
+    context: InvocationContext,
+  ): Promise<HttpResponseInit> => {
+    const body = new Uint8Array(await request.arrayBuffer());
+    try {
+      await verifier.verify((name) => request.headers.get(name), body);
+    } catch (error) {
+      if (!(error instanceof WebhookSignatureError)) throw error;
+      context.warn(`Partner Center webhook refused: ${error.reason}`, error.message);
+      return { status: 401, jsonBody: { error: 'signature verification failed' } };
+    }
+    const event = parseEvent(body);
+    if (!event) return { status: 400, jsonBody: { error: 'not a Partner Center event' } };
+    if (event.EventName === VALIDATION_EVENT || !CUSTOMER_EVENTS.has(event.EventName)) {
+      context.log(`Partner Center webhook ${event.EventName}: nothing to do`);
+      return { status: 200 };
+    }
+    const tenantId = tenantInUri.exec(event.ResourceUri ?? '')?.[1]?.toLowerCase();
+    if (!tenantId) return { status: 400, jsonBody: { error: 'ResourceUri names no customer tenant' } };
+    const eventId = `webhook:${event.EventName}:${tenantId}:${event.ResourceChangeUtcDate ?? ''}`;
+    // Marked only once started, so a failed start is retried by Partner Center's redelivery.
+    if (await deps.store.processedEvents.isProcessed(PARTNER_CENTER_SOURCE, eventId)) {
+      context.log(`Partner Center webhook for ${tenantId}: already processed`);
+      return { status: 200 };
+    }
+    const outcome = await startNewCustomer(client, { tenantId, eventId });
+    await deps.store.processedEvents.markProcessed(PARTNER_CENTER_SOURCE, eventId);
+    context.log(`Partner Center webhook for ${tenantId}: ${outcome}`);
+    return { status: 200 };
+  };
+}
+
+function parseEvent(body: Uint8Array): z.output<typeof webhookEventSchema> | undefined {
+  try {
+    const parsed = webhookEventSchema.safeParse(JSON.parse(Buffer.from(body).toString('utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function createAuditFeedHandler(deps: FeedDeps) {
+  return async (_timer: unknown, client: df.DurableClient, context: InvocationContext): Promise<void> => {
+    const { cursors, processedEvents } = deps.store;
+    const summary = await runAuditFeed({
+      readCursor: () => cursors.get(AUDIT_FEED_CURSOR),
+      writeCursor: async (value, etag) => {
+        try {
+          return await cursors.set(AUDIT_FEED_CURSOR, value, etag);
+        } catch (error) {
+          if (error instanceof ConflictError) return undefined;
+          throw error;
+        }
+      },
+      listAuditRecords: (day) => deps.partnerCenter.listAuditRecords({ startDate: day, endDate: day }),
+      isProcessed: (eventId) => processedEvents.isProcessed(PARTNER_CENTER_SOURCE, eventId),
+      markProcessed: (eventId) => processedEvents.markProcessed(PARTNER_CENTER_SOURCE, eventId),
+      startCustomer: async (customer) => {
+        context.log(`Audit feed: ${customer.tenantId} ${await startNewCustomer(client, customer)}`);
+      },
+      now: deps.now,
+    });
+    context.log('Audit feed run', summary);
+  };
+}
+
+export function registerPartnerCenterFeed(
+  deps: AppDeps,
+  options: { fetchCertificate?: CertificateFetcher } = {},
+): void {
+  const verifier = createWebhookVerifier({
+    allowedHosts: deps.config.partnerCenter.webhookCertificateHosts,
+    fetchCertificate: options.fetchCertificate ?? createHttpCertificateFetcher(),
+    now: deps.now,
+  });
+  // Anonymous: Partner Center cannot send a function key; the signature is the authentication.
+  df.app.client.http(FEED_FUNCTIONS.webhook, {
+    route: 'webhooks/partner-center',
+    methods: ['POST'],
+    authLevel: 'anonymous',
+    handler: createWebhookHandler(deps, verifier),
+  });
+  df.app.client.timer(FEED_FUNCTIONS.auditFeed, {
+    schedule: AUDIT_FEED_SCHEDULE,
+    handler: createAuditFeedHandler(deps),
+  });
 }

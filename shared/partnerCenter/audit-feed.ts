@@ -146,8 +146,11 @@ export interface AuditFeedPorts {
   /** Compare-and-set (create when `etag` is undefined); undefined when another writer got there first. */
   writeCursor(value: string, etag: string | undefined): Promise<{ etag: string } | undefined>;
   listAuditRecords(day: string): AsyncIterable<AuditRecord>;
-  /** True the first time an event id is seen. */
-  markProcessed(eventId: string): Promise<boolean>;
+  /** Whether an event id was recorded as done (a read: it decides nothing under races). */
+  isProcessed(eventId: string): Promise<boolean>;
+  /** Records an event id as done. */
+  markProcessed(eventId: string): Promise<unknown>;
+  /** Must be idempotent per customer (the adapter starts only when no instance exists). */
   startCustomer(customer: NewCustomer): Promise<void>;
   now(): Date;
 }
@@ -156,6 +159,7 @@ export interface AuditFeedSummary {
   start: CursorStart;
   clamped: boolean;
   daysRead: string[];
+  /** Records handed to startCustomer (which may find the customer's instance already there). */
   started: number;
   duplicates: number;
   /** Another instance moved the cursor: this run stopped where it was. */
@@ -164,9 +168,9 @@ export interface AuditFeedSummary {
 }
 
 /**
- * Reads the planned days. An event id is claimed before its customer is started, so a start that
- * fails is not retried by the feed (the nightly sweep finds that customer); any error stops the run
- * before the cursor passes the day.
+ * Reads the planned days. A record is marked processed only after its customer was started, so a
+ * failed start is retried by the next run (any error stops the run before the cursor passes the day);
+ * starting is idempotent, so a record seen twice before it is marked costs a status read, nothing more.
  */
 export async function runAuditFeed(
   ports: AuditFeedPorts,
@@ -188,11 +192,12 @@ export async function runAuditFeed(
     for await (const record of ports.listAuditRecords(window.day)) {
       const customer = newCustomerFromAuditRecord(record);
       if (!customer) continue;
-      if (!(await ports.markProcessed(customer.eventId))) {
+      if (await ports.isProcessed(customer.eventId)) {
         summary.duplicates++;
         continue;
       }
       await ports.startCustomer(customer);
+      await ports.markProcessed(customer.eventId);
       summary.started++;
     }
     summary.daysRead.push(window.day);

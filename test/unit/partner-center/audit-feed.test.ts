@@ -168,7 +168,8 @@ function fakePorts(records: Record<string, AuditRecord[]>, cursor?: string) {
       queried.push(day);
       for (const r of records[day] ?? []) yield await Promise.resolve(r);
     },
-    markProcessed: (id) => Promise.resolve(processed.has(id) ? false : (processed.add(id), true)),
+    isProcessed: (id) => Promise.resolve(processed.has(id)),
+    markProcessed: (id) => Promise.resolve(processed.add(id)),
     startCustomer: (c) => {
       started.push(c);
       return Promise.resolve();
@@ -203,6 +204,17 @@ describe('runAuditFeed', () => {
     const again = await runAuditFeed(ports);
     expect(started).toHaveLength(2);
     expect(again.started).toBe(0);
+  });
+
+  it('a failed start is not marked: the next run starts that customer again', async () => {
+    const { ports, started } = fakePorts(records);
+    const start = ports.startCustomer.bind(ports);
+    let failures = 1;
+    ports.startCustomer = (c) => (failures-- > 0 ? Promise.reject(new Error('durable 503')) : start(c));
+    await expect(runAuditFeed(ports)).rejects.toThrow('durable 503');
+    const summary = await runAuditFeed(ports);
+    expect(started.map((c) => c.eventId)).toEqual(['audit:a', 'audit:c']);
+    expect(summary.started).toBe(2);
   });
 
   it('stops without moving the cursor when another instance moved it first', async () => {

@@ -1,0 +1,299 @@
+jest.mock(
+  '@azure/functions-core',
+  () =>
+    jest.requireActual<typeof import('../../helpers/functions-core.fake')>(
+      '../../helpers/functions-core.fake',
+    ).fakeFunctionsCore,
+  { virtual: true },
+);
+
+import { sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HttpRequest } from '@azure/functions';
+import type { AppDeps } from '../../../functions/app-deps';
+import {
+  AUDIT_FEED_SCHEDULE,
+  createAuditFeedHandler,
+  createWebhookHandler,
+  registerPartnerCenterFeed,
+  type FeedDeps,
+} from '../../../functions/partner-center-feed.function';
+import {
+  createWebhookVerifier,
+  type AuditRecord,
+  type AuditRecordQuery,
+} from '../../../shared/partnerCenter';
+import { AUDIT_FEED_CURSOR } from '../../../shared/partnerCenter/audit-feed';
+import { ORCHESTRATORS } from '../../../shared/workflow/contracts';
+import { registeredFunctions } from '../../helpers/functions-core.fake';
+import { FakeCursors, FakeDurableClient, FakeProcessedEvents, recordingContext } from './feed-fakes';
+
+const certs = join(__dirname, '../../../local/emulators/partner-center/certs');
+const pcKey = readFileSync(join(certs, 'webhook-signing.test-only.key.pem'), 'utf8');
+const pcCert = readFileSync(join(certs, 'webhook-signing.test-only.cert.pem'), 'utf8');
+const forgedKey = readFileSync(
+  join(__dirname, '../partner-center/webhook-fixtures/foreign-org.test-only.key.pem'),
+  'utf8',
+);
+const CERT_URL = 'http://127.0.0.1:7081/certificates/webhook-signing.pem';
+const NOW = new Date('2027-03-10T10:00:00.000Z');
+const TENANT = 'c0000000-0000-4000-8000-0000000000aa';
+
+function event(name: string, tenantId = TENANT): string {
+  return JSON.stringify({
+    EventName: name,
+    ResourceUri: `http://127.0.0.1:7081/v1/customers/${tenantId}`,
+    ResourceName: 'customer',
+    AuditUri: '',
+    ResourceChangeUtcDate: '2027-03-10T09:59:00.000Z',
+  });
+}
+
+function webhook(body: string, key = pcKey, headers: Record<string, string> = {}): HttpRequest {
+  return new HttpRequest({
+    method: 'POST',
+    url: 'http://localhost:7071/api/webhooks/partner-center',
+    body: { string: body },
+    headers: {
+      authorization: `Signature ${sign('sha256', Buffer.from(body), key).toString('base64')}`,
+      'x-ms-signature-algorithm': 'rsa-sha256',
+      'x-ms-certificate-url': CERT_URL,
+      ...headers,
+    },
+  });
+}
+
+function setup() {
+  const durable = new FakeDurableClient();
+  const processedEvents = new FakeProcessedEvents();
+  const cursors = new FakeCursors();
+  const auditDays: AuditRecordQuery[] = [];
+  const audit: Record<string, AuditRecord[]> = {};
+  const deps: FeedDeps = {
+    store: { processedEvents, cursors },
+    partnerCenter: {
+      async *listAuditRecords(query) {
+        auditDays.push(query);
+        for (const r of audit[query.startDate] ?? []) yield await Promise.resolve(r);
+      },
+    },
+    now: () => NOW,
+  };
+  const verifier = createWebhookVerifier({
+    allowedHosts: ['*.microsoft.com', '127.0.0.1'],
+    fetchCertificate: () => Promise.resolve(pcCert),
+    now: () => NOW,
+  });
+  const handler = createWebhookHandler(deps, verifier);
+  const { context, lines } = recordingContext();
+  const post = (request: HttpRequest) => handler(request, durable.client, context);
+  return { durable, processedEvents, cursors, deps, post, audit, auditDays, context, lines };
+}
+
+describe('Partner Center webhook', () => {
+  it.each([
+    'reseller-relationship-accepted-by-customer',
+    'indirect-reseller-relationship-accepted-by-customer',
+  ])('%s starts the customer once, without customer data', async (name) => {
+    const { durable, post } = setup();
+    expect((await post(webhook(event(name)))).status).toBe(200);
+    expect((await post(webhook(event(name)))).status).toBe(200); // Partner Center redelivers
+    expect(durable.started).toEqual([
+      {
+        name: ORCHESTRATORS.onboarding,
+        instanceId: `mca-${TENANT}`,
+        input: {
+          tenantId: TENANT,
+          reason: 'new',
+          source: 'partner-center',
+          eventId: `webhook:${name}:${TENANT}:2027-03-10T09:59:00.000Z`,
+        },
+      },
+    ]);
+    expect(durable.raised).toEqual([]);
+  });
+
+  const forged: [string, () => HttpRequest][] = [
+    [
+      'signed with another key',
+      () => webhook(event('reseller-relationship-accepted-by-customer'), forgedKey),
+    ],
+    [
+      'body changed after signing',
+      () => {
+        const signed = webhook(event('reseller-relationship-accepted-by-customer'));
+        return new HttpRequest({
+          method: 'POST',
+          url: signed.url,
+          body: {
+            string: event(
+              'reseller-relationship-accepted-by-customer',
+              'c0000000-0000-4000-8000-0000000000bb',
+            ),
+          },
+          headers: Object.fromEntries(signed.headers.entries()),
+        });
+      },
+    ],
+    [
+      'no signature at all',
+      () =>
+        new HttpRequest({
+          method: 'POST',
+          url: 'http://localhost:7071/api/webhooks/partner-center',
+          body: { string: event('reseller-relationship-accepted-by-customer') },
+        }),
+    ],
+    [
+      'certificate from a foreign host',
+      () =>
+        webhook(event('reseller-relationship-accepted-by-customer'), pcKey, {
+          'x-ms-certificate-url': 'https://attacker.example.com/cert.pem',
+        }),
+    ],
+  ];
+  it.each(forged)('forged (%s): 401 and nothing started or recorded', async (_name, build) => {
+    const { durable, processedEvents, post, lines } = setup();
+    const response = await post(build());
+    expect(response.status).toBe(401);
+    expect(durable.started).toEqual([]);
+    expect(durable.raised).toEqual([]);
+    expect(processedEvents.seen.size).toBe(0);
+    expect(lines.join('\n')).not.toContain('ResourceUri');
+  });
+
+  it('a failed start is not marked processed: the redelivery starts the customer', async () => {
+    const { durable, post } = setup();
+    const startNew = durable.startNew.bind(durable);
+    durable.startNew = () => Promise.reject(new Error('durable 503'));
+    await expect(post(webhook(event('reseller-relationship-accepted-by-customer')))).rejects.toThrow('503');
+    durable.startNew = startNew;
+    expect((await post(webhook(event('reseller-relationship-accepted-by-customer')))).status).toBe(200);
+    expect(durable.started).toHaveLength(1);
+  });
+
+  it('answers the validation event (test-created) with 200 and starts nothing', async () => {
+    const { durable, post } = setup();
+    expect((await post(webhook(event('test-created')))).status).toBe(200);
+    expect(durable.started).toEqual([]);
+  });
+
+  it('ignores other events with 200', async () => {
+    const { durable, post, processedEvents } = setup();
+    expect((await post(webhook(event('subscription-updated')))).status).toBe(200);
+    expect(durable.started).toEqual([]);
+    expect(processedEvents.seen.size).toBe(0);
+  });
+
+  it('leaves a customer that already has an instance alone', async () => {
+    const { durable, post } = setup();
+    durable.seed(`mca-${TENANT}`, 'Completed');
+    expect((await post(webhook(event('reseller-relationship-accepted-by-customer')))).status).toBe(200);
+    expect(durable.started).toEqual([]);
+    expect(durable.raised).toEqual([]);
+  });
+
+  it('400 for a signed body that is not an event or names no customer', async () => {
+    const { durable, post } = setup();
+    expect((await post(webhook('not json'))).status).toBe(400);
+    const noTenant = JSON.stringify({
+      EventName: 'reseller-relationship-accepted-by-customer',
+      ResourceUri: 'x',
+    });
+    expect((await post(webhook(noTenant))).status).toBe(400);
+    expect(durable.started).toEqual([]);
+  });
+});
+
+describe('audit feed timer', () => {
+  const record = (id: string, tenantId: string, operationType = 'add_customer'): AuditRecord => ({
+    id,
+    operationType,
+    operationStatus: 'succeeded',
+    operationDate: '2027-03-10T08:00:00.000Z',
+    customerId: tenantId,
+    customerName: 'Contoso KK',
+  });
+
+  it('first run reads yesterday and today, starts new customers, stores the cursor', async () => {
+    const { durable, deps, audit, auditDays, cursors, context } = setup();
+    audit['2027-03-09'] = [record('r1', TENANT), record('r2', TENANT, 'add_order')];
+    audit['2027-03-10'] = [record('r3', 'c0000000-0000-4000-8000-0000000000bb')];
+    const run = createAuditFeedHandler(deps);
+    await run({}, durable.client, context);
+    expect(auditDays).toEqual([
+      { startDate: '2027-03-09', endDate: '2027-03-09' },
+      { startDate: '2027-03-10', endDate: '2027-03-10' },
+    ]);
+    expect(durable.started.map((s) => s.input)).toEqual([
+      {
+        tenantId: TENANT,
+        companyName: 'Contoso KK',
+        reason: 'new',
+        source: 'partner-center',
+        eventId: 'audit:r1',
+      },
+      {
+        tenantId: 'c0000000-0000-4000-8000-0000000000bb',
+        companyName: 'Contoso KK',
+        reason: 'new',
+        source: 'partner-center',
+        eventId: 'audit:r3',
+      },
+    ]);
+    expect((await cursors.get(AUDIT_FEED_CURSOR))?.value).toBe(NOW.toISOString());
+
+    await run({}, durable.client, context);
+    expect(durable.started).toHaveLength(2);
+  });
+
+  it('does not start the customer a webhook already started', async () => {
+    const { durable, deps, audit, post, context } = setup();
+    await post(webhook(event('reseller-relationship-accepted-by-customer')));
+    audit['2027-03-10'] = [record('r1', TENANT)];
+    await createAuditFeedHandler(deps)({}, durable.client, context);
+    expect(durable.started).toHaveLength(1);
+    expect(durable.raised).toEqual([]);
+  });
+
+  it('a lost compare-and-set stops the run without an error', async () => {
+    const { durable, deps, cursors, context } = setup();
+    await cursors.set(AUDIT_FEED_CURSOR, '2027-03-08T00:00:00.000Z');
+    const other = {
+      ...deps,
+      store: {
+        ...deps.store,
+        cursors: {
+          get: () => cursors.get(AUDIT_FEED_CURSOR).then((c) => c && { ...c, etag: 'stale' }),
+          set: cursors.set.bind(cursors),
+        },
+      },
+    };
+    await expect(createAuditFeedHandler(other)({}, durable.client, context)).resolves.toBeUndefined();
+    expect((await cursors.get(AUDIT_FEED_CURSOR))?.value).toBe('2027-03-08T00:00:00.000Z');
+  });
+});
+
+describe('registerPartnerCenterFeed', () => {
+  it('registers an anonymous POST webhook and a 15-minute timer', () => {
+    const deps = {
+      config: { partnerCenter: { webhookCertificateHosts: ['*.microsoft.com'] } },
+      now: () => NOW,
+    } as unknown as AppDeps;
+    registerPartnerCenterFeed(deps);
+    const byName = new Map(registeredFunctions().map((f) => [f.name, f]));
+    const hook = byName.get('partnerCenterWebhook');
+    const trigger = Object.values(hook?.bindings ?? {}).find((b) => b.type === 'httpTrigger');
+    expect(trigger).toMatchObject({
+      authLevel: 'anonymous',
+      route: 'webhooks/partner-center',
+      methods: ['POST'],
+    });
+    const timer = Object.values(byName.get('partnerCenterAuditFeed')?.bindings ?? {}).find(
+      (b) => b.type === 'timerTrigger',
+    );
+    expect(timer).toMatchObject({ schedule: AUDIT_FEED_SCHEDULE });
+    expect(AUDIT_FEED_SCHEDULE.split(' ')).toHaveLength(6);
+  });
+});
