@@ -42,10 +42,9 @@ export class TableProcessedEventsRepository implements ProcessedEventsRepository
 
   async isProcessed(source: string, eventId: string): Promise<boolean> {
     const { partitionKey, rowKey } = keysOf(source, eventId);
+    const table = await this.table.client();
     try {
-      await (
-        await this.table.client()
-      ).getEntity(partitionKey, rowKey, { queryOptions: { select: ['processedAt'] } });
+      await table.getEntity(partitionKey, rowKey, { queryOptions: { select: ['processedAt'] } });
       return true;
     } catch (error) {
       if (tableStatus(error) === STATUS.notFound) return false;

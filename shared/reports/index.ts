@@ -1,0 +1,2 @@
+export { csvCell, csvRecord, CSV_LINE_END, type CsvValue } from './csv';
+export { customerSummary, mcaReportCsv, MCA_REPORT_COLUMNS, type CustomerSummary } from './mca-report';

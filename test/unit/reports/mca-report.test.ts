@@ -1,0 +1,87 @@
+import { customerSummary, mcaReportCsv, MCA_REPORT_COLUMNS } from '../../../shared/reports';
+import type { CustomerState } from '../../../shared/store';
+
+const HEADER =
+  'tenantId,companyName,country,state,method,purchaseAllowed,acceptedAt,reason,nextReminderAt,remindersSent,updatedAt\r\n';
+
+function customer(overrides: Partial<CustomerState> = {}): CustomerState {
+  return {
+    tenantId: '11111111-2222-4333-8444-555555555555',
+    state: 'AttestationPending',
+    method: 'attestation',
+    acceptedAt: null,
+    reason: null,
+    nextReminderAt: '2026-03-05T09:00:00.000Z',
+    remindersSent: 1,
+    attestationId: 'att-1',
+    startedAt: '2026-03-02T09:00:00.000Z',
+    updatedAt: '2026-03-02T10:00:00.000Z',
+    companyName: 'Contoso',
+    language: 'ja-JP',
+    country: 'JP',
+    purchaseAllowed: false,
+    ...overrides,
+  };
+}
+
+/** As the store's listAll gives them: one at a time, asynchronously. */
+async function* iterate<T>(items: T[]): AsyncIterable<T> {
+  for (const item of items) yield await Promise.resolve(item);
+}
+
+describe('mcaReportCsv', () => {
+  it('is only the header row for no customers', async () => {
+    expect(await mcaReportCsv(iterate([]))).toBe(HEADER);
+  });
+
+  it('writes one row per customer in column order, nulls as empty cells', async () => {
+    const csv = await mcaReportCsv(
+      iterate([
+        customer(),
+        customer({
+          tenantId: '99999999-2222-4333-8444-555555555555',
+          state: 'Accepted',
+          method: 'direct',
+          acceptedAt: '2026-03-03T00:00:00.000Z',
+          nextReminderAt: null,
+          remindersSent: 0,
+          purchaseAllowed: true,
+          companyName: 'Fabrikam',
+          country: 'US',
+        }),
+      ]),
+    );
+
+    expect(csv).toBe(
+      HEADER +
+        '11111111-2222-4333-8444-555555555555,Contoso,JP,AttestationPending,attestation,false,,,' +
+        '2026-03-05T09:00:00.000Z,1,2026-03-02T10:00:00.000Z\r\n' +
+        '99999999-2222-4333-8444-555555555555,Fabrikam,US,Accepted,direct,true,2026-03-03T00:00:00.000Z,,,0,' +
+        '2026-03-02T10:00:00.000Z\r\n',
+    );
+  });
+
+  it('quotes and neutralises company names and reasons', async () => {
+    const csv = await mcaReportCsv(
+      iterate([customer({ companyName: '=cmd|"/c calc"!A1', reason: 'Partner Center said:\n"no"' })]),
+    );
+
+    const row = csv.slice(HEADER.length);
+    expect(row).toContain(`,"'=cmd|""/c calc""!A1",`);
+    expect(row).toContain(`,"Partner Center said:\n""no""",`);
+  });
+
+  it('leaves out fields that are not report columns (attestation id, language, startedAt)', async () => {
+    const csv = await mcaReportCsv(iterate([customer()]));
+
+    expect(csv).not.toContain('att-1');
+    expect(csv).not.toContain('ja-JP');
+    expect(csv).not.toContain('2026-03-02T09:00:00.000Z');
+  });
+});
+
+describe('customerSummary', () => {
+  it('has exactly the report columns', () => {
+    expect(Object.keys(customerSummary(customer()))).toEqual([...MCA_REPORT_COLUMNS]);
+  });
+});
