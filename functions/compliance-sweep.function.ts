@@ -1,5 +1,70 @@
+/**
+ * Nightly compliance sweep (02:00 UTC): one orchestration per day, `mca-sweep-<yyyy-mm-dd>`; a second
+ * trigger the same day (a restart, a manual run) finds it and does nothing. Also registers the sweep
+ * orchestrator and its two activities.
+ */
+import type { InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { ACTIVITIES, ORCHESTRATORS } from '../shared/workflow/contracts';
+import { createEvaluateCustomerActivity } from './activities/evaluate-customer.activity';
+import { createListCustomersActivity } from './activities/list-customers.activity';
 import type { AppDeps } from './app-deps';
+import {
+  createComplianceSweepOrchestrator,
+  defaultSweepRetry,
+} from './orchestrators/compliance-sweep.orchestrator';
 
-export function registerComplianceSweep(_deps: AppDeps): void {
-  // Not built yet.
+export const SWEEP_TIMER_FUNCTION = 'mcaComplianceSweepTimer';
+export const SWEEP_SCHEDULE = '0 0 2 * * *';
+
+export function sweepInstanceId(now: Date): string {
+  return `mca-sweep-${now.toISOString().slice(0, 10)}`;
+}
+
+export function createSweepTimerHandler(deps: Pick<AppDeps, 'now'>) {
+  return async (_timer: unknown, client: df.DurableClient, context: InvocationContext): Promise<void> => {
+    const instanceId = sweepInstanceId(deps.now());
+    if (await exists(client, instanceId)) {
+      context.log(`Compliance sweep ${instanceId} already exists: skipped`);
+      return;
+    }
+    try {
+      await client.startNew(ORCHESTRATORS.sweep, { instanceId });
+    } catch (error) {
+      // Another instance of this timer started it between our read and our start.
+      if (await exists(client, instanceId))
+        return context.log(`Compliance sweep ${instanceId} started elsewhere`);
+      throw error;
+    }
+    context.log(`Compliance sweep ${instanceId} started`);
+  };
+}
+
+async function exists(client: df.DurableClient, instanceId: string): Promise<boolean> {
+  try {
+    await client.getStatus(instanceId, { showHistory: false, showInput: false });
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.message.includes('HTTP 404')) return false;
+    throw error;
+  }
+}
+
+export function registerComplianceSweep(deps: AppDeps): void {
+  df.app.orchestration(
+    ORCHESTRATORS.sweep,
+    createComplianceSweepOrchestrator({
+      maxConcurrency: deps.config.partnerCenter.maxConcurrency,
+      retry: defaultSweepRetry,
+    }),
+  );
+  df.app.activity(ACTIVITIES.listCustomers, { handler: createListCustomersActivity(deps) });
+  df.app.activity(ACTIVITIES.evaluateCustomer, {
+    handler: createEvaluateCustomerActivity(deps),
+    extraInputs: [df.input.durableClient()],
+  });
+  df.app.client.timer(SWEEP_TIMER_FUNCTION, {
+    schedule: SWEEP_SCHEDULE,
+    handler: createSweepTimerHandler(deps),
+  });
 }

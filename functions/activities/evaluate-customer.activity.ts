@@ -1,0 +1,76 @@
+/**
+ * Sweep activity: one customer's MCA status from Partner Center; remediation started when it has no
+ * MCA or only a stale attestation. Expected outcomes are data; it throws only for what a retry can fix
+ * (throttling, 5xx, network, storage or Durable errors).
+ */
+import type { InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { z } from 'zod';
+import { evaluateMcaStatus, InvalidAgreementDateError } from '../../shared/mca';
+import { PartnerCenterError, type PartnerCenterClient } from '../../shared/partnerCenter';
+import { startOnboarding } from '../onboarding-starter';
+
+export const evaluateCustomerInputSchema = z.object({
+  tenantId: z.guid().transform((id) => id.toLowerCase()),
+  companyName: z.string().min(1).max(500).optional(),
+  /** `yyyy-mm-dd` of the sweep: part of the event id, so one sweep starts a customer at most once. */
+  sweepDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+});
+export type EvaluateCustomerInput = z.input<typeof evaluateCustomerInputSchema>;
+
+export type EvaluateCustomerOutcome =
+  | { kind: 'accepted'; tenantId: string; method: 'direct' | 'attestation' }
+  | { kind: 'started'; tenantId: string; reason: 'new' | 'stale' }
+  | { kind: 'skipped'; tenantId: string; reason: string }
+  /** Permanent: retrying cannot help (e.g. 404, 401/MFA, an unreadable agreement date). */
+  | { kind: 'failed'; tenantId: string; reason: string };
+
+export interface EvaluateCustomerDeps {
+  partnerCenter: Pick<PartnerCenterClient, 'getDirectSignedStatus' | 'listCustomerAgreements'>;
+  now: () => Date;
+}
+
+export async function evaluateCustomer(
+  deps: EvaluateCustomerDeps,
+  client: df.DurableClient,
+  rawInput: unknown,
+): Promise<EvaluateCustomerOutcome> {
+  const { tenantId, companyName, sweepDate } = evaluateCustomerInputSchema.parse(rawInput);
+  let status;
+  try {
+    const { isSigned } = await deps.partnerCenter.getDirectSignedStatus(tenantId);
+    const attestations = isSigned ? [] : await deps.partnerCenter.listCustomerAgreements(tenantId);
+    status = evaluateMcaStatus({ directSigned: isSigned, attestations }, deps.now());
+  } catch (error) {
+    if (error instanceof PartnerCenterError && !error.retryable)
+      return { kind: 'failed', tenantId, reason: error.name };
+    if (error instanceof InvalidAgreementDateError)
+      return { kind: 'failed', tenantId, reason: 'unreadable agreement date' };
+    throw error;
+  }
+  // Accepted customers are not written to the store: a state row needs the customer's country and
+  // language, which the customer list does not give, and invented values would end up in reports.
+  if (status.kind === 'accepted') return { kind: 'accepted', tenantId, method: status.method };
+
+  const reason = status.kind === 'none' ? 'new' : 'stale';
+  const request = {
+    tenantId,
+    companyName,
+    reason,
+    source: 'sweep',
+    eventId: `sweep:${sweepDate}:${tenantId}`,
+  } as const;
+  // ifNew: never a second instance for a customer the workflow already knows.
+  const outcome = await startOnboarding(client, request, { mode: 'ifNew' });
+  if (outcome.kind === 'started') return { kind: 'started', tenantId, reason };
+  return {
+    kind: 'skipped',
+    tenantId,
+    reason: outcome.kind === 'skipped' ? `instance ${outcome.runtimeStatus}` : 'instance running',
+  };
+}
+
+export function createEvaluateCustomerActivity(deps: EvaluateCustomerDeps) {
+  return (input: unknown, context: InvocationContext): Promise<EvaluateCustomerOutcome> =>
+    evaluateCustomer(deps, df.getClient(context), input);
+}
