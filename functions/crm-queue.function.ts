@@ -1,5 +1,154 @@
+/**
+ * CRM events (`crm-customer-events`): validate, de-duplicate by `eventId`, start or join the
+ * customer's workflow. The SDK binding lets us settle each message ourselves: an invalid one is
+ * dead-lettered at once with the fields named (retrying cannot fix it), a transient failure is
+ * abandoned so Service Bus redelivers it (and dead-letters it after max deliveries).
+ */
+import { app, type InvocationContext } from '@azure/functions';
+import type { ServiceBusReceivedMessage } from '@azure/service-bus';
+import * as df from 'durable-functions';
+import { StoreValidationError, withholdPersonalData, type Store } from '../shared/store';
+import { crmEventSchema, QUEUES, type CrmEvent, type OnboardingRequest } from '../shared/workflow/contracts';
 import type { AppDeps } from './app-deps';
+import { describeError, fieldErrorsOf, type FieldError } from './http-errors';
+import { startOnboarding } from './onboarding-starter';
 
-export function registerCrmQueue(_deps: AppDeps): void {
-  // Not built yet.
+export const CRM_QUEUE_FUNCTION = 'crmCustomerEvents';
+export const CRM_SOURCE = 'crm';
+export const INVALID_MESSAGE_REASON = 'InvalidMessage';
+/** Service Bus keeps dead-letter descriptions short; every field name still fits in this. */
+const MAX_DESCRIPTION = 1024;
+
+/** The settlement calls used here; `ServiceBusMessageActions` of the SDK binding has them all. */
+export interface MessageActions {
+  complete(message: ServiceBusReceivedMessage): Promise<void>;
+  abandon(message: ServiceBusReceivedMessage): Promise<void>;
+  deadletter(
+    message: ServiceBusReceivedMessage,
+    propertiesToModify: undefined,
+    reason: string,
+    description: string,
+  ): Promise<void>;
+}
+
+/** What the SDK binding hands the handler (`ServiceBusMessageContext`). */
+export interface CrmMessageContext {
+  messages: ServiceBusReceivedMessage | ServiceBusReceivedMessage[];
+  actions: MessageActions;
+}
+
+export interface CrmQueueDeps {
+  store: Pick<Store, 'processedEvents'>;
+}
+
+export type DecodedCrmMessage = { ok: true; event: CrmEvent } | { ok: false; fields: FieldError[] };
+
+/** The body arrives parsed (JSON sent by the SDK), or as bytes or a string of JSON. */
+export function decodeCrmMessage(body: unknown): DecodedCrmMessage {
+  const json = parseBody(body);
+  if (!json.ok) return { ok: false, fields: [{ field: 'body', message: 'expected a JSON object' }] };
+  const result = crmEventSchema.safeParse(json.value);
+  return result.success
+    ? { ok: true, event: result.data }
+    : { ok: false, fields: fieldErrorsOf(result.error) };
+}
+
+function parseBody(body: unknown): { ok: true; value: unknown } | { ok: false } {
+  if (!(body instanceof Uint8Array) && typeof body !== 'string') return { ok: true, value: body };
+  const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** `customer.signatory.email: Invalid email address; ...`: paths and expectations, never values. */
+export function describeInvalidFields(fields: FieldError[]): string {
+  const text = fields.map(({ field, message }) => `${field}: ${message}`).join('; ');
+  return text.length <= MAX_DESCRIPTION ? text : `${text.slice(0, MAX_DESCRIPTION - 3)}...`;
+}
+
+export function toOnboardingRequest(event: CrmEvent): OnboardingRequest {
+  const { customer, method, eventId } = event;
+  return {
+    tenantId: customer.tenantId,
+    companyName: customer.companyName,
+    customer,
+    ...(method ? { method } : {}),
+    reason: event.type === 'PurchaseBlocked' ? 'purchaseBlocked' : 'new',
+    source: CRM_SOURCE,
+    eventId,
+  };
+}
+
+/** Settles every message of one invocation (one, unless the trigger is batched). */
+export async function handleCrmMessages(
+  deps: CrmQueueDeps,
+  { messages, actions }: CrmMessageContext,
+  client: df.DurableClient,
+  context: InvocationContext,
+): Promise<void> {
+  for (const message of Array.isArray(messages) ? messages : [messages]) {
+    await handleCrmMessage(deps, { message, actions, client, context });
+  }
+}
+
+interface Delivery {
+  message: ServiceBusReceivedMessage;
+  actions: MessageActions;
+  client: df.DurableClient;
+  context: InvocationContext;
+}
+
+async function handleCrmMessage(deps: CrmQueueDeps, delivery: Delivery): Promise<void> {
+  const { message, actions, context } = delivery;
+  const decoded = decodeCrmMessage(message.body);
+  if (!decoded.ok) return deadLetter(delivery, decoded.fields);
+  const { event } = decoded;
+  let outcome: string;
+  try {
+    outcome = await startOnce(deps, delivery.client, event);
+  } catch (error) {
+    // An event id the store cannot key is as permanent as a bad field.
+    if (error instanceof StoreValidationError)
+      return deadLetter(delivery, [{ field: 'eventId', message: error.message }]);
+    context.error(
+      `CRM event ${safe(event.eventId)} abandoned for redelivery (delivery ${message.deliveryCount ?? '?'}): ${describeError(error)}`,
+    );
+    return actions.abandon(message);
+  }
+  await actions.complete(message);
+  context.log(`CRM event ${safe(event.eventId)} (${event.type}) for ${event.customer.tenantId}: ${outcome}`);
+}
+
+/** Start before marking: a crash in between redelivers the event, which then only joins the run. */
+async function startOnce(deps: CrmQueueDeps, client: df.DurableClient, event: CrmEvent): Promise<string> {
+  const { processedEvents } = deps.store;
+  if (await processedEvents.isProcessed(CRM_SOURCE, event.eventId)) return 'already processed';
+  const { kind } = await startOnboarding(client, toOnboardingRequest(event));
+  await processedEvents.markProcessed(CRM_SOURCE, event.eventId);
+  return kind;
+}
+
+async function deadLetter({ message, actions, context }: Delivery, fields: FieldError[]): Promise<void> {
+  await actions.deadletter(message, undefined, INVALID_MESSAGE_REASON, describeInvalidFields(fields));
+  const names = [...new Set(fields.map((f) => f.field))].join(', ');
+  context.warn(`CRM message ${safe(String(message.messageId ?? '?'))} dead-lettered: invalid ${names}`);
+}
+
+/** Ids come from the CRM: one that looks like an address or a phone number is not logged. */
+function safe(id: string): string {
+  return withholdPersonalData(id.slice(0, 200));
+}
+
+export function registerCrmQueue(deps: AppDeps): void {
+  app.serviceBusQueue<CrmMessageContext>(CRM_QUEUE_FUNCTION, {
+    queueName: QUEUES.crmEvents,
+    connection: 'ServiceBusConnection',
+    sdkBinding: true,
+    autoCompleteMessages: false,
+    extraInputs: [df.input.durableClient()],
+    handler: (sdk, context) => handleCrmMessages(deps, sdk, df.getClient(context), context),
+  });
 }

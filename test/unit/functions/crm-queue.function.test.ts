@@ -1,0 +1,386 @@
+import type { ServiceBusReceivedMessage } from '@azure/service-bus';
+import {
+  decodeCrmMessage,
+  describeInvalidFields,
+  handleCrmMessages,
+  toOnboardingRequest,
+  type MessageActions,
+} from '../../../functions/crm-queue.function';
+import { StoreValidationError } from '../../../shared/store';
+import { ONBOARDING_EVENTS, ORCHESTRATORS, type CrmEvent } from '../../../shared/workflow/contracts';
+import { FakeDurableClient, FakeProcessedEvents, recordingContext } from './api-fakes';
+
+const TENANT = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
+const INSTANCE = `mca-${TENANT}`;
+const EMAIL = 'hanako.yamada@contoso.example';
+
+function crmEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    type: 'CustomerCreated',
+    eventId: 'crm-evt-1',
+    occurredAt: '2026-03-02T09:00:00+09:00',
+    customer: {
+      tenantId: TENANT,
+      companyName: 'Contoso KK',
+      country: 'JP',
+      language: 'ja-JP',
+      signatory: { firstName: 'Hanako', lastName: 'Yamada', email: EMAIL, phoneNumber: '+81 3 1234 5678' },
+    },
+    ...overrides,
+  };
+}
+
+function withCustomer(customer: Record<string, unknown>): Record<string, unknown> {
+  const base = crmEvent();
+  return { ...base, customer: { ...(base.customer as object), ...customer } };
+}
+
+describe('decodeCrmMessage', () => {
+  it.each<[string, unknown]>([
+    ['a parsed JSON object', crmEvent()],
+    ['bytes of JSON', Buffer.from(JSON.stringify(crmEvent()))],
+    ['a Uint8Array of JSON', new TextEncoder().encode(JSON.stringify(crmEvent()))],
+    ['a string of JSON', JSON.stringify(crmEvent())],
+  ])('accepts %s', (_name, body) => {
+    const decoded = decodeCrmMessage(body);
+
+    expect(decoded).toEqual({
+      ok: true,
+      event: expect.objectContaining({ eventId: 'crm-evt-1' }) as unknown,
+    });
+  });
+
+  it.each<[string, unknown, string[]]>([
+    ['bytes that are not JSON', Buffer.from('not json'), ['body']],
+    ['a string that is not JSON', '{"type":', ['body']],
+    ['an array', [crmEvent()], ['body']],
+    ['null', null, ['body']],
+    ['no event type', crmEvent({ type: undefined }), ['type']],
+    ['an unknown event type', crmEvent({ type: 'CustomerDeleted' }), ['type']],
+    ['an empty event id', crmEvent({ eventId: '' }), ['eventId']],
+    ['a date without offset', crmEvent({ occurredAt: '2026-03-02 09:00' }), ['occurredAt']],
+    ['an unknown method', crmEvent({ method: 'email' }), ['method']],
+    ['no customer', crmEvent({ customer: undefined }), ['customer']],
+    ['a tenant id that is not a GUID', withCustomer({ tenantId: 'contoso' }), ['customer.tenantId']],
+    ['a lower-case country', withCustomer({ country: 'jp' }), ['customer.country']],
+    ['a bad reseller tenant id', withCustomer({ resellerTenantId: 'x' }), ['customer.resellerTenantId']],
+    [
+      'a bad e-mail and no last name',
+      withCustomer({ signatory: { firstName: 'Hanako', email: 'hanako-at-contoso' } }),
+      ['customer.signatory.lastName', 'customer.signatory.email'],
+    ],
+    [
+      'several wrong fields at once',
+      { type: 'X', eventId: 7, occurredAt: 'yesterday', customer: {} },
+      [
+        'type',
+        'eventId',
+        'occurredAt',
+        'customer.tenantId',
+        'customer.companyName',
+        'customer.country',
+        'customer.language',
+        'customer.signatory',
+      ],
+    ],
+  ])('rejects %s', (_name, body, fields) => {
+    const decoded = decodeCrmMessage(body);
+
+    expect(decoded.ok).toBe(false);
+    if (decoded.ok) return;
+    expect(decoded.fields.map((f) => f.field).sort()).toEqual([...fields].sort());
+    for (const field of decoded.fields) expect(field.message).not.toBe('');
+  });
+});
+
+describe('describeInvalidFields', () => {
+  it('names each field with what was expected, never the value sent', () => {
+    const body = withCustomer({
+      country: 'Japan',
+      signatory: {
+        firstName: 'Hanako',
+        lastName: 'Yamada',
+        email: 'hanako.yamada-at-contoso',
+        phoneNumber: '1',
+      },
+    });
+    const decoded = decodeCrmMessage(body);
+    if (decoded.ok) throw new Error('expected invalid');
+
+    const description = describeInvalidFields(decoded.fields);
+
+    expect(description).toMatch(/customer\.country: .*ISO 3166-1/);
+    expect(description).toMatch(/customer\.signatory\.email: \S/);
+    expect(description).toMatch(/customer\.signatory\.phoneNumber: \S/);
+    expect(description).not.toContain('Japan');
+    expect(description).not.toContain('hanako');
+    expect(description).not.toContain('Yamada');
+  });
+
+  it('is cut to a length Service Bus keeps', () => {
+    const fields = Array.from({ length: 200 }, (_, i) => ({ field: `f${i}`, message: 'expected something' }));
+
+    expect(describeInvalidFields(fields).length).toBeLessThanOrEqual(1024);
+  });
+});
+
+describe('toOnboardingRequest', () => {
+  const decode = (body: unknown): CrmEvent => {
+    const decoded = decodeCrmMessage(body);
+    if (!decoded.ok) throw new Error('expected valid');
+    return decoded.event;
+  };
+
+  it.each([
+    ['CustomerCreated', 'new'],
+    ['CustomerUpdated', 'new'],
+    ['PurchaseBlocked', 'purchaseBlocked'],
+  ])('maps %s to reason %s, source crm, with the customer and event id', (type, reason) => {
+    const event = decode(crmEvent({ type, method: 'direct' }));
+
+    expect(toOnboardingRequest(event)).toEqual({
+      tenantId: TENANT,
+      companyName: 'Contoso KK',
+      customer: event.customer,
+      method: 'direct',
+      reason,
+      source: 'crm',
+      eventId: 'crm-evt-1',
+    });
+  });
+
+  it('leaves the method out when the CRM did not choose one', () => {
+    expect(toOnboardingRequest(decode(crmEvent()))).not.toHaveProperty('method');
+  });
+
+  it('lower-cases the tenant id', () => {
+    const event = decode(withCustomer({ tenantId: TENANT.toUpperCase() }));
+
+    expect(toOnboardingRequest(event).tenantId).toBe(TENANT);
+  });
+});
+
+// ---- the handler ---------------------------------------------------------------------------------------
+
+interface Settlement {
+  action: 'complete' | 'abandon' | 'deadletter';
+  messageId: unknown;
+  reason?: string;
+  description?: string;
+}
+
+class FakeActions implements MessageActions {
+  readonly settled: Settlement[] = [];
+  complete(message: ServiceBusReceivedMessage): Promise<void> {
+    this.settled.push({ action: 'complete', messageId: message.messageId });
+    return Promise.resolve();
+  }
+  abandon(message: ServiceBusReceivedMessage): Promise<void> {
+    this.settled.push({ action: 'abandon', messageId: message.messageId });
+    return Promise.resolve();
+  }
+  deadletter(
+    message: ServiceBusReceivedMessage,
+    _p: undefined,
+    reason: string,
+    description: string,
+  ): Promise<void> {
+    this.settled.push({ action: 'deadletter', messageId: message.messageId, reason, description });
+    return Promise.resolve();
+  }
+}
+
+let sequence = 0;
+function message(body: unknown): ServiceBusReceivedMessage {
+  sequence += 1;
+  return {
+    body,
+    messageId: `msg-${sequence}`,
+    deliveryCount: 1,
+    lockToken: `lock-${sequence}`,
+  } as ServiceBusReceivedMessage;
+}
+
+describe('handleCrmMessages', () => {
+  let client: FakeDurableClient;
+  let processedEvents: FakeProcessedEvents;
+  let actions: FakeActions;
+  let run: ReturnType<typeof recordingContext>;
+
+  beforeEach(() => {
+    client = new FakeDurableClient();
+    processedEvents = new FakeProcessedEvents();
+    actions = new FakeActions();
+    run = recordingContext();
+  });
+
+  const deliver = (...messages: ServiceBusReceivedMessage[]): Promise<void> =>
+    handleCrmMessages(
+      { store: { processedEvents } },
+      { messages: messages.length === 1 ? messages[0] : messages, actions },
+      client.client,
+      run.context,
+    );
+
+  it('starts the workflow, marks the event, then completes the message', async () => {
+    const msg = message(crmEvent({ type: 'PurchaseBlocked' }));
+
+    await deliver(msg);
+
+    expect(client.started).toEqual([
+      {
+        name: ORCHESTRATORS.onboarding,
+        instanceId: INSTANCE,
+        input: expect.objectContaining({
+          reason: 'purchaseBlocked',
+          source: 'crm',
+          eventId: 'crm-evt-1',
+        }) as unknown,
+      },
+    ]);
+    expect(processedEvents.seen).toEqual(new Set(['crm|crm-evt-1']));
+    expect(actions.settled).toEqual([{ action: 'complete', messageId: msg.messageId }]);
+  });
+
+  it('dead-letters an invalid message with a reason naming the field, and never starts', async () => {
+    const msg = message(
+      withCustomer({ signatory: { firstName: 'Hanako', lastName: 'Yamada', email: 'nope' } }),
+    );
+
+    await deliver(msg);
+
+    expect(actions.settled).toEqual([
+      {
+        action: 'deadletter',
+        messageId: msg.messageId,
+        reason: 'InvalidMessage',
+        description: expect.stringMatching(/^customer\.signatory\.email: /) as unknown,
+      },
+    ]);
+    expect(client.started).toEqual([]);
+    expect(client.raised).toEqual([]);
+    expect(processedEvents.seen.size).toBe(0);
+    expect(run.logs).toEqual([
+      {
+        level: 'warning',
+        text: `CRM message ${String(msg.messageId)} dead-lettered: invalid customer.signatory.email`,
+      },
+    ]);
+  });
+
+  it('dead-letters a body that is not JSON', async () => {
+    await deliver(message(Buffer.from('<xml/>')));
+
+    expect(actions.settled).toEqual([
+      expect.objectContaining({
+        action: 'deadletter',
+        reason: 'InvalidMessage',
+        description: 'body: expected a JSON object',
+      }),
+    ]);
+    expect(client.started).toEqual([]);
+  });
+
+  it('starts a duplicate eventId once and completes both deliveries', async () => {
+    await deliver(message(crmEvent()));
+    await deliver(message(crmEvent()));
+
+    expect(client.started).toHaveLength(1);
+    expect(client.raised).toEqual([]);
+    expect(actions.settled.map((s) => s.action)).toEqual(['complete', 'complete']);
+  });
+
+  it('starts a new eventId for the same tenant as a join of the running workflow', async () => {
+    await deliver(message(crmEvent()));
+    await deliver(message(crmEvent({ eventId: 'crm-evt-2', type: 'CustomerUpdated' })));
+
+    expect(client.started).toHaveLength(1);
+    expect(client.raised).toEqual([
+      {
+        instanceId: INSTANCE,
+        eventName: ONBOARDING_EVENTS.customerUpdated,
+        payload: expect.objectContaining({ eventId: 'crm-evt-2' }) as unknown,
+      },
+    ]);
+  });
+
+  it('abandons on a storage failure, without starting or marking, so Service Bus redelivers', async () => {
+    processedEvents.failWith = new Error('ECONNREFUSED 127.0.0.1:10002');
+
+    await deliver(message(crmEvent()));
+
+    expect(actions.settled.map((s) => s.action)).toEqual(['abandon']);
+    expect(client.started).toEqual([]);
+    expect(run.logs).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        text: expect.stringContaining('abandoned for redelivery') as unknown,
+      }),
+    ]);
+  });
+
+  it('abandons when the durable client fails and does not mark the event, so a redelivery starts it', async () => {
+    client.failWith = new Error('DurableClient error: HTTP 500');
+    await deliver(message(crmEvent()));
+
+    expect(actions.settled.map((s) => s.action)).toEqual(['abandon']);
+    expect(processedEvents.seen.size).toBe(0);
+
+    client.failWith = undefined;
+    await deliver(message(crmEvent()));
+
+    expect(client.started).toHaveLength(1);
+    expect(actions.settled.map((s) => s.action)).toEqual(['abandon', 'complete']);
+  });
+
+  it('after a failure between start and mark, the redelivery only joins the run it started', async () => {
+    const markProcessed = processedEvents.markProcessed.bind(processedEvents);
+    processedEvents.markProcessed = () => Promise.reject(new Error('table unavailable'));
+    await deliver(message(crmEvent()));
+    processedEvents.markProcessed = markProcessed;
+
+    await deliver(message(crmEvent()));
+
+    expect(client.started).toHaveLength(1);
+    expect(client.raised.map((r) => r.eventName)).toEqual([ONBOARDING_EVENTS.customerUpdated]);
+    expect(actions.settled.map((s) => s.action)).toEqual(['abandon', 'complete']);
+    expect(processedEvents.seen).toEqual(new Set(['crm|crm-evt-1']));
+  });
+
+  it('dead-letters an event id the store cannot key (retrying would not help)', async () => {
+    processedEvents.failWith = new StoreValidationError('Key too long for Table storage');
+
+    await deliver(message(crmEvent()));
+
+    expect(actions.settled).toEqual([
+      expect.objectContaining({
+        action: 'deadletter',
+        reason: 'InvalidMessage',
+        description: 'eventId: Key too long for Table storage',
+      }),
+    ]);
+  });
+
+  it('settles every message of a batch on its own', async () => {
+    await deliver(
+      message(crmEvent()),
+      message({ type: 'Nope' }),
+      message(crmEvent({ eventId: 'crm-evt-3' })),
+    );
+
+    expect(actions.settled.map((s) => s.action)).toEqual(['complete', 'deadletter', 'complete']);
+  });
+
+  it('logs no personal data', async () => {
+    await deliver(message(crmEvent()));
+    await deliver(message(withCustomer({ country: 'Japan' })));
+    processedEvents.failWith = new Error(`write failed for ${EMAIL}`);
+    await deliver(message(crmEvent({ eventId: 'crm-evt-9' })));
+
+    expect(run.logs).toHaveLength(3);
+    const text = run.logs.map((l) => l.text).join('\n');
+    expect(text).toContain(TENANT);
+    for (const personal of ['hanako', 'Hanako', 'Yamada', '1234', 'Japan'])
+      expect(text).not.toContain(personal);
+  });
+});
