@@ -1,0 +1,260 @@
+jest.mock(
+  '@azure/functions-core',
+  () =>
+    jest.requireActual<typeof import('../../helpers/functions-core.fake')>(
+      '../../helpers/functions-core.fake',
+    ).fakeFunctionsCore,
+  { virtual: true },
+);
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as df from 'durable-functions';
+import {
+  evaluateCustomer,
+  type EvaluateCustomerDeps,
+} from '../../../functions/activities/evaluate-customer.activity';
+import { createListCustomersActivity } from '../../../functions/activities/list-customers.activity';
+import { createSweepTimerHandler, SWEEP_SCHEDULE } from '../../../functions/compliance-sweep.function';
+import {
+  createComplianceSweepOrchestrator,
+  type SweepSummary,
+} from '../../../functions/orchestrators/compliance-sweep.orchestrator';
+import { VirtualClock } from '../../../local/clock';
+import { NotFound, Throttled, Transient, type Customer } from '../../../shared/partnerCenter';
+import { ACTIVITIES, ORCHESTRATORS } from '../../../shared/workflow/contracts';
+import { advanceUntil, startDurableHarness, type DurableHarness } from '../../helpers/durable-harness';
+import { FakeDurableClient, recordingContext } from './feed-fakes';
+
+const NOW = new Date('2027-03-10T02:00:00.000Z');
+const T = (n: number) => `c0000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+describe('evaluateCustomer activity', () => {
+  type Evidence = { isSigned: boolean; agreements?: string[]; error?: Error };
+  function deps(evidence: Evidence, calls: string[] = []): EvaluateCustomerDeps {
+    return {
+      partnerCenter: {
+        getDirectSignedStatus: (id) => {
+          calls.push(`direct:${id}`);
+          return evidence.error
+            ? Promise.reject(evidence.error)
+            : Promise.resolve({ isSigned: evidence.isSigned });
+        },
+        listCustomerAgreements: (id) => {
+          calls.push(`agreements:${id}`);
+          return Promise.resolve((evidence.agreements ?? []).map((dateAgreed) => ({ dateAgreed })));
+        },
+      },
+      now: () => NOW,
+    };
+  }
+  const input = { tenantId: T(1).toUpperCase(), companyName: 'Contoso KK', sweepDate: '2027-03-10' };
+
+  const table: [string, Evidence, string | undefined, object, object | undefined][] = [
+    ['signed directly', { isSigned: true }, undefined, { kind: 'accepted', method: 'direct' }, undefined],
+    [
+      'attested after 2023-04-01',
+      { isSigned: false, agreements: ['2021-01-01T00:00:00', '2023-06-15T00:00:00'] },
+      undefined,
+      { kind: 'accepted', method: 'attestation' },
+      undefined,
+    ],
+    ['no MCA', { isSigned: false }, undefined, { kind: 'started', reason: 'new' }, { reason: 'new' }],
+    [
+      'only a stale attestation',
+      { isSigned: false, agreements: ['2021-03-10T00:00:00'] },
+      undefined,
+      { kind: 'started', reason: 'stale' },
+      { reason: 'stale' },
+    ],
+    [
+      'no MCA, finished instance',
+      { isSigned: false },
+      'Completed',
+      { kind: 'skipped', reason: 'instance Completed' },
+      undefined,
+    ],
+    [
+      'no MCA, running instance',
+      { isSigned: false },
+      'Running',
+      { kind: 'skipped', reason: 'instance Running' },
+      undefined,
+    ],
+    [
+      'customer gone (404)',
+      { isSigned: false, error: new NotFound({ operation: 'getDirectSignedStatus', status: 404 }) },
+      undefined,
+      { kind: 'failed', reason: 'NotFound' },
+      undefined,
+    ],
+    [
+      'unreadable agreement date',
+      { isSigned: false, agreements: ['10/03/2021'] },
+      undefined,
+      { kind: 'failed', reason: 'unreadable agreement date' },
+      undefined,
+    ],
+  ];
+  it.each(table)('%s', async (_name, evidence, existing, outcome, started) => {
+    const durable = new FakeDurableClient();
+    if (existing) durable.seed(`mca-${T(1)}`, existing);
+    const result = await evaluateCustomer(deps(evidence), durable.client, input);
+    expect(result).toEqual({ tenantId: T(1), ...outcome });
+    expect(durable.raised).toEqual([]); // ifNew: never joins a known customer
+    expect(durable.started).toEqual(
+      started
+        ? [
+            {
+              name: ORCHESTRATORS.onboarding,
+              instanceId: `mca-${T(1)}`,
+              input: {
+                tenantId: T(1),
+                companyName: 'Contoso KK',
+                source: 'sweep',
+                eventId: `sweep:2027-03-10:${T(1)}`,
+                ...started,
+              },
+            },
+          ]
+        : [],
+    );
+  });
+
+  it('does not read agreements of a directly signed customer', async () => {
+    const calls: string[] = [];
+    await evaluateCustomer(deps({ isSigned: true }, calls), new FakeDurableClient().client, input);
+    expect(calls).toEqual([`direct:${T(1)}`]);
+  });
+
+  it.each([
+    ['throttled', new Throttled({ operation: 'getDirectSignedStatus', status: 429 })],
+    ['5xx', new Transient({ operation: 'getDirectSignedStatus', status: 503 })],
+  ])('throws when a retry can help (%s)', async (_name, error) => {
+    await expect(
+      evaluateCustomer(deps({ isSigned: false, error }), new FakeDurableClient().client, input),
+    ).rejects.toBe(error);
+  });
+
+  it('rejects a bad input', async () => {
+    await expect(
+      evaluateCustomer(deps({ isSigned: true }), new FakeDurableClient().client, {
+        tenantId: 'x',
+        sweepDate: 'today',
+      }),
+    ).rejects.toThrow();
+  });
+});
+
+describe('listCustomers activity', () => {
+  it('pages through every customer, keeps readable tenant ids once, in lower case', async () => {
+    const customers: Customer[] = [
+      { id: T(1), companyProfile: { tenantId: T(1).toUpperCase(), companyName: ' Contoso ' } },
+      { id: T(2) },
+      { id: 'not-a-guid', companyProfile: { companyName: 'Broken' } },
+      { id: T(1), companyProfile: { tenantId: T(1) } },
+    ];
+    const list = createListCustomersActivity({
+      partnerCenter: {
+        async *listCustomers() {
+          for (const c of customers) yield await Promise.resolve(c);
+        },
+      },
+    });
+    expect(await list()).toEqual([{ tenantId: T(1), companyName: 'Contoso' }, { tenantId: T(2) }]);
+  });
+});
+
+describe('sweep timer', () => {
+  it('starts one mca-sweep-<date> instance a day; a second trigger the same day is skipped', async () => {
+    const durable = new FakeDurableClient();
+    const { context } = recordingContext();
+    const handler = createSweepTimerHandler({ now: () => NOW });
+    await handler({}, durable.client, context);
+    await handler({}, durable.client, context);
+    expect(durable.started).toEqual([
+      { name: ORCHESTRATORS.sweep, instanceId: 'mca-sweep-2027-03-10', input: undefined },
+    ]);
+    await createSweepTimerHandler({ now: () => new Date('2027-03-11T02:00:00Z') })(
+      {},
+      durable.client,
+      context,
+    );
+    expect(durable.started.map((s) => s.instanceId)).toEqual([
+      'mca-sweep-2027-03-10',
+      'mca-sweep-2027-03-11',
+    ]);
+    expect(SWEEP_SCHEDULE).toBe('0 0 2 * * *');
+  });
+});
+
+describe('sweep orchestrator (local durable engine)', () => {
+  const start = Date.UTC(2027, 2, 10, 2, 0, 0);
+  const outcomes: Record<string, string> = {
+    [T(1)]: 'accepted',
+    [T(2)]: 'started',
+    [T(3)]: 'skipped',
+    [T(4)]: 'broken', // fails every attempt
+    [T(5)]: 'flaky', // fails once, then started
+    [T(6)]: 'accepted',
+    [T(7)]: 'started',
+  };
+  const attempts: Record<string, number> = {};
+  const inputs: unknown[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+
+  df.app.orchestration(
+    ORCHESTRATORS.sweep,
+    createComplianceSweepOrchestrator({
+      maxConcurrency: 2,
+      retry: { firstRetryIntervalMs: 1000, maxAttempts: 2, backoffCoefficient: 1, maxRetryIntervalMs: 1000 },
+    }),
+  );
+  df.app.activity(ACTIVITIES.listCustomers, {
+    handler: () => Object.keys(outcomes).map((tenantId) => ({ tenantId, companyName: 'Contoso' })),
+  });
+  df.app.activity(ACTIVITIES.evaluateCustomer, {
+    handler: async (input: unknown) => {
+      const { tenantId } = input as { tenantId: string };
+      inputs.push(input);
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      attempts[tenantId] = (attempts[tenantId] ?? 0) + 1;
+      const planned = outcomes[tenantId];
+      if (planned === 'broken' || (planned === 'flaky' && attempts[tenantId] === 1)) throw new Error('503');
+      return { kind: planned === 'flaky' ? 'started' : planned, tenantId };
+    },
+  });
+
+  let clock: VirtualClock;
+  let dataDir: string;
+  let harness: DurableHarness;
+  beforeEach(async () => {
+    clock = new VirtualClock(start);
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sweep-'));
+    harness = await startDurableHarness({ clock, dataDir });
+  });
+  afterEach(async () => {
+    await harness.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('evaluates everyone in batches of maxConcurrency, retries, and counts each outcome', async () => {
+    const id = await harness.client.startNew(ORCHESTRATORS.sweep, { instanceId: 'mca-sweep-2027-03-10' });
+    await advanceUntil(clock, harness.engine, start + 60_000);
+    const status = await harness.client.getStatus(id);
+    expect(status.runtimeStatus).toBe('Completed');
+    const summary: SweepSummary = { customers: 7, accepted: 2, started: 3, skipped: 1, failed: 1 };
+    expect(status.output).toEqual(summary);
+    expect(status.customStatus).toEqual(summary);
+    expect(maxInFlight).toBe(2); // batches really run in parallel, and never wider
+    expect(attempts[T(4)]).toBe(2);
+    expect(attempts[T(5)]).toBe(2);
+    expect(attempts[T(1)]).toBe(1);
+    expect(inputs[0]).toEqual({ tenantId: T(1), companyName: 'Contoso', sweepDate: '2027-03-10' });
+  });
+});
