@@ -1,22 +1,13 @@
 #!/usr/bin/env node
-// `npm start`: build, then run the local stack (Azurite, emulators, local Functions host, demo).
-// The local runtime lands piece by piece; until every piece exists this says plainly what is missing.
+// `npm start` (after `npm run build`): the local stack with the demo, from dist/local/demo.
+// Flags pass through: `npm start -- --host-port 8080 --data-dir .local-b` (see local/stack/cli.ts).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
 
-const root = path.resolve(__dirname, '..');
-const pieces = [
-  ['local/emulators/index.ts', 'local emulators (Partner Center, SendGrid, Service Bus)'],
-  ['local/host/index.ts', 'local Functions host with the Durable engine'],
-  ['local/demo/index.ts', 'demo runner (seeds the demo book and shows the workflows)'],
-];
-const missing = pieces.filter(([file]) => !fs.existsSync(path.join(root, file)));
-if (missing.length > 0) {
-  console.log('mca-workflow: the local runtime is not complete yet, so `npm start` cannot run the workflow.');
-  console.log('Missing:');
-  for (const [file, what] of missing) console.log(`  - ${what} (${file})`);
-  console.log('What works today: `npm test` (rules, Partner Center client, settings).');
+const demo = path.resolve(__dirname, '..', 'dist', 'local', 'demo', 'index.js');
+if (!fs.existsSync(demo)) {
+  console.error('npm start: dist/local/demo/index.js is missing; run `npm run build` and look for errors.');
   process.exit(1);
 }
-require(path.join(root, 'dist/local/demo/index.js'));
+require(demo);
