@@ -1,5 +1,61 @@
+/**
+ * The HTTP admin/status API (ARCHITECTURE.md "HTTP API"). Registration only: each route's handler
+ * lives in `functions/api/`. Function keys are required in Azure; the local host skips them.
+ */
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { ONBOARDING_EVENTS } from '../shared/workflow/contracts';
+import {
+  createCustomerListHttp,
+  createCustomerStatusHttp,
+  createMcaReportHttp,
+} from './api/customer-read.http';
+import { createOperatorActionHttp } from './api/operator-actions.http';
+import { startOnboardingHttp } from './api/start-onboarding.http';
 import type { AppDeps } from './app-deps';
 
-export function registerApi(_deps: AppDeps): void {
-  // Not built yet.
+export const API_FUNCTIONS = {
+  start: 'apiStartOnboarding',
+  status: 'apiCustomerStatus',
+  list: 'apiListCustomers',
+  report: 'apiMcaReport',
+  recheck: 'apiRecheck',
+  remind: 'apiRemind',
+} as const;
+
+type ClientHandler = (
+  request: HttpRequest,
+  client: df.DurableClient,
+  context: InvocationContext,
+) => Promise<HttpResponseInit>;
+
+export function registerApi(deps: AppDeps): void {
+  const withClient = (handler: ClientHandler) => ({
+    extraInputs: [df.input.durableClient()],
+    handler: (request: HttpRequest, context: InvocationContext) =>
+      handler(request, df.getClient(context), context),
+  });
+  const route = { authLevel: 'function' } as const;
+  app.post(API_FUNCTIONS.start, {
+    ...route,
+    route: 'customers/{tenantId}/mca',
+    ...withClient(startOnboardingHttp),
+  });
+  app.get(API_FUNCTIONS.status, {
+    ...route,
+    route: 'customers/{tenantId}/mca',
+    handler: createCustomerStatusHttp(deps),
+  });
+  app.get(API_FUNCTIONS.list, { ...route, route: 'customers', handler: createCustomerListHttp(deps) });
+  app.get(API_FUNCTIONS.report, { ...route, route: 'reports/mca.csv', handler: createMcaReportHttp(deps) });
+  app.post(API_FUNCTIONS.recheck, {
+    ...route,
+    route: 'customers/{tenantId}/mca/recheck',
+    ...withClient(createOperatorActionHttp(ONBOARDING_EVENTS.recheck)),
+  });
+  app.post(API_FUNCTIONS.remind, {
+    ...route,
+    route: 'customers/{tenantId}/mca/remind',
+    ...withClient(createOperatorActionHttp(ONBOARDING_EVENTS.reminderDue)),
+  });
 }

@@ -1,0 +1,492 @@
+import { HttpRequest, type HttpResponseInit } from '@azure/functions';
+import {
+  createCustomerListHttp,
+  createCustomerStatusHttp,
+  createMcaReportHttp,
+} from '../../../functions/api/customer-read.http';
+import { createOperatorActionHttp } from '../../../functions/api/operator-actions.http';
+import { canonicalJson, startOnboardingHttp } from '../../../functions/api/start-onboarding.http';
+import {
+  InvalidContinuationTokenError,
+  StoreValidationError,
+  type AuditEntry,
+  type CustomerListQuery,
+  type CustomerState,
+  type Page,
+} from '../../../shared/store';
+import { ONBOARDING_EVENTS, ORCHESTRATORS } from '../../../shared/workflow/contracts';
+import { FakeDurableClient, recordingContext } from './api-fakes';
+
+const TENANT = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
+const INSTANCE = `mca-${TENANT}`;
+const BASE = 'http://localhost:7071/api';
+const EMAIL = 'hanako.yamada@contoso.example';
+
+const customerBody = {
+  companyName: 'Contoso KK',
+  country: 'JP',
+  language: 'ja-JP',
+  signatory: { firstName: 'Hanako', lastName: 'Yamada', email: EMAIL },
+};
+
+function post(path: string, body: unknown, options: { headers?: Record<string, string>; raw?: string } = {}) {
+  const tenantId = /customers\/([^/]+)/.exec(path)?.[1];
+  return new HttpRequest({
+    method: 'POST',
+    url: `${BASE}/${path}`,
+    params: tenantId === undefined ? {} : { tenantId },
+    headers: { 'content-type': 'application/json', ...options.headers },
+    body: { string: options.raw ?? JSON.stringify(body) },
+  });
+}
+
+function get(path: string, params: Record<string, string> = {}): HttpRequest {
+  return new HttpRequest({ method: 'GET', url: `${BASE}/${path}`, params });
+}
+
+interface JsonResponse {
+  status: number | undefined;
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
+}
+
+function json(response: HttpResponseInit): JsonResponse {
+  return {
+    status: response.status,
+    headers: (response.headers ?? {}) as Record<string, string>,
+    body: response.jsonBody as Record<string, unknown>,
+  };
+}
+
+function fieldsOf(response: HttpResponseInit): string[] {
+  const { body } = json(response);
+  expect(body.error).toBe('ValidationFailed');
+  return (body.fields as { field: string }[]).map((f) => f.field).sort();
+}
+
+describe('POST customers/{tenantId}/mca', () => {
+  let client: FakeDurableClient;
+  let run: ReturnType<typeof recordingContext>;
+  beforeEach(() => {
+    client = new FakeDurableClient();
+    run = recordingContext();
+  });
+  const start = (request: HttpRequest) => startOnboardingHttp(request, client.client, run.context);
+
+  it('starts the workflow: 202 with Location and the status URL', async () => {
+    const response = json(
+      await start(post(`customers/${TENANT}/mca`, { ...customerBody, method: 'direct' })),
+    );
+
+    const statusUrl = `${BASE}/customers/${TENANT}/mca`;
+    expect(response.status).toBe(202);
+    expect(response.headers).toEqual({ Location: statusUrl });
+    expect(response.body).toEqual({ tenantId: TENANT, instanceId: INSTANCE, statusUrl, outcome: 'started' });
+    expect(client.started).toEqual([
+      {
+        name: ORCHESTRATORS.onboarding,
+        instanceId: INSTANCE,
+        input: {
+          tenantId: TENANT,
+          companyName: 'Contoso KK',
+          customer: { ...customerBody, tenantId: TENANT },
+          method: 'direct',
+          reason: 'new',
+          source: 'http',
+          eventId: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) as unknown,
+        },
+      },
+    ]);
+  });
+
+  it('joins a running workflow', async () => {
+    client.seed(INSTANCE, 'Running');
+
+    const response = json(await start(post(`customers/${TENANT}/mca`, customerBody)));
+
+    expect(response.status).toBe(202);
+    expect(response.body.outcome).toBe('joined');
+    expect(client.started).toEqual([]);
+    expect(client.raised.map((r) => r.eventName)).toEqual([ONBOARDING_EVENTS.customerUpdated]);
+  });
+
+  it('accepts a body tenant id equal to the route one in another case; the status URL is lower case', async () => {
+    const upper = TENANT.toUpperCase();
+
+    const response = json(await start(post(`customers/${upper}/mca`, { ...customerBody, tenantId: upper })));
+
+    expect(response.status).toBe(202);
+    expect(response.body.statusUrl).toBe(`${BASE}/customers/${TENANT}/mca`);
+  });
+
+  it('rejects a body naming another tenant with 400 and never starts', async () => {
+    const other = '9f2504e0-4f89-41d3-9a0c-0305e82c3301';
+
+    const response = await start(post(`customers/${TENANT}/mca`, { ...customerBody, tenantId: other }));
+
+    expect(response.status).toBe(400);
+    expect(fieldsOf(response)).toEqual(['tenantId']);
+    expect(client.started).toEqual([]);
+  });
+
+  it('rejects a route tenant id that is not a GUID', async () => {
+    const response = await start(post('customers/contoso/mca', customerBody));
+
+    expect(response.status).toBe(400);
+    expect(fieldsOf(response)).toEqual(['tenantId']);
+  });
+
+  it.each<[string, unknown, string[]]>([
+    [
+      'a bad e-mail',
+      { ...customerBody, signatory: { ...customerBody.signatory, email: 'x' } },
+      ['signatory.email'],
+    ],
+    ['a missing company name', { ...customerBody, companyName: undefined }, ['companyName']],
+    ['an unknown method', { ...customerBody, method: 'fax' }, ['method']],
+    [
+      'several bad fields',
+      { country: 'Japan', language: '', signatory: { firstName: 'H' } },
+      ['companyName', 'country', 'language', 'signatory.email', 'signatory.lastName'],
+    ],
+    ['an array', [customerBody], ['body']],
+    ['a string', 'hello', ['body']],
+  ])('names every bad field for %s (400)', async (_name, body, fields) => {
+    const response = await start(post(`customers/${TENANT}/mca`, body));
+
+    expect(response.status).toBe(400);
+    expect(fieldsOf(response)).toEqual([...fields].sort());
+    expect(client.started).toEqual([]);
+  });
+
+  it.each([
+    ['bad JSON', '{"companyName":'],
+    ['an empty body', ''],
+  ])('rejects %s as a 400 naming the body', async (_name, raw) => {
+    const response = await start(post(`customers/${TENANT}/mca`, undefined, { raw }));
+
+    expect(response.status).toBe(400);
+    expect(fieldsOf(response)).toEqual(['body']);
+  });
+
+  it('never echoes the values sent', async () => {
+    const response = await start(
+      post(`customers/${TENANT}/mca`, {
+        ...customerBody,
+        signatory: { ...customerBody.signatory, email: 'hanako-at' },
+      }),
+    );
+
+    expect(JSON.stringify(response.jsonBody)).not.toContain('hanako');
+  });
+
+  it('uses the Idempotency-Key as the event id', async () => {
+    await start(post(`customers/${TENANT}/mca`, customerBody, { headers: { 'Idempotency-Key': 'op-42' } }));
+
+    expect(client.started[0]?.input).toMatchObject({ eventId: 'op-42' });
+  });
+
+  it('rejects an Idempotency-Key that is blank or too long', async () => {
+    for (const key of [' ', 'k'.repeat(201)]) {
+      const response = await start(
+        post(`customers/${TENANT}/mca`, customerBody, { headers: { 'Idempotency-Key': key } }),
+      );
+      expect(fieldsOf(response)).toEqual(['Idempotency-Key']);
+    }
+  });
+
+  it('gives a retried identical POST (any key order, padding) the same event id, and a changed one another', async () => {
+    const reordered = {
+      signatory: { email: EMAIL, lastName: 'Yamada', firstName: ' Hanako ' },
+      language: 'ja-JP',
+      country: 'JP',
+      companyName: 'Contoso KK',
+    };
+    await start(post(`customers/${TENANT}/mca`, customerBody));
+    client.runtimeStatus.clear();
+    await start(post(`customers/${TENANT}/mca`, reordered));
+    client.runtimeStatus.clear();
+    await start(post(`customers/${TENANT}/mca`, { ...customerBody, companyName: 'Contoso KK (new)' }));
+
+    const ids = client.started.map((s) => (s.input as { eventId: string }).eventId);
+    expect(ids[0]).toBe(ids[1]);
+    expect(ids[2]).not.toBe(ids[0]);
+  });
+
+  it('maps a durable client failure to 500 with a correlation id and no details, logged without personal data', async () => {
+    client.failWith = new Error(`backend refused ${EMAIL}`);
+
+    const response = json(await start(post(`customers/${TENANT}/mca`, customerBody)));
+
+    expect(response.status).toBe(500);
+    expect(response.body).toEqual({ error: 'InternalError', correlationId: 'invocation-1' });
+    expect(run.logs).toEqual([
+      { level: 'error', text: expect.stringContaining('correlationId invocation-1') as unknown },
+    ]);
+    expect(run.logs[0]?.text).not.toContain(EMAIL);
+  });
+});
+
+describe('canonicalJson', () => {
+  it.each<[unknown, string]>([
+    [{ b: 1, a: { d: [{ z: 1, y: 2 }], c: null } }, '{"a":{"c":null,"d":[{"y":2,"z":1}]},"b":1}'],
+    [[3, 1], '[3,1]'],
+    ['x', '"x"'],
+  ])('%j -> %s', (value, expected) => {
+    expect(canonicalJson(value)).toBe(expected);
+  });
+});
+
+// ---- reads -------------------------------------------------------------------------------------------
+
+function customerState(overrides: Partial<CustomerState> = {}): CustomerState {
+  return {
+    tenantId: TENANT,
+    state: 'AttestationPending',
+    method: 'attestation',
+    acceptedAt: null,
+    reason: null,
+    nextReminderAt: '2026-03-05T09:00:00.000Z',
+    remindersSent: 1,
+    attestationId: 'att-1',
+    startedAt: '2026-03-02T09:00:00.000Z',
+    updatedAt: '2026-03-02T10:00:00.000Z',
+    companyName: 'Contoso KK',
+    language: 'ja-JP',
+    country: 'JP',
+    purchaseAllowed: false,
+    ...overrides,
+  };
+}
+
+class FakeReadStore {
+  readonly customers = new Map<string, CustomerState>();
+  readonly audit: AuditEntry[] = [];
+  readonly listCalls: CustomerListQuery[] = [];
+  listError: Error | undefined;
+  auditLimits: number[] = [];
+
+  readonly customerState = {
+    get: (tenantId: string) => Promise.resolve(this.customers.get(tenantId)),
+    list: (query: CustomerListQuery): Promise<Page<CustomerState>> => {
+      this.listCalls.push(query);
+      if (this.listError) return Promise.reject(this.listError);
+      return Promise.resolve({ items: [...this.customers.values()], continuationToken: 'next-1' });
+    },
+    listAll: () => this.iterate(),
+    upsert: () => Promise.reject(new Error('read only')),
+  };
+
+  readonly auditTrail = {
+    list: (tenantId: string, limit: number) => {
+      this.auditLimits.push(limit);
+      return Promise.resolve(this.audit.filter((e) => e.tenantId === tenantId));
+    },
+    append: () => Promise.reject(new Error('read only')),
+  };
+
+  private async *iterate(): AsyncIterable<CustomerState> {
+    for (const customer of this.customers.values()) yield await Promise.resolve(customer);
+  }
+}
+
+describe('GET customers/{tenantId}/mca', () => {
+  let store: FakeReadStore;
+  let run: ReturnType<typeof recordingContext>;
+  beforeEach(() => {
+    store = new FakeReadStore();
+    run = recordingContext();
+  });
+  const status = (tenantId: string) =>
+    createCustomerStatusHttp({ store })(get(`customers/${tenantId}/mca`, { tenantId }), run.context);
+
+  it('returns the state, what follows from it and the latest 50 history entries', async () => {
+    store.customers.set(TENANT, customerState({ reason: 'waiting' }));
+    store.audit.push({
+      tenantId: TENANT,
+      at: '2026-03-02T09:00:00.000Z',
+      actor: 'workflow',
+      action: 'RunStarted',
+      detail: 'reason new',
+    });
+
+    const response = json(await status(TENANT.toUpperCase()));
+
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      tenantId: TENANT,
+      state: 'AttestationPending',
+      method: 'attestation',
+      acceptedAt: null,
+      purchaseAllowed: false,
+      reason: 'waiting',
+      nextReminderAt: '2026-03-05T09:00:00.000Z',
+      updatedAt: '2026-03-02T10:00:00.000Z',
+      history: [
+        { at: '2026-03-02T09:00:00.000Z', actor: 'workflow', action: 'RunStarted', detail: 'reason new' },
+      ],
+    });
+    expect(store.auditLimits).toEqual([50]);
+  });
+
+  it('is 404 for an unknown tenant', async () => {
+    const response = json(await status(TENANT));
+
+    expect(response).toMatchObject({ status: 404, body: { error: 'NotFound' } });
+  });
+
+  it('is 400 for a tenant id that is not a GUID, without reading the store', async () => {
+    const response = await status('not-a-guid');
+
+    expect(fieldsOf(response)).toEqual(['tenantId']);
+    expect(store.auditLimits).toEqual([]);
+  });
+});
+
+describe('GET customers', () => {
+  let store: FakeReadStore;
+  let run: ReturnType<typeof recordingContext>;
+  beforeEach(() => {
+    store = new FakeReadStore();
+    run = recordingContext();
+  });
+  const list = (query: string) => createCustomerListHttp({ store })(get(`customers${query}`), run.context);
+
+  it('pages through the store with summaries and the next token', async () => {
+    store.customers.set(TENANT, customerState());
+
+    const response = json(await list('?state=AttestationPending&pageSize=20&continuationToken=abc'));
+
+    expect(response.status).toBe(200);
+    expect(store.listCalls).toEqual([
+      { state: 'AttestationPending', pageSize: 20, continuationToken: 'abc' },
+    ]);
+    expect(response.body).toEqual({
+      items: [
+        {
+          tenantId: TENANT,
+          companyName: 'Contoso KK',
+          country: 'JP',
+          state: 'AttestationPending',
+          method: 'attestation',
+          purchaseAllowed: false,
+          acceptedAt: null,
+          reason: null,
+          nextReminderAt: '2026-03-05T09:00:00.000Z',
+          remindersSent: 1,
+          updatedAt: '2026-03-02T10:00:00.000Z',
+        },
+      ],
+      continuationToken: 'next-1',
+    });
+  });
+
+  it('defaults the page size and treats empty parameters as absent', async () => {
+    await list('?state=&continuationToken=');
+
+    expect(store.listCalls).toEqual([{ pageSize: 100 }]);
+  });
+
+  it.each([
+    ['?state=Done', ['state']],
+    ['?pageSize=0', ['pageSize']],
+    ['?pageSize=1001', ['pageSize']],
+    ['?pageSize=ten', ['pageSize']],
+    ['?pageSize=2.5&state=accepted', ['pageSize', 'state']],
+  ])('%s is a 400 naming %j', async (query, fields) => {
+    const response = await list(query);
+
+    expect(response.status).toBe(400);
+    expect(fieldsOf(response)).toEqual(fields);
+    expect(store.listCalls).toEqual([]);
+  });
+
+  it('maps a token the store did not issue to a 400 naming continuationToken', async () => {
+    store.listError = new InvalidContinuationTokenError();
+
+    const response = await list('?continuationToken=forged');
+
+    expect(fieldsOf(response)).toEqual(['continuationToken']);
+  });
+
+  it('maps any other store validation error to 400', async () => {
+    store.listError = new StoreValidationError('Invalid customer list query');
+
+    const response = json(await list(''));
+
+    expect(response).toMatchObject({ status: 400, body: { error: 'ValidationFailed' } });
+  });
+});
+
+describe('GET reports/mca.csv', () => {
+  it('answers text/csv with the header and one quoted, neutralised row per customer', async () => {
+    const store = new FakeReadStore();
+    store.customers.set(TENANT, customerState({ companyName: '=HYPERLINK("x"), Inc' }));
+
+    const response = await createMcaReportHttp({ store })(get('reports/mca.csv'), recordingContext().context);
+
+    expect(response.status).toBe(200);
+    expect(response.headers).toMatchObject({ 'Content-Type': 'text/csv; charset=utf-8' });
+    expect(typeof response.body).toBe('string');
+    const lines = (response.body as string).split('\r\n');
+    expect(lines[0]).toBe(
+      'tenantId,companyName,country,state,method,purchaseAllowed,acceptedAt,reason,nextReminderAt,remindersSent,updatedAt',
+    );
+    expect(lines[1]).toBe(
+      `${TENANT},"'=HYPERLINK(""x""), Inc",JP,AttestationPending,attestation,false,,,2026-03-05T09:00:00.000Z,1,2026-03-02T10:00:00.000Z`,
+    );
+    expect(lines.slice(2)).toEqual(['']);
+  });
+});
+
+describe('POST customers/{tenantId}/mca/recheck and /remind', () => {
+  it.each([
+    ['recheck', ONBOARDING_EVENTS.recheck],
+    ['remind', ONBOARDING_EVENTS.reminderDue],
+  ])('%s raises %s with {} on a running workflow: 202', async (action, eventName) => {
+    const client = new FakeDurableClient().seed(INSTANCE, 'Running');
+
+    const response = json(
+      await createOperatorActionHttp(eventName)(
+        post(`customers/${TENANT}/mca/${action}`, {}),
+        client.client,
+        recordingContext().context,
+      ),
+    );
+
+    expect(response.status).toBe(202);
+    expect(response.body).toEqual({ tenantId: TENANT, instanceId: INSTANCE, event: eventName });
+    expect(client.raised).toEqual([{ instanceId: INSTANCE, eventName, payload: {} }]);
+  });
+
+  it.each([['Completed'], ['Failed'], ['absent']])(
+    'is 409 NotRunning when the workflow is %s',
+    async (runtimeStatus) => {
+      const client = new FakeDurableClient();
+      if (runtimeStatus !== 'absent') client.seed(INSTANCE, runtimeStatus);
+
+      const response = json(
+        await createOperatorActionHttp(ONBOARDING_EVENTS.recheck)(
+          post(`customers/${TENANT}/mca/recheck`, {}),
+          client.client,
+          recordingContext().context,
+        ),
+      );
+
+      expect(response).toMatchObject({ status: 409, body: { error: 'NotRunning' } });
+      expect(client.raised).toEqual([]);
+    },
+  );
+
+  it('is 400 for a tenant id that is not a GUID', async () => {
+    const client = new FakeDurableClient();
+
+    const response = await createOperatorActionHttp(ONBOARDING_EVENTS.recheck)(
+      post('customers/x/mca/recheck', {}),
+      client.client,
+      recordingContext().context,
+    );
+
+    expect(fieldsOf(response)).toEqual(['tenantId']);
+  });
+});
