@@ -110,13 +110,7 @@ async function handleCrmMessage(deps: CrmQueueDeps, delivery: Delivery): Promise
   try {
     outcome = await startOnce(deps, delivery.client, event);
   } catch (error) {
-    // An event id the store cannot key is as permanent as a bad field.
-    if (error instanceof StoreValidationError)
-      return deadLetter(delivery, [{ field: 'eventId', message: error.message }]);
-    context.error(
-      `CRM event ${safe(event.eventId)} abandoned for redelivery (delivery ${message.deliveryCount ?? '?'}): ${describeError(error)}`,
-    );
-    return actions.abandon(message);
+    return settleFailure(delivery, event, error);
   }
   await actions.complete(message);
   context.log(`CRM event ${safe(event.eventId)} (${event.type}) for ${event.customer.tenantId}: ${outcome}`);
@@ -129,6 +123,19 @@ async function startOnce(deps: CrmQueueDeps, client: df.DurableClient, event: Cr
   const { kind } = await startOnboarding(client, toOnboardingRequest(event));
   await processedEvents.markProcessed(CRM_SOURCE, event.eventId);
   return kind;
+}
+
+/** An event id the store cannot key is as permanent as a bad field; anything else may pass. */
+async function settleFailure(delivery: Delivery, event: CrmEvent, error: unknown): Promise<void> {
+  if (error instanceof StoreValidationError) {
+    return deadLetter(delivery, [{ field: 'eventId', message: error.message }]);
+  }
+  const { message, actions, context } = delivery;
+  const delivered = `delivery ${message.deliveryCount ?? '?'}`;
+  context.error(
+    `CRM event ${safe(event.eventId)} abandoned for redelivery (${delivered}): ${describeError(error)}`,
+  );
+  await actions.abandon(message);
 }
 
 async function deadLetter({ message, actions, context }: Delivery, fields: FieldError[]): Promise<void> {
