@@ -37,7 +37,8 @@ export class CustomerActor {
     const waited = this.deps.now() - since;
     const { timing, control, say } = this.deps;
 
-    if (customer.plan.kind === 'acceptLink' && state === 'AttestationPending') {
+    if (customer.plan !== 'accept') return;
+    if (state === 'AttestationPending') {
       const link = this.openLinkOf(customer.tenantId);
       if (!link) return;
       if (link.state === 'required' && waited >= timing.openAfterMs) {
@@ -50,7 +51,6 @@ export class CustomerActor {
         say(`${customer.companyName} accepts the MCA on the acceptance page`);
       }
     } else if (
-      customer.plan.kind === 'acceptDirectly' &&
       state === 'InviteSent' &&
       waited >= timing.acceptAfterMs &&
       !this.acceptedDirectly.has(customer.tenantId)

@@ -3,13 +3,11 @@
  * CRM as `CustomerCreated` (ARCHITECTURE.md "CRM queue"), each with what the "customer" does later.
  */
 
-/** What the demo does on the customer's behalf once its workflow waits for it. */
-export type CustomerPlan =
-  | { kind: 'none' }
-  /** Opens the acceptance link (the attestation turns `pending`), later accepts it. */
-  | { kind: 'acceptLink' }
-  /** Accepts the MCA in the (emulated) admin center. */
-  | { kind: 'acceptDirectly' };
+/**
+ * What the demo does on the customer's behalf once its workflow waits for it: `accept` opens the
+ * acceptance link and then accepts it, or accepts a direct invite in the (emulated) admin center.
+ */
+export type CustomerPlan = 'accept' | 'ignore';
 
 export interface DemoCustomer {
   tenantId: string;
@@ -36,7 +34,7 @@ export const DEMO_CUSTOMERS: readonly DemoCustomer[] = [
     method: 'direct',
     signatory: { firstName: 'Avery', lastName: 'Example', email: 'avery@adatum.example.com' },
     expect: 'signed directly: accepted at once',
-    plan: { kind: 'none' },
+    plan: 'ignore',
   },
   {
     tenantId: tenant(2),
@@ -46,7 +44,7 @@ export const DEMO_CUSTOMERS: readonly DemoCustomer[] = [
     method: 'attestation',
     signatory: { firstName: 'Alex', lastName: 'Example', email: 'alex.example@fabrikam.example.com' },
     expect: 'attested 2023: accepted at once',
-    plan: { kind: 'none' },
+    plan: 'ignore',
   },
   {
     tenantId: tenant(3),
@@ -61,7 +59,7 @@ export const DEMO_CUSTOMERS: readonly DemoCustomer[] = [
       phoneNumber: '+81 3 0000 0000',
     },
     expect: 'attested 2021 only: re-attests, the demo accepts the link',
-    plan: { kind: 'acceptLink' },
+    plan: 'accept',
   },
   {
     tenantId: tenant(4),
@@ -71,7 +69,7 @@ export const DEMO_CUSTOMERS: readonly DemoCustomer[] = [
     method: 'direct',
     signatory: { firstName: 'Toni', lastName: 'Example', email: 'toni@tailspin.example.com' },
     expect: 'no MCA: direct invite, the demo accepts in the admin center',
-    plan: { kind: 'acceptDirectly' },
+    plan: 'accept',
   },
   {
     tenantId: tenant(5),
@@ -81,8 +79,8 @@ export const DEMO_CUSTOMERS: readonly DemoCustomer[] = [
     method: 'attestation',
     resellerTenantId: 'e0000000-0000-4000-8000-000000000001',
     signatory: { firstName: 'Wren', lastName: 'Example', email: 'wren@wingtip.example.com' },
-    expect: 'sold through an indirect reseller: handed off',
-    plan: { kind: 'acceptDirectly' },
+    expect: 'sold through an indirect reseller: the reseller path',
+    plan: 'accept',
   },
   {
     tenantId: tenant(8),
@@ -92,7 +90,7 @@ export const DEMO_CUSTOMERS: readonly DemoCustomer[] = [
     method: 'attestation',
     signatory: { firstName: 'Sam', lastName: 'Example', email: 'sam@customer08.example.com' },
     expect: 'no MCA, never answers: reminders, then expires',
-    plan: { kind: 'none' },
+    plan: 'ignore',
   },
 ];
 
