@@ -130,17 +130,16 @@ async function watch(stack: Stack, signal: AbortSignal): Promise<void> {
   let settled = false;
 
   while (!signal.aborted) {
-    const reading = await readCustomerStates(stack.hostUrl, DEMO_TENANT_IDS);
-    if (reading.kind === 'states' && !DEMO_TENANT_IDS.some((id) => reading.states.has(id))) {
-      const why = 'no demo customer in it yet';
-      if (why !== lastProblem) say(`waiting for the workflow API: ${why}`);
-      lastProblem = why;
-    } else if (reading.kind === 'unavailable') {
-      if (reading.why !== lastProblem) say(`waiting for the workflow API: ${reading.why}`);
-      lastProblem = reading.why;
-    } else {
-      if (lastProblem !== undefined) say('the workflow API answers');
-      lastProblem = undefined;
+    const reading = await readCustomerStates(stack.hostUrl);
+    const problem =
+      reading.kind === 'unavailable'
+        ? reading.why
+        : DEMO_TENANT_IDS.some((id) => reading.states.has(id))
+          ? undefined
+          : 'no demo customer in GET /api/customers yet';
+    if (problem !== undefined && problem !== lastProblem) say(`waiting: ${problem}`);
+    lastProblem = problem;
+    if (reading.kind === 'states') {
       for (const customer of DEMO_CUSTOMERS) {
         const state = reading.states.get(customer.tenantId);
         const before = known.get(customer.tenantId);
