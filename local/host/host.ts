@@ -113,7 +113,8 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
   try {
     loadApp(settings, registry);
     registry.lock();
-    const registered = [...registry.functions.values()];
+    // `AzureWebJobs.<name>.Disabled`, as in Azure: the function is loaded but its trigger never fires.
+    const registered = [...registry.functions.values()].filter((fn) => !isDisabled(env, fn.info.name));
     const functions = registry.infos();
 
     const serviceBusClients = new ServiceBusClients();
@@ -219,6 +220,12 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
     await cleanup();
     throw error;
   }
+}
+
+function isDisabled(env: NodeJS.ProcessEnv, functionName: string): boolean {
+  const value =
+    env[`AzureWebJobs.${functionName}.Disabled`] ?? env[`AzureWebJobs__${functionName}__Disabled`];
+  return /^(true|1)$/i.test(value?.trim() ?? '');
 }
 
 function appStartContext(registry: AppRegistry, functionAppDirectory: string): Record<string, unknown> {
