@@ -113,7 +113,8 @@ class OnboardingFlow {
     const startedAt = context.df.currentUtcDateTime;
     this.run = {
       tenantId: request.tenantId,
-      runKey: request.eventId,
+      // Per execution: a later run started by the same event id (an operator's retry) may mail again.
+      runKey: `${request.eventId}@${startedAt.toISOString()}`,
       reason: request.reason,
       method: request.method,
       customer: request.customer,
@@ -274,11 +275,17 @@ class OnboardingFlow {
     return at && at.getTime() < run.deadline.getTime() ? at : undefined;
   }
 
-  /** A reminder event names the number it wants; one already sent is a duplicate. */
+  /**
+   * An operator's reminder (no number) goes out now. A numbered one comes from the safety-net timer,
+   * which judges lateness by its own clock: it is honoured only when that reminder is due by ours and
+   * not sent yet, so a nudge can neither send twice nor early.
+   */
   private wantsReminder(payload: unknown): boolean {
     if (!WAITING.includes(this.run.state)) return false;
     const wanted = (payload as { reminderNumber?: unknown } | undefined)?.reminderNumber;
-    return typeof wanted !== 'number' || wanted > this.run.remindersSent;
+    if (typeof wanted !== 'number') return true;
+    const dueAt = this.nextReminderAt();
+    return wanted === this.run.remindersSent + 1 && dueAt !== undefined && this.now() >= dueAt.getTime();
   }
 
   /** New details from the CRM or the API (or a duplicate event, ignored). */

@@ -1,0 +1,279 @@
+/**
+ * The onboarding orchestration end to end: the built app on the local host and durable engine, the
+ * Partner Center emulator, the SendGrid sink, Service Bus and Azurite, on a virtual clock.
+ */
+import type { AddCustomerInput } from '../../../local/emulators/partner-center/control';
+import { startAppStack, type AppStack } from '../../helpers/app-stack';
+import {
+  DAY,
+  HOUR,
+  TEST_SETTINGS,
+  advanceUntilState,
+  mailsTo,
+  raiseEvent,
+  startOnboarding,
+  stateOf,
+  status,
+  testCustomer,
+} from './onboarding-helpers';
+
+const SEEDED = {
+  directlySigned: 'c0000000-0000-4000-8000-000000000001',
+  attested2023: 'c0000000-0000-4000-8000-000000000002',
+};
+const OLD_SIGNER = { firstName: 'Old', lastName: 'Signer', email: 'old.signer@stale.example.com' };
+const DESK = 'csp-desk@partner.example';
+const EMAIL_OR_PHONE = /[^\s@<>"']+@[^\s@<>"']+\.[a-z]{2,}|\+\d[\d\s-]{7,}/i;
+
+jest.setTimeout(180_000);
+
+let app: AppStack;
+let tenantSeq = 0x100;
+
+/** A new customer in the Partner Center emulator, with no MCA yet. */
+function newTenant(companyName: string, agreements: AddCustomerInput['agreements'] = []): string {
+  const tenantId = `d0000000-0000-4000-8000-${(tenantSeq++).toString(16).padStart(12, '0')}`;
+  app.partnerCenter.addCustomer({ tenantId, companyName, agreements });
+  return tenantId;
+}
+
+async function outcomesFor(tenantId: string): Promise<{ type: string; method: string | null }[]> {
+  const all = (await app.receiveOutcomes({ maxWaitTimeInMs: 200 })) as {
+    type: string;
+    tenantId: string;
+    method: string | null;
+  }[];
+  received.push(...all);
+  return received.filter((o) => o.tenantId === tenantId);
+}
+const received: { type: string; tenantId: string; method: string | null }[] = [];
+
+beforeAll(async () => {
+  app = await startAppStack({ settings: TEST_SETTINGS });
+}, 120_000);
+
+afterAll(async () => {
+  await app?.close();
+});
+
+describe('onboarding one customer', () => {
+  it('ends at once as Accepted, without any mail, for a customer who signed directly', async () => {
+    const customer = testCustomer(SEEDED.directlySigned, 'Direct Signed Co');
+    await startOnboarding(app, { tenantId: customer.tenantId, customer });
+    await app.waitFor(async () => (await status(app, customer.tenantId)).runtimeStatus === 'Completed');
+    expect(await stateOf(app, customer.tenantId)).toBe('Accepted');
+    expect(mailsTo(app, customer.signatory.email)).toEqual([]);
+    expect(await outcomesFor(customer.tenantId)).toEqual([
+      expect.objectContaining({ type: 'McaAccepted', method: 'direct' }),
+    ]);
+  });
+
+  it('accepts a customer attested after 2023-04-01 as it is', async () => {
+    const customer = testCustomer(SEEDED.attested2023, 'Attested Co');
+    await startOnboarding(app, { tenantId: customer.tenantId, customer });
+    await app.waitFor(async () => (await status(app, customer.tenantId)).runtimeStatus === 'Completed');
+    expect(await stateOf(app, customer.tenantId)).toBe('Accepted');
+    expect(mailsTo(app, customer.signatory.email)).toEqual([]);
+  });
+
+  it('direct path: invites once, reminds on schedule, and is Accepted once the customer accepts in the admin center', async () => {
+    const customer = testCustomer(newTenant('Northwind Traders'), 'Northwind Traders', 'ja-JP');
+    await startOnboarding(app, { tenantId: customer.tenantId, customer, method: 'direct' });
+    expect(await stateOf(app, customer.tenantId)).toBe('InviteSent');
+    const [invite] = mailsTo(app, customer.signatory.email);
+    expect(invite?.kind).toBe('directInvite');
+    expect(invite?.text).toContain(
+      'https://admin.microsoft.com/AdminPortal/Home?ref=/BillingAccounts/agreement',
+    );
+
+    await app.advance(3 * DAY + HOUR);
+    expect(mailsTo(app, customer.signatory.email).map((m) => m.kind)).toEqual(['directInvite', 'reminder']);
+    expect((await status(app, customer.tenantId)).customStatus?.remindersSent).toBe(1);
+
+    app.partnerCenter.acceptDirectly(customer.tenantId);
+    await advanceUntilState(app, customer.tenantId, 'Accepted', 2 * DAY);
+    expect((await status(app, customer.tenantId)).runtimeStatus).toBe('Completed');
+    expect(mailsTo(app, customer.signatory.email)).toHaveLength(2);
+    expect(await outcomesFor(customer.tenantId)).toEqual([
+      expect.objectContaining({ type: 'McaAccepted', method: 'direct' }),
+    ]);
+  });
+
+  it('attestation path: link mailed, customer accepts, agreement created, Accepted once Partner Center shows it', async () => {
+    const customer = testCustomer(newTenant('Contoso Pharma'), 'Contoso Pharma');
+    await startOnboarding(app, { tenantId: customer.tenantId, customer, method: 'attestation' });
+    expect(await stateOf(app, customer.tenantId)).toBe('AttestationPending');
+    const attestation = app.partnerCenter
+      .attestations()
+      .find((a) => a.customerTenantId === customer.tenantId);
+    expect(attestation).toBeDefined();
+    const [linkMail] = mailsTo(app, customer.signatory.email);
+    expect(linkMail?.kind).toBe('attestationLink');
+    expect(linkMail?.text).toContain(`/acceptance/${attestation?.id}`);
+
+    app.partnerCenter.acceptAttestation(attestation?.id ?? '');
+    await advanceUntilState(app, customer.tenantId, 'Confirming', DAY);
+    await advanceUntilState(app, customer.tenantId, 'Accepted', 2 * DAY);
+    expect(app.partnerCenter.customer(customer.tenantId).coverage).toBe('attested');
+    expect(
+      app.partnerCenter.attestations().filter((a) => a.customerTenantId === customer.tenantId),
+    ).toHaveLength(1);
+    expect(await outcomesFor(customer.tenantId)).toEqual([
+      expect.objectContaining({ type: 'McaAccepted', method: 'attestation' }),
+    ]);
+  });
+
+  it('renews an expired acceptance link once, with the next reminder', async () => {
+    const customer = testCustomer(newTenant('Lapsed Link Ltd'), 'Lapsed Link Ltd');
+    await startOnboarding(app, { tenantId: customer.tenantId, customer, method: 'attestation' });
+    const first = app.partnerCenter.attestations().find((a) => a.customerTenantId === customer.tenantId);
+    app.partnerCenter.expireLinks(first?.id);
+    await app.advance(3 * DAY + HOUR);
+
+    const ours = app.partnerCenter.attestations().filter((a) => a.customerTenantId === customer.tenantId);
+    expect(ours).toHaveLength(2);
+    const renewed = ours.find((a) => a.id !== first?.id);
+    const mails = mailsTo(app, customer.signatory.email);
+    expect(mails.map((m) => m.kind)).toEqual(['attestationLink', 'reminder']);
+    expect(mails[1]?.text).toContain(`/acceptance/${renewed?.id}`);
+    // Polls between reminders see the expired link but never create another one.
+    await app.advance(2 * DAY);
+    expect(
+      app.partnerCenter.attestations().filter((a) => a.customerTenantId === customer.tenantId),
+    ).toHaveLength(2);
+  });
+
+  it('stale attestation and a blocked purchase: re-attests, and the purchase block is lifted', async () => {
+    // Seeded customers are found by the app's own Partner Center feed; this one is new and stale.
+    const tenantId = newTenant('Stale Attestation Inc', [
+      { dateAgreed: '2021-03-10', primaryContact: OLD_SIGNER },
+    ]);
+    expect(app.partnerCenter.customer(tenantId).coverage).toBe('stale');
+    const customer = testCustomer(tenantId, 'Stale Attestation Inc');
+    await startOnboarding(app, {
+      tenantId: customer.tenantId,
+      customer,
+      method: 'attestation',
+      reason: 'purchaseBlocked',
+    });
+    expect(await stateOf(app, customer.tenantId)).toBe('AttestationPending');
+    const record = await app.apiJson<{ history: { action: string }[] }>(`/api/customers/${tenantId}/mca`);
+    expect(record.history.map((h) => h.action)).toContain('StaleAttestation');
+
+    const attestation = app.partnerCenter
+      .attestations()
+      .find((a) => a.customerTenantId === customer.tenantId);
+    app.partnerCenter.acceptAttestation(attestation?.id ?? '');
+    await advanceUntilState(app, customer.tenantId, 'Accepted', 3 * DAY);
+    expect(app.partnerCenter.customer(customer.tenantId).coverage).toBe('attested');
+  });
+
+  it('expires at the deadline after every reminder, escalates to the partner desk, and publishes McaExpired', async () => {
+    const customer = testCustomer(newTenant('Silent Customer GmbH'), 'Silent Customer GmbH');
+    const deskBefore = mailsTo(app, DESK).length;
+    await startOnboarding(app, { tenantId: customer.tenantId, customer, method: 'direct' });
+    await advanceUntilState(app, customer.tenantId, 'Expired', 31 * DAY, DAY);
+
+    expect(mailsTo(app, customer.signatory.email).map((m) => m.kind)).toEqual([
+      'directInvite',
+      'reminder',
+      'reminder',
+      'reminder',
+    ]);
+    const escalations = mailsTo(app, DESK)
+      .slice(deskBefore)
+      .filter((m) => m.text.includes(customer.tenantId));
+    expect(escalations.map((m) => m.kind)).toEqual(['escalation']);
+    expect(escalations[0]?.text).toContain(customer.tenantId);
+    expect(await outcomesFor(customer.tenantId)).toEqual([expect.objectContaining({ type: 'McaExpired' })]);
+  });
+
+  it('joins a duplicate event and an operator reminder without sending anything twice', async () => {
+    const customer = testCustomer(newTenant('Duplicate Events Co'), 'Duplicate Events Co');
+    const eventId = 'crm-duplicate-1';
+    await startOnboarding(app, { tenantId: customer.tenantId, customer, method: 'direct', eventId });
+    await raiseEvent(app, customer.tenantId, 'CustomerUpdated', {
+      tenantId: customer.tenantId,
+      customer,
+      reason: 'new',
+      source: 'crm',
+      eventId,
+    });
+    await app.advance(2 * HOUR);
+    expect(mailsTo(app, customer.signatory.email).map((m) => m.kind)).toEqual(['directInvite']);
+
+    // An operator's reminder goes out at once; the same reminder number asked again does not.
+    await raiseEvent(app, customer.tenantId, 'ReminderDue', {});
+    await raiseEvent(app, customer.tenantId, 'ReminderDue', { reminderNumber: 1 });
+    expect(mailsTo(app, customer.signatory.email).map((m) => m.kind)).toEqual(['directInvite', 'reminder']);
+  });
+
+  it('waits for the signatory when only Partner Center knew the customer, then invites', async () => {
+    const tenantId = newTenant('Feed Only Ltd');
+    await startOnboarding(app, { tenantId, reason: 'new', eventId: `audit:${tenantId}` });
+    expect(await stateOf(app, tenantId)).toBe('Checking');
+    const customer = testCustomer(tenantId, 'Feed Only Ltd');
+    await raiseEvent(app, tenantId, 'CustomerUpdated', {
+      tenantId,
+      customer,
+      reason: 'new',
+      source: 'crm',
+      eventId: 'crm-feed-only-1',
+    });
+    expect(await stateOf(app, tenantId)).toBe('InviteSent');
+    expect(mailsTo(app, customer.signatory.email).map((m) => m.kind)).toEqual(['directInvite']);
+  });
+
+  it('resumes after a host restart mid-flight without a second mail or attestation', async () => {
+    const customer = testCustomer(newTenant('Restart Resilient AG'), 'Restart Resilient AG');
+    await startOnboarding(app, { tenantId: customer.tenantId, customer, method: 'attestation' });
+    await app.restartHost();
+    await app.advance(3 * DAY + HOUR);
+    expect(mailsTo(app, customer.signatory.email).map((m) => m.kind)).toEqual([
+      'attestationLink',
+      'reminder',
+    ]);
+    expect(
+      app.partnerCenter.attestations().filter((a) => a.customerTenantId === customer.tenantId),
+    ).toHaveLength(1);
+    const attestation = app.partnerCenter
+      .attestations()
+      .find((a) => a.customerTenantId === customer.tenantId);
+    app.partnerCenter.acceptAttestation(attestation?.id ?? '');
+    await advanceUntilState(app, customer.tenantId, 'Accepted', 3 * DAY);
+  });
+
+  it('stays correct through a storm of 429s and 5xx from Partner Center', async () => {
+    const customer = testCustomer(newTenant('Stormy Weather Corp'), 'Stormy Weather Corp');
+    const throttle = app.partnerCenter.setFault({
+      path: '/v1/customers/**',
+      kind: 'throttle',
+      retryAfterSeconds: 1,
+      everyNth: 2,
+    });
+    const errors = app.partnerCenter.setFault({ path: '/v1/**', kind: 'error', status: 503, everyNth: 3 });
+    try {
+      await startOnboarding(app, { tenantId: customer.tenantId, customer, method: 'attestation' });
+      await app.waitFor(async () => (await stateOf(app, customer.tenantId)) === 'AttestationPending', {
+        timeoutMs: 60_000,
+      });
+      const attestation = app.partnerCenter
+        .attestations()
+        .find((a) => a.customerTenantId === customer.tenantId);
+      app.partnerCenter.acceptAttestation(attestation?.id ?? '');
+      await advanceUntilState(app, customer.tenantId, 'Accepted', 3 * DAY);
+    } finally {
+      app.partnerCenter.clearFaults(throttle);
+      app.partnerCenter.clearFaults(errors);
+    }
+    expect(
+      app.partnerCenter.attestations().filter((a) => a.customerTenantId === customer.tenantId),
+    ).toHaveLength(1);
+    expect(mailsTo(app, customer.signatory.email).map((m) => m.kind)).toEqual(['attestationLink']);
+  });
+
+  it('never writes an e-mail address or a phone number to the log', () => {
+    const leaks = app.logs.filter((line) => EMAIL_OR_PHONE.test(line));
+    expect(leaks).toEqual([]);
+  });
+});
