@@ -85,7 +85,7 @@ param partnerCenterCredentialType string = 'clientSecret'
 param partnerCenterCertificateThumbprint string = ''
 
 @description('WEBHOOK_CERTIFICATE_HOSTS: hosts a Partner Center webhook\'s X-MS-Certificate-Url may name (comma list; exact names or *.suffix).')
-param webhookCertificateHosts string = '*.microsoft.com'
+param webhookCertificateHosts string = '3psostorageacct.blob.core.windows.net,*.microsoft.com'
 
 @description('MAIL_FROM: sender address verified in SendGrid.')
 param mailFrom string

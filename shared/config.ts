@@ -166,7 +166,9 @@ const DEFAULTS = {
   ACCEPTANCE_DEADLINE: 'P30D',
   POLL_INITIAL_DELAY: 'PT5M',
   POLL_MAX_DELAY: 'PT6H',
-  WEBHOOK_CERTIFICATE_HOSTS: '*.microsoft.com',
+  // Microsoft's documented webhook sample names its certificate on this storage host (an exact name:
+  // anyone can own another *.blob.core.windows.net).
+  WEBHOOK_CERTIFICATE_HOSTS: '3psostorageacct.blob.core.windows.net,*.microsoft.com',
 } as const;
 
 const ENTRA_LOGIN = 'https://login.microsoftonline.com';

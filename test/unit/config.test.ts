@@ -81,7 +81,7 @@ describe('defaults', () => {
         refreshToken: undefined,
         maxRequestsPerSecond: 5,
         maxConcurrency: 4,
-        webhookCertificateHosts: ['*.microsoft.com'],
+        webhookCertificateHosts: ['3psostorageacct.blob.core.windows.net', '*.microsoft.com'],
       },
       mail: {
         sendGridApiKey: '[redacted]',
@@ -360,8 +360,8 @@ describe('display names', () => {
 
 describe('WEBHOOK_CERTIFICATE_HOSTS', () => {
   it.each<[string | undefined, string[]]>([
-    [undefined, ['*.microsoft.com']],
-    ['', ['*.microsoft.com']],
+    [undefined, ['3psostorageacct.blob.core.windows.net', '*.microsoft.com']],
+    ['', ['3psostorageacct.blob.core.windows.net', '*.microsoft.com']],
     ['*.microsoft.com', ['*.microsoft.com']],
     ['*.Microsoft.COM', ['*.microsoft.com']],
     ['API.Partner.Example', ['api.partner.example']],
