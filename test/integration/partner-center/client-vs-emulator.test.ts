@@ -222,6 +222,9 @@ describe('Partner Center client (from settings) against the emulator', () => {
       expect(emulator.control.attestations()).toEqual([
         expect.objectContaining({ id: attestation.attestationId, state: 'accepted' }),
       ]);
+      expect(await client.getEnhancedAttestation(attestation.attestationId)).toEqual(
+        expect.objectContaining({ attestationId: attestation.attestationId, status: 'accepted' }),
+      );
 
       const created = await client.createAgreement(CUSTOMERS.none, agreement);
       expect(created).toEqual(expect.objectContaining({ dateAgreed: agreement.dateAgreed }));

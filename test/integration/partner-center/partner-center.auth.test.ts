@@ -82,12 +82,14 @@ describe('Partner Center client: tokens', () => {
       'test-refresh-token',
     );
     expect(fake.tokenRequests.every((t) => t.clientId === 'test-client-id' && t.hasSecret)).toBe(true);
+    expect(endpointAuth.getEnhancedAttestation).toBe('appOnly');
     expect(Object.keys(endpointAuth).sort()).toEqual(
       [
         'createAgreement',
         'createEnhancedAttestation',
         'getAgreementMetadata',
         'getDirectSignedStatus',
+        'getEnhancedAttestation',
         'listAuditRecords',
         'listCustomerAgreements',
         'listCustomers',
