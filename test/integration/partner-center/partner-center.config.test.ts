@@ -28,6 +28,7 @@ describe('Partner Center client built from the settings', () => {
       PARTNER_CENTER_CLIENT_SECRET: 'configured-secret',
       PARTNER_CENTER_REFRESH_TOKEN: 'configured-refresh-token',
       SENDGRID_API_KEY: 'SG.key',
+      PARTNER_COMPANY_NAME: 'Contoso Cloud Partner',
       MAIL_FROM: 'mca@partner.example',
       PARTNER_CONTACT_EMAIL: 'desk@partner.example',
       AzureWebJobsStorage: 'UseDevelopmentStorage=true',

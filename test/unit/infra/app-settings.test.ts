@@ -40,6 +40,7 @@ const SAMPLES: Env = {
   PARTNER_CENTER_CLIENT_ID: '3d4c2b1a-0f9e-4d8c-b7a6-958473625140',
   MAIL_FROM: 'mca@partner.example',
   PARTNER_CONTACT_EMAIL: 'csp-desk@partner.example',
+  PARTNER_COMPANY_NAME: 'Contoso Cloud Partner',
   // What the Key Vault references resolve to.
   SENDGRID_API_KEY: 'SG.sample-sendgrid-key',
   PARTNER_CENTER_REFRESH_TOKEN: 'sample-refresh-token',
