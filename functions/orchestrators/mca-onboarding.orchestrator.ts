@@ -375,8 +375,13 @@ class OnboardingFlow {
     const run = this.run;
     const path = run.path?.kind ?? 'direct';
     // The escalation is best effort: the customer is Expired whether or not the desk's mail went out.
-    const escalated = yield* this.mail({ kind: 'escalation', path, invitationsSent: run.invitationsSent });
-    const note = escalated.done ? 'deadline passed; escalation mail failed' : 'deadline passed; escalated';
+    const escalated = yield* this.steps.sendMail(
+      this.mailRequest({ kind: 'escalation', path, invitationsSent: run.invitationsSent }),
+    );
+    const note =
+      escalated.kind === 'rejected'
+        ? 'deadline passed; escalation mail refused'
+        : 'deadline passed; escalated';
     yield* this.record('Expired', 'Expired', note);
     yield* this.publish(
       'McaExpired',
@@ -404,8 +409,15 @@ class OnboardingFlow {
 
   /** Sends one mail; a refused one fails the run (its reason names the mail, never the address). */
   private *mail(spec: MailRequest['mail']): Step<Done> {
+    const result = yield* this.steps.sendMail(this.mailRequest(spec));
+    if (result.kind === 'rejected') return { done: true, result: yield* this.failed(result.reason) };
+    this.run.invitationsSent++;
+    return CONTINUE;
+  }
+
+  private mailRequest(spec: MailRequest['mail']): MailRequest {
     const run = this.run;
-    const result = yield* this.steps.sendMail({
+    return {
       tenantId: run.tenantId,
       runKey: run.runKey,
       companyName: run.companyName,
@@ -413,10 +425,7 @@ class OnboardingFlow {
       deadline: run.deadline.toISOString(),
       customer: run.customer,
       mail: spec,
-    });
-    if (result.kind === 'rejected') return { done: true, result: yield* this.failed(result.reason) };
-    if (spec.kind !== 'escalation') run.invitationsSent++;
-    return CONTINUE;
+    };
   }
 
   private link(): { acceptanceUrl: string; linkExpiresAt: string | null } {
