@@ -15,7 +15,7 @@ import {
   type Page,
 } from '../../../shared/store';
 import { ONBOARDING_EVENTS, ORCHESTRATORS } from '../../../shared/workflow/contracts';
-import { FakeDurableClient, recordingContext } from './api-fakes';
+import { FakeDurableClient, recordingContext } from './fakes';
 
 const TENANT = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
 const INSTANCE = `mca-${TENANT}`;

@@ -8,7 +8,7 @@ import {
 } from '../../../functions/crm-queue.function';
 import { StoreValidationError } from '../../../shared/store';
 import { ONBOARDING_EVENTS, ORCHESTRATORS, type CrmEvent } from '../../../shared/workflow/contracts';
-import { FakeDurableClient, FakeProcessedEvents, recordingContext } from './api-fakes';
+import { FakeDurableClient, FakeProcessedEvents, recordingContext } from './fakes';
 
 const TENANT = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
 const INSTANCE = `mca-${TENANT}`;

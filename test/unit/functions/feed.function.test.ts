@@ -27,7 +27,7 @@ import {
 import { AUDIT_FEED_CURSOR } from '../../../shared/partnerCenter/audit-feed';
 import { ORCHESTRATORS } from '../../../shared/workflow/contracts';
 import { registeredFunctions } from '../../helpers/functions-core.fake';
-import { FakeCursors, FakeDurableClient, FakeProcessedEvents, recordingContext } from './feed-fakes';
+import { FakeCursors, FakeDurableClient, FakeProcessedEvents, recordingContext } from './fakes';
 
 const certs = join(__dirname, '../../../local/emulators/partner-center/certs');
 const pcKey = readFileSync(join(certs, 'webhook-signing.test-only.key.pem'), 'utf8');

@@ -1,7 +1,7 @@
 import { createRemindersHandler, REMINDERS_SCHEDULE } from '../../../functions/reminders.function';
 import type { CustomerState, CustomerStateName, CustomerStateRepository } from '../../../shared/store';
 import { ONBOARDING_EVENTS } from '../../../shared/workflow/contracts';
-import { FakeDurableClient, recordingContext } from './feed-fakes';
+import { FakeDurableClient, recordingContext } from './fakes';
 
 const NOW = new Date('2027-03-10T10:00:00.000Z');
 let n = 0;

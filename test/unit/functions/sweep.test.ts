@@ -25,7 +25,7 @@ import { VirtualClock } from '../../../local/clock';
 import { NotFound, Throttled, Transient, type Customer } from '../../../shared/partnerCenter';
 import { ACTIVITIES, ORCHESTRATORS } from '../../../shared/workflow/contracts';
 import { advanceUntil, startDurableHarness, type DurableHarness } from '../../helpers/durable-harness';
-import { FakeDurableClient, recordingContext } from './feed-fakes';
+import { FakeDurableClient, recordingContext } from './fakes';
 
 const NOW = new Date('2027-03-10T02:00:00.000Z');
 const T = (n: number) => `c0000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
