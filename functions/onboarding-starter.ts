@@ -14,7 +14,10 @@ import {
 export type StartOutcome =
   | { kind: 'started'; instanceId: string }
   | { kind: 'joined'; instanceId: string }
-  /** `ifIdle` only: an instance exists (running, or finished in a state only an operator changes). */
+  /**
+   * Nothing to do: `ifNew` and the tenant had an instance, or a new-customer event for a customer whose
+   * last run ended Accepted or HandedOff (running again would only mail again).
+   */
   | { kind: 'skipped'; instanceId: string; runtimeStatus: string };
 
 export interface StartOptions {
@@ -26,6 +29,14 @@ export interface StartOptions {
 }
 
 const ACTIVE = new Set(['Running', 'Pending', 'ContinuedAsNew', 'Suspended']);
+/** Runs that left nothing for a new-customer event to do; a purchase block or stale check still restarts. */
+const SETTLED_STATES = new Set(['Accepted', 'HandedOff']);
+
+interface Existing {
+  runtimeStatus: string;
+  /** The finished run's `state` (its OnboardingResult output), when it has one. */
+  endState: string | undefined;
+}
 
 export async function startOnboarding(
   client: df.DurableClient,
@@ -33,17 +44,22 @@ export async function startOnboarding(
   { mode = 'startOrJoin' }: StartOptions = {},
 ): Promise<StartOutcome> {
   const instanceId = onboardingInstanceId(request.tenantId);
-  const existing = await runtimeStatusOf(client, instanceId);
-  if (existing !== undefined && mode === 'ifNew')
-    return { kind: 'skipped', instanceId, runtimeStatus: existing };
-  if (existing !== undefined && ACTIVE.has(existing)) return join(client, instanceId, request);
+  const existing = await existingInstance(client, instanceId);
+  if (existing !== undefined) {
+    const { runtimeStatus, endState } = existing;
+    if (mode === 'ifNew') return { kind: 'skipped', instanceId, runtimeStatus };
+    if (ACTIVE.has(runtimeStatus)) return join(client, instanceId, request);
+    if (request.reason === 'new' && endState !== undefined && SETTLED_STATES.has(endState)) {
+      return { kind: 'skipped', instanceId, runtimeStatus };
+    }
+  }
   try {
     await client.startNew(ORCHESTRATORS.onboarding, { instanceId, input: request });
     return { kind: 'started', instanceId };
   } catch (error) {
     // Another event started it between our read and our start (409): join that run instead.
-    const now = await runtimeStatusOf(client, instanceId);
-    if (now !== undefined && ACTIVE.has(now)) return join(client, instanceId, request);
+    const now = await existingInstance(client, instanceId);
+    if (now !== undefined && ACTIVE.has(now.runtimeStatus)) return join(client, instanceId, request);
     throw error;
   }
 }
@@ -56,8 +72,8 @@ export async function signalOnboarding(
   payload: unknown,
 ): Promise<boolean> {
   const instanceId = onboardingInstanceId(tenantId);
-  const status = await runtimeStatusOf(client, instanceId);
-  if (status === undefined || !ACTIVE.has(status)) return false;
+  const existing = await existingInstance(client, instanceId);
+  if (existing === undefined || !ACTIVE.has(existing.runtimeStatus)) return false;
   await client.raiseEvent(instanceId, eventName, payload);
   return true;
 }
@@ -71,11 +87,16 @@ async function join(
   return { kind: 'joined', instanceId };
 }
 
-/** The instance's runtime status, or undefined when it does not exist. */
-async function runtimeStatusOf(client: df.DurableClient, instanceId: string): Promise<string | undefined> {
+/** The instance's runtime status and end state, or undefined when it does not exist. */
+async function existingInstance(client: df.DurableClient, instanceId: string): Promise<Existing | undefined> {
   try {
     const status = await client.getStatus(instanceId, { showHistory: false, showInput: false });
-    return status.runtimeStatus;
+    const output: unknown = status.output;
+    const endState =
+      typeof output === 'object' && output !== null && 'state' in output && typeof output.state === 'string'
+        ? output.state
+        : undefined;
+    return { runtimeStatus: status.runtimeStatus, endState };
   } catch (error) {
     // durable-functions v3 throws for an unknown instance; its message names the 404.
     if (error instanceof Error && error.message.includes('HTTP 404')) return undefined;

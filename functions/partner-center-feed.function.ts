@@ -68,6 +68,11 @@ export function createWebhookHandler(deps: FeedDeps, verifier: WebhookVerifier) 
       await verifier.verify((name) => request.headers.get(name), body);
     } catch (error) {
       if (!(error instanceof WebhookSignatureError)) throw error;
+      // The certificate could not be fetched (network, its host down): 503 so Partner Center redelivers.
+      if (error.reason === 'certificateUnavailable') {
+        context.warn('Partner Center webhook: signing certificate unavailable', error.message);
+        return { status: 503, headers: { 'Retry-After': '60' }, jsonBody: { error: 'try again later' } };
+      }
       context.warn(`Partner Center webhook refused: ${error.reason}`, error.message);
       return { status: 401, jsonBody: { error: 'signature verification failed' } };
     }

@@ -1,5 +1,5 @@
 /** Reads both kinds of evidence from Partner Center and evaluates the customer's MCA status. */
-import { evaluateMcaStatus } from '../../shared/mca';
+import { evaluateMcaStatus, InvalidAgreementDateError } from '../../shared/mca';
 import { NotFound } from '../../shared/partnerCenter';
 import { checkStatusInputSchema, type CheckStatusResult } from '../../shared/workflow/activities';
 import type { AppDeps } from '../app-deps';
@@ -18,6 +18,7 @@ export function createCheckStatusActivity({ partnerCenter }: Pick<AppDeps, 'part
         status: evaluateMcaStatus({ directSigned: direct.isSigned, attestations }, new Date(at)),
       };
     } catch (error) {
+      if (error instanceof InvalidAgreementDateError) return { kind: 'failed', reason: error.message };
       if (error instanceof NotFound)
         return { kind: 'failed', reason: 'not a customer of this partner in Partner Center' };
       return permanentOrThrow('status check', error);

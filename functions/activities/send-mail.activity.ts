@@ -28,7 +28,12 @@ export function createSendMailActivity({ config, store, mail }: Pick<AppDeps, 'c
     const composed = composeMail(input as Parameters<typeof composeMail>[0], partner);
     const rendered = renderMail(composed.template, composed.data, composed.language);
     const claim = await store.sendKeys.claim(composed.sendKey);
-    if (claim.kind === 'exists') return { kind: 'duplicate' };
+    if (claim.kind === 'exists') {
+      // Refused for good earlier: say so again rather than pretend it went out.
+      if (claim.status === 'failed')
+        return { kind: 'rejected', reason: `the ${composed.template} mail was refused earlier` };
+      return { kind: 'duplicate' };
+    }
     const { tenantId, kind, n } = composed.sendKey;
     let result;
     try {

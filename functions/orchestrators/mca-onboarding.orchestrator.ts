@@ -57,6 +57,15 @@ interface Attestation {
   url: string;
   expiresAt: string | null;
   expired: boolean;
+  /** Whom it was made for: the agreement names the same person, even if the CRM changes it later. */
+  signatory: Customer['signatory'];
+}
+
+/** An external-event waiter; every one is kept until its event is handled (see `waitForAcceptance`). */
+interface Waiter {
+  name: string;
+  task: Task;
+  handled: boolean;
 }
 
 /** Everything the run knows; lives in the orchestrator's replayed locals, never in storage. */
@@ -68,6 +77,8 @@ interface Run {
   customer: Customer | undefined;
   companyName: string;
   startedAt: Date;
+  /** When the first invitation went out: reminders and the deadline count from here. */
+  invitedAt: Date | undefined;
   deadline: Date;
   state: CustomerStateName;
   stateReason: string | null;
@@ -120,6 +131,7 @@ class OnboardingFlow {
       customer: request.customer,
       companyName: request.customer?.companyName ?? request.companyName ?? request.tenantId,
       startedAt,
+      invitedAt: undefined,
       deadline: deadlineAt(startedAt, policy.acceptanceDeadlineMs),
       state: 'Checking',
       stateReason: null,
@@ -159,7 +171,10 @@ class OnboardingFlow {
   private *startPath(): Step<Done> {
     const run = this.run;
     if (!run.customer) {
-      yield* this.record('Checking', 'AwaitingContact', "waiting for the signatory's details (CRM or API)");
+      const note = "waiting for the signatory's details (CRM or API)";
+      // A stale customer stays visibly ReattestationRequired while the details are missing.
+      if (run.state === 'ReattestationRequired') yield* this.audit('AwaitingContact', note);
+      else yield* this.record('Checking', 'AwaitingContact', note);
       return CONTINUE;
     }
     const path = decidePath({
@@ -201,6 +216,11 @@ class OnboardingFlow {
   ): Step<Done> {
     const sent = yield* this.mail(kind === 'directInvite' ? { kind } : { kind, ...this.link() });
     if (sent.done) return sent;
+    const run = this.run;
+    if (run.invitedAt === undefined) {
+      run.invitedAt = this.context.df.currentUtcDateTime;
+      run.deadline = deadlineAt(run.invitedAt, this.policy.acceptanceDeadlineMs);
+    }
     yield* this.record(state, 'InvitationSent', note);
     return CONTINUE;
   }
@@ -220,46 +240,89 @@ class OnboardingFlow {
       url: result.acceptanceUrl,
       expiresAt: result.expiresAt,
       expired: false,
+      signatory: run.customer.signatory,
     };
     return CONTINUE;
   }
 
   // ---- waiting ----------------------------------------------------------------------------------
 
+  /**
+   * Waits round by round on one durable timer (next poll, next reminder or the limit, whichever comes
+   * first) and on fresh waiters for the three events. A waiter whose round the timer won is kept: the
+   * library hands an event to the newest waiter of its name, even one from an earlier round, so every
+   * waiter is checked after every step and no event raised meanwhile is lost.
+   */
   private *waitForAcceptance(): Step<OnboardingResult> {
     const run = this.run;
+    const waiters: Waiter[] = [];
     for (let attempt = 0; ; attempt++) {
+      // Events that arrived during the previous round's steps.
+      const pending = yield* this.handleEvents(waiters);
+      if ('done' in pending) return pending.result;
+      if (pending.poll || pending.remind) {
+        const acted = yield* this.pollThenRemind(pending.remind);
+        if (acted.done) return acted.result;
+      }
       const now = this.now();
       const limit = this.limit();
-      if (now >= limit.getTime())
+      if (now >= limit.getTime()) {
         return yield* run.state === 'Confirming' ? this.fail(NOT_VISIBLE) : this.expire();
-      const reminderAt = this.nextReminderAt();
+      }
       const wakeAt = Math.min(
         now + pollDelay(attempt, this.policy.poll),
         limit.getTime(),
-        reminderAt?.getTime() ?? Infinity,
+        this.nextReminderAt()?.getTime() ?? Infinity,
       );
-
       const timer = this.context.df.createTimer(instantAt(wakeAt));
-      // Fresh waiters each round: the library hands an event to the newest waiter of its name.
-      const updated = this.context.df.waitForExternalEvent(ONBOARDING_EVENTS.customerUpdated);
-      const reminderDue = this.context.df.waitForExternalEvent(ONBOARDING_EVENTS.reminderDue);
-      const recheck = this.context.df.waitForExternalEvent(ONBOARDING_EVENTS.recheck);
-      yield this.context.df.Task.any([timer, updated, reminderDue, recheck]);
+      const fresh = Object.values(ONBOARDING_EVENTS).map((name) => ({
+        name,
+        task: this.context.df.waitForExternalEvent(name),
+        handled: false,
+      }));
+      waiters.push(...fresh);
+      yield this.context.df.Task.any([timer, ...fresh.map((waiter) => waiter.task)]);
       if (!timer.isCompleted) timer.cancel();
 
-      if (updated.isCompleted) {
-        const joined = yield* this.join(updated.result);
-        if (joined.done) return joined.result;
-      }
-      const status = yield* this.poll();
-      if (status.done) return status.result;
-      const due = reminderAt !== undefined && this.now() >= reminderAt.getTime();
-      if (due || (reminderDue.isCompleted && this.wantsReminder(reminderDue.result))) {
-        const reminded = yield* this.remind();
-        if (reminded.done) return reminded.result;
+      const woken = yield* this.handleEvents(waiters);
+      if ('done' in woken) return woken.result;
+      const acted = yield* this.pollThenRemind(woken.remind);
+      if (acted.done) return acted.result;
+    }
+  }
+
+  /**
+   * Handles every completed, unhandled event in arrival order: new details are joined at once; a
+   * recheck or a reminder request is returned for `pollThenRemind`.
+   */
+  private *handleEvents(
+    waiters: Waiter[],
+  ): Step<{ done: true; result: OnboardingResult } | { poll: boolean; remind: boolean }> {
+    const wanted = { poll: false, remind: false };
+    for (const waiter of waiters) {
+      if (waiter.handled || !waiter.task.isCompleted) continue;
+      waiter.handled = true;
+      const payload: unknown = waiter.task.result;
+      if (waiter.name === ONBOARDING_EVENTS.customerUpdated) {
+        const joined = yield* this.join(payload);
+        if (joined.done) return joined;
+        wanted.poll = true;
+      } else if (waiter.name === ONBOARDING_EVENTS.recheck) {
+        wanted.poll = true;
+      } else if (this.wantsReminder(payload)) {
+        wanted.remind = true;
       }
     }
+    return wanted;
+  }
+
+  /** Checks Partner Center first, so a customer who has just accepted gets no reminder. */
+  private *pollThenRemind(requested: boolean): Step<Done> {
+    const status = yield* this.poll();
+    if (status.done) return status;
+    const reminderAt = this.nextReminderAt();
+    const due = reminderAt !== undefined && this.now() >= reminderAt.getTime();
+    return (due || requested) && WAITING.includes(this.run.state) ? yield* this.remind() : CONTINUE;
   }
 
   /** The deadline while waiting for the customer; the confirmation timeout once the agreement exists. */
@@ -271,7 +334,11 @@ class OnboardingFlow {
   private nextReminderAt(): Date | undefined {
     const run = this.run;
     if (!WAITING.includes(run.state)) return undefined;
-    const at = nextReminder(run.startedAt, this.policy.reminderScheduleMs, run.remindersSent);
+    const at = nextReminder(
+      run.invitedAt ?? run.startedAt,
+      this.policy.reminderScheduleMs,
+      run.remindersSent,
+    );
     return at && at.getTime() < run.deadline.getTime() ? at : undefined;
   }
 
@@ -292,7 +359,12 @@ class OnboardingFlow {
   private *join(payload: unknown): Step<Done> {
     const parsed = onboardingRequestSchema.safeParse(payload);
     const run = this.run;
-    if (!parsed.success || run.seenEvents.has(parsed.data.eventId)) return CONTINUE;
+    if (!parsed.success) {
+      const fields = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
+      this.warn(`ignored a CustomerUpdated event with invalid fields: ${fields}`);
+      return CONTINUE;
+    }
+    if (run.seenEvents.has(parsed.data.eventId)) return CONTINUE;
     const request = parsed.data;
     run.seenEvents.add(request.eventId);
     yield* this.audit('EventJoined', `${request.source} ${request.reason}`);
@@ -304,29 +376,33 @@ class OnboardingFlow {
     return firstDetails && run.path === undefined ? yield* this.startPath() : CONTINUE;
   }
 
-  /** One status check; the attestation's own state while the customer has not accepted yet. */
+  /**
+   * One status check; the attestation's own state while the customer has not accepted yet. A read
+   * that fails, even for good (a credential to renew, an endpoint that moved), is logged and tried
+   * again at the next poll: only the deadline ends a waiting customer.
+   */
   private *poll(): Step<Done> {
-    const checked = yield* this.tolerant(this.steps.checkStatus(this.run.tenantId, this.nowIso()));
-    if (checked?.kind === 'failed') return { done: true, result: yield* this.failed(checked.reason) };
-    if (checked) {
+    const checked = (yield* this.tolerant(this.steps.checkStatus(this.run.tenantId, this.nowIso())))?.value;
+    if (checked?.kind === 'failed') this.warn(`status check failed: ${checked.reason}`);
+    if (checked?.kind === 'status') {
       const settled = yield* this.settleIfAccepted(checked.status);
       if (settled.done) return settled;
     }
     const attestation = this.run.attestation;
     if (this.run.state !== 'AttestationPending' || !attestation) return CONTINUE;
-    const seen = yield* this.tolerant(this.steps.getAttestation(attestation.id));
-    if (seen?.kind === 'failed') return { done: true, result: yield* this.failed(seen.reason) };
-    if (seen?.state === 'expired') attestation.expired = true;
-    return seen?.state === 'accepted' ? yield* this.createAgreement(attestation) : CONTINUE;
+    const seen = (yield* this.tolerant(this.steps.getAttestation(attestation.id)))?.value;
+    if (seen?.kind === 'failed') this.warn(`attestation read failed: ${seen.reason}`);
+    if (seen?.kind !== 'attestation') return CONTINUE;
+    if (seen.state === 'expired') attestation.expired = true;
+    return seen.state === 'accepted' ? yield* this.createAgreement(attestation) : CONTINUE;
   }
 
   private *createAgreement(attestation: Attestation): Step<Done> {
     const run = this.run;
-    if (!run.customer) return CONTINUE;
     const result = yield* this.steps.createAgreement({
       tenantId: run.tenantId,
       attestationId: attestation.id,
-      signatory: run.customer.signatory,
+      signatory: attestation.signatory,
       acceptedAt: this.nowIso(),
       idempotencyKey: `${run.tenantId}:agreement:${attestation.id}`,
     });
@@ -375,13 +451,15 @@ class OnboardingFlow {
     const run = this.run;
     const path = run.path?.kind ?? 'direct';
     // The escalation is best effort: the customer is Expired whether or not the desk's mail went out.
-    const escalated = yield* this.steps.sendMail(
-      this.mailRequest({ kind: 'escalation', path, invitationsSent: run.invitationsSent }),
-    );
+    const escalated = (yield* this.tolerant(
+      this.steps.sendMail(
+        this.mailRequest({ kind: 'escalation', path, invitationsSent: run.invitationsSent }),
+      ),
+    ))?.value;
     const note =
-      escalated.kind === 'rejected'
-        ? 'deadline passed; escalation mail refused'
-        : 'deadline passed; escalated';
+      escalated?.kind === 'sent' || escalated?.kind === 'duplicate'
+        ? 'deadline passed; escalated'
+        : 'deadline passed; the escalation mail could not be sent';
     yield* this.record('Expired', 'Expired', note);
     yield* this.publish(
       'McaExpired',
@@ -469,25 +547,29 @@ class OnboardingFlow {
     yield* this.record(this.run.state, action, detail, this.run.stateReason ?? detail);
   }
 
+  /**
+   * The outcome for the CRM. The state is recorded already and stays what it is: a publish that keeps
+   * failing is noted in the audit trail (and the log), never turned into a Failed customer.
+   */
   private *publish(type: OutcomeType, method: Method | 'handOff' | null): Step<void> {
-    yield* this.steps.publishOutcome({
-      type,
-      tenantId: this.run.tenantId,
-      method,
-      at: this.nowIso(),
-      runKey: this.run.runKey,
-    });
+    const outcome = { type, tenantId: this.run.tenantId, method, at: this.nowIso(), runKey: this.run.runKey };
+    const published = yield* this.tolerant(this.steps.publishOutcome(outcome));
+    if (!published) yield* this.audit('OutcomeNotPublished', `${type} could not be published`);
   }
 
   /** A read that may fail for a while (Partner Center down): the next poll tries again. */
-  private *tolerant<T>(step: Step<T>): Step<T | undefined> {
+  private *tolerant<T>(step: Step<T>): Step<{ value: T } | undefined> {
     try {
-      return yield* step;
+      return { value: yield* step };
     } catch (error) {
-      if (!this.context.df.isReplaying)
-        this.context.warn(`${this.run.tenantId}: check failed, will retry: ${describe(error)}`);
+      this.warn(`step failed, will try again: ${describe(error)}`);
       return undefined;
     }
+  }
+
+  /** Reasons carry codes and correlation ids, never personal data (activities see to that). */
+  private warn(message: string): void {
+    if (!this.context.df.isReplaying) this.context.warn(`${this.run.tenantId}: ${message}`);
   }
 
   private now(): number {

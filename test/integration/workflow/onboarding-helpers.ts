@@ -61,7 +61,14 @@ export function instanceId(tenantId: string): string {
 /** Starts the onboarding orchestration the way every entry point does (instance `mca-{tenantId}`). */
 export async function startOnboarding(
   app: AppStack,
-  request: { tenantId: string; customer?: TestCustomer; method?: string; reason?: string; eventId?: string },
+  request: {
+    tenantId: string;
+    customer?: TestCustomer;
+    method?: string;
+    reason?: string;
+    source?: string;
+    eventId?: string;
+  },
 ): Promise<void> {
   const body = {
     reason: 'new',

@@ -272,6 +272,85 @@ describe('onboarding one customer', () => {
     expect(mailsTo(app, customer.signatory.email).map((m) => m.kind)).toEqual(['attestationLink']);
   });
 
+  it('keeps an event raised while the workflow is busy between two waits', async () => {
+    const tenantId = newTenant('Busy Moment Ltd');
+    await startOnboarding(app, { tenantId, reason: 'new', eventId: `webhook:${tenantId}` });
+    // The first poll's status read is slow, so the CRM's details arrive while no wait is open.
+    const slow = app.partnerCenter.setFault({
+      path: `/v1/customers/${tenantId}/directSignedMicrosoftCustomerAgreementStatus`,
+      kind: 'latency',
+      latencyMs: 1500,
+    });
+    try {
+      const advancing = app.advance(HOUR + 60_000);
+      // Real time: the timer has fired and the slow read (1.5 s) is in flight.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const customer = testCustomer(tenantId, 'Busy Moment Ltd');
+      await raiseEvent(app, tenantId, 'CustomerUpdated', {
+        tenantId,
+        customer,
+        reason: 'new',
+        source: 'crm',
+        eventId: 'crm-busy-1',
+      });
+      await advancing;
+    } finally {
+      app.partnerCenter.clearFaults(slow);
+    }
+    await app.advance(2 * HOUR);
+    expect(await stateOf(app, tenantId)).toBe('InviteSent');
+    expect(
+      mailsTo(app, testCustomer(tenantId, 'Busy Moment Ltd').signatory.email).map((m) => m.kind),
+    ).toEqual(['directInvite']);
+  });
+
+  it('sends no reminder to a customer whose acceptance is seen at the reminder wake', async () => {
+    const customer = testCustomer(newTenant('Just In Time Inc'), 'Just In Time Inc');
+    await startOnboarding(app, { tenantId: customer.tenantId, customer, method: 'attestation' });
+    await app.advance(56 * HOUR); // past the last poll before the day-3 reminder
+    const attestation = app.partnerCenter
+      .attestations()
+      .find((a) => a.customerTenantId === customer.tenantId);
+    app.partnerCenter.acceptAttestation(attestation?.id ?? '');
+    await app.advance(17 * HOUR); // the reminder time is the next wake
+    expect(await stateOf(app, customer.tenantId)).toBe('Confirming');
+    expect(mailsTo(app, customer.signatory.email).map((m) => m.kind)).toEqual(['attestationLink']);
+  });
+
+  it('counts reminders and the deadline from the invitation when the details arrive late', async () => {
+    const tenantId = newTenant('Late Details GmbH');
+    await startOnboarding(app, { tenantId, reason: 'new', eventId: `audit:${tenantId}` });
+    await app.advance(10 * DAY);
+    const customer = testCustomer(tenantId, 'Late Details GmbH');
+    await raiseEvent(app, tenantId, 'CustomerUpdated', {
+      tenantId,
+      customer,
+      reason: 'new',
+      source: 'crm',
+      eventId: 'crm-late-1',
+    });
+    await app.advance(2 * DAY);
+    expect(mailsTo(app, customer.signatory.email).map((m) => m.kind)).toEqual(['directInvite']);
+    await app.advance(DAY + HOUR);
+    expect(mailsTo(app, customer.signatory.email).map((m) => m.kind)).toEqual(['directInvite', 'reminder']);
+    // 30 days after the invitation, not after the start.
+    await app.advance(20 * DAY);
+    expect(await stateOf(app, tenantId)).toBe('InviteSent');
+  });
+
+  it('shows a stale customer as ReattestationRequired while its signatory is unknown', async () => {
+    const tenantId = newTenant('Stale No Contact KK', [
+      { dateAgreed: '2022-01-10', primaryContact: OLD_SIGNER },
+    ]);
+    await startOnboarding(app, { tenantId, reason: 'stale', source: 'sweep', eventId: `sweep:${tenantId}` });
+    expect(await stateOf(app, tenantId)).toBe('ReattestationRequired');
+    const record = await app.apiJson<{ state: string; history: { action: string }[] }>(
+      `/api/customers/${tenantId}/mca`,
+    );
+    expect(record.state).toBe('ReattestationRequired');
+    expect(record.history.map((h) => h.action)).toContain('AwaitingContact');
+  });
+
   it('never writes an e-mail address or a phone number to the log', () => {
     const leaks = app.logs.filter((line) => EMAIL_OR_PHONE.test(line));
     expect(leaks).toEqual([]);

@@ -16,22 +16,25 @@ export interface StartCall {
  */
 export class FakeDurableClient {
   readonly runtimeStatus = new Map<string, string>();
+  /** A finished instance's output (the orchestration's result). */
+  readonly output = new Map<string, unknown>();
   readonly started: StartCall[] = [];
   readonly raised: { instanceId: string; eventName: string; payload: unknown }[] = [];
   failWith: Error | undefined;
 
-  seed(instanceId: string, runtimeStatus: string): this {
+  seed(instanceId: string, runtimeStatus: string, output?: unknown): this {
     this.runtimeStatus.set(instanceId, runtimeStatus);
+    if (output !== undefined) this.output.set(instanceId, output);
     return this;
   }
 
-  getStatus(instanceId: string): Promise<{ runtimeStatus: string }> {
+  getStatus(instanceId: string): Promise<{ runtimeStatus: string; output?: unknown }> {
     if (this.failWith) return Promise.reject(this.failWith);
     const status = this.runtimeStatus.get(instanceId);
     // As durable-functions v3 words an unknown instance.
     if (status === undefined)
       return Promise.reject(new Error(`DurableClient error: replied with HTTP 404 response: ${instanceId}`));
-    return Promise.resolve({ runtimeStatus: status });
+    return Promise.resolve({ runtimeStatus: status, output: this.output.get(instanceId) });
   }
 
   startNew(name: string, options: { instanceId: string; input?: unknown }): Promise<string> {

@@ -64,7 +64,7 @@ function webhook(body: string, key = pcKey, headers: Record<string, string> = {}
   });
 }
 
-function setup() {
+function setup(fetchCertificate: () => Promise<string> = () => Promise.resolve(pcCert)) {
   const durable = new FakeDurableClient();
   const processedEvents = new FakeProcessedEvents();
   const cursors = new FakeCursors();
@@ -82,7 +82,7 @@ function setup() {
   };
   const verifier = createWebhookVerifier({
     allowedHosts: ['*.microsoft.com', '127.0.0.1'],
-    fetchCertificate: () => Promise.resolve(pcCert),
+    fetchCertificate,
     now: () => NOW,
   });
   const handler = createWebhookHandler(deps, verifier);
@@ -161,6 +161,14 @@ describe('Partner Center webhook', () => {
     expect(durable.raised).toEqual([]);
     expect(processedEvents.seen.size).toBe(0);
     expect(lines.join('\n')).not.toContain('ResourceUri');
+  });
+
+  it('an unreachable signing certificate: 503 so Partner Center redelivers, nothing started', async () => {
+    const { durable, processedEvents, post } = setup(() => Promise.reject(new Error('connect ETIMEDOUT')));
+    const response = await post(webhook(event('reseller-relationship-accepted-by-customer')));
+    expect(response.status).toBe(503);
+    expect(durable.started).toEqual([]);
+    expect(processedEvents.seen.size).toBe(0);
   });
 
   it('a failed start is not marked processed: the redelivery starts the customer', async () => {

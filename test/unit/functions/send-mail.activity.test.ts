@@ -1,0 +1,112 @@
+import { createSendMailActivity } from '../../../functions/activities/send-mail.activity';
+import type { AppDeps } from '../../../functions/app-deps';
+import {
+  RetryableMailError,
+  type MailSender,
+  type OutgoingMail,
+  type SendResult,
+} from '../../../shared/mail';
+import type { ClaimResult, SendKey } from '../../../shared/store';
+import type { MailRequest } from '../../../shared/workflow/mail-requests';
+
+const TENANT = 'c0000000-0000-4000-8000-000000000004';
+const request: MailRequest = {
+  tenantId: TENANT,
+  runKey: 'evt-1@2026-03-02T09:00:00.000Z',
+  companyName: 'Northwind',
+  language: 'en-US',
+  deadline: '2026-04-01T09:00:00.000Z',
+  customer: {
+    tenantId: TENANT,
+    companyName: 'Northwind',
+    country: 'US',
+    language: 'en-US',
+    signatory: { firstName: 'Alex', lastName: 'Signer', email: 'alex@northwind.example' },
+  },
+  mail: { kind: 'directInvite' },
+};
+
+class FakeSendKeys {
+  readonly calls: string[] = [];
+  existing: ClaimResult | undefined;
+  claim(key: SendKey): Promise<ClaimResult> {
+    this.calls.push(`claim ${key.kind}:${key.n}`);
+    return Promise.resolve(this.existing ?? { kind: 'claimed' });
+  }
+  markSent(_key: SendKey, messageId: string): Promise<void> {
+    this.calls.push(`sent ${messageId}`);
+    return Promise.resolve();
+  }
+  markFailed(): Promise<void> {
+    this.calls.push('failed');
+    return Promise.resolve();
+  }
+  release(): Promise<void> {
+    this.calls.push('release');
+    return Promise.resolve();
+  }
+}
+
+function activity(send: (mail: OutgoingMail) => Promise<SendResult>) {
+  const sendKeys = new FakeSendKeys();
+  const sent: OutgoingMail[] = [];
+  const mail: MailSender = {
+    send: (outgoing) => {
+      sent.push(outgoing);
+      return send(outgoing);
+    },
+  };
+  const config = {
+    mail: {
+      partnerCompanyName: 'Contoso Cloud Partner',
+      partnerContact: 'desk@partner.example',
+      partnerContactName: undefined,
+      indirectProviderContact: undefined,
+      indirectProviderName: undefined,
+    },
+  } as unknown as AppDeps['config'];
+  const store = { sendKeys } as unknown as AppDeps['store'];
+  return { run: createSendMailActivity({ config, store, mail }), sendKeys, sent };
+}
+
+describe('mcaSendMail', () => {
+  it('claims the key, sends once to the signatory and marks it sent', async () => {
+    const { run, sendKeys, sent } = activity(() => Promise.resolve({ kind: 'sent', messageId: 'm-1' }));
+    expect(await run(request)).toEqual({ kind: 'sent' });
+    expect(sent.map((m) => m.to.email)).toEqual(['alex@northwind.example']);
+    expect(sendKeys.calls).toEqual([
+      expect.stringMatching(/^claim directInvite-[0-9a-f]{16}:0$/),
+      'sent m-1',
+    ]);
+  });
+
+  it.each<[string, ClaimResult, string]>([
+    ['already sent', { kind: 'exists', status: 'sent', messageId: 'm-0' }, 'duplicate'],
+    ['claimed by a send that may have gone out', { kind: 'exists', status: 'claimed' }, 'duplicate'],
+    ['refused for good earlier', { kind: 'exists', status: 'failed' }, 'rejected'],
+  ])('does not send when the key is %s', async (_name, existing, kind) => {
+    const { run, sendKeys, sent } = activity(() => Promise.resolve({ kind: 'sent', messageId: 'm-1' }));
+    sendKeys.existing = existing;
+    expect(await run(request)).toEqual(expect.objectContaining({ kind }));
+    expect(sent).toEqual([]);
+  });
+
+  it('releases the key when SendGrid could not take the mail, so the retry may send', async () => {
+    const { run, sendKeys } = activity(() =>
+      Promise.reject(new RetryableMailError('503 from SendGrid', 503)),
+    );
+    await expect(run(request)).rejects.toBeInstanceOf(RetryableMailError);
+    expect(sendKeys.calls.slice(1)).toEqual(['release']);
+  });
+
+  it('keeps the key as failed when SendGrid refuses the mail for good', async () => {
+    const { run, sendKeys } = activity(() =>
+      Promise.resolve({ kind: 'rejected', status: 400, reason: 'bad from' }),
+    );
+    expect(await run(request)).toEqual({
+      kind: 'rejected',
+      reason: expect.stringContaining('bad from') as string,
+    });
+    expect(sendKeys.calls.slice(1)).toEqual(['failed']);
+  });
+});
