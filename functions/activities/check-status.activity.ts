@@ -1,6 +1,6 @@
 /** Reads both kinds of evidence from Partner Center and evaluates the customer's MCA status. */
-import { evaluateMcaStatus, InvalidAgreementDateError } from '../../shared/mca';
-import { NotFound } from '../../shared/partnerCenter';
+import { InvalidAgreementDateError } from '../../shared/mca';
+import { NotFound, readMcaStatus } from '../../shared/partnerCenter';
 import { checkStatusInputSchema, type CheckStatusResult } from '../../shared/workflow/activities';
 import type { AppDeps } from '../app-deps';
 import { permanentOrThrow } from './partner-center-failure';
@@ -9,14 +9,7 @@ export function createCheckStatusActivity({ partnerCenter }: Pick<AppDeps, 'part
   return async (input: unknown): Promise<CheckStatusResult> => {
     const { tenantId, at } = checkStatusInputSchema.parse(input);
     try {
-      const [direct, attestations] = await Promise.all([
-        partnerCenter.getDirectSignedStatus(tenantId),
-        partnerCenter.listCustomerAgreements(tenantId),
-      ]);
-      return {
-        kind: 'status',
-        status: evaluateMcaStatus({ directSigned: direct.isSigned, attestations }, new Date(at)),
-      };
+      return { kind: 'status', status: await readMcaStatus(partnerCenter, tenantId, new Date(at)) };
     } catch (error) {
       if (error instanceof InvalidAgreementDateError) return { kind: 'failed', reason: error.message };
       if (error instanceof NotFound)

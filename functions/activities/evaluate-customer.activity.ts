@@ -6,8 +6,8 @@
 import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { z } from 'zod';
-import { evaluateMcaStatus, InvalidAgreementDateError } from '../../shared/mca';
-import { PartnerCenterError, type PartnerCenterClient } from '../../shared/partnerCenter';
+import { InvalidAgreementDateError } from '../../shared/mca';
+import { PartnerCenterError, readMcaStatus, type McaStatusReader } from '../../shared/partnerCenter';
 import { startOnboarding } from '../onboarding-starter';
 
 export const evaluateCustomerInputSchema = z.object({
@@ -26,7 +26,7 @@ export type EvaluateCustomerOutcome =
   | { kind: 'failed'; tenantId: string; reason: string };
 
 export interface EvaluateCustomerDeps {
-  partnerCenter: Pick<PartnerCenterClient, 'getDirectSignedStatus' | 'listCustomerAgreements'>;
+  partnerCenter: McaStatusReader;
   now: () => Date;
 }
 
@@ -38,9 +38,7 @@ export async function evaluateCustomer(
   const { tenantId, companyName, sweepDate } = evaluateCustomerInputSchema.parse(rawInput);
   let status;
   try {
-    const { isSigned } = await deps.partnerCenter.getDirectSignedStatus(tenantId);
-    const attestations = isSigned ? [] : await deps.partnerCenter.listCustomerAgreements(tenantId);
-    status = evaluateMcaStatus({ directSigned: isSigned, attestations }, deps.now());
+    status = await readMcaStatus(deps.partnerCenter, tenantId, deps.now());
   } catch (error) {
     if (error instanceof PartnerCenterError && !error.retryable)
       return { kind: 'failed', tenantId, reason: error.name };

@@ -70,3 +70,4 @@ export {
   type AuditWindow,
   type NewCustomer,
 } from './audit-feed';
+export { readMcaStatus, type McaStatusReader } from './mca-status';
