@@ -93,7 +93,10 @@ export const ORCHESTRATORS = {
 export const ONBOARDING_EVENTS = {
   /** Payload: OnboardingRequest (new data from the CRM or the API, or a purchase block). */
   customerUpdated: 'CustomerUpdated',
-  /** Payload: { reminderNumber: number }, raised by the reminders timer or the operator's /remind. */
+  /**
+   * Payload: `{ reminderNumber }` from the reminders safety net (honoured only once that reminder is
+   * due and unsent), or `{}` from the operator's /remind (sent now, as the next reminder).
+   */
   reminderDue: 'ReminderDue',
   /** No payload: check Partner Center now (operator's /recheck). */
   recheck: 'Recheck',
