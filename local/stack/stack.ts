@@ -38,6 +38,8 @@ export interface StartStackOptions {
   log?: (line: string) => void;
   /** Host system detail and emulator lines too. */
   verbose?: boolean;
+  /** The Functions app folder the host loads. Default: the project (its dist/); e.g. dist-package. */
+  appDir?: string;
 }
 
 export interface Stack {
@@ -103,7 +105,8 @@ export async function startStack(options: StartStackOptions = {}): Promise<Stack
   const dataDir = path.resolve(options.dataDir ?? '.local');
   const hostPort = options.ports?.host ?? DEFAULT_HOST_PORT;
   const say = options.log ?? ((line: string) => console.log(line));
-  if (!existsSync(path.join(APP_DIR, 'dist', 'functions', 'main.js'))) {
+  const appDir = options.appDir ?? APP_DIR;
+  if (appDir === APP_DIR && !existsSync(path.join(APP_DIR, 'dist', 'functions', 'main.js'))) {
     throw new LocalStartError('the app is not built (no dist/functions/main.js): run `npm run build`');
   }
   const emulators = await startEmulators({
@@ -118,7 +121,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Stack
   const launchHost = async (port: number): Promise<RunningHost> => {
     try {
       return await startHost({
-        appDir: APP_DIR,
+        appDir,
         port,
         clock,
         dataDir,

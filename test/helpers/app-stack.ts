@@ -34,6 +34,8 @@ export interface AppStackOptions {
   startAt?: Date | number;
   /** Also print the host's log lines (they are always captured in `logs`). */
   echoLogs?: boolean;
+  /** Another build of the app to load, e.g. the deployment package (default: the project's dist/). */
+  appDir?: string;
 }
 
 export interface DeadLetter {
@@ -99,6 +101,7 @@ export async function startAppStack(options: AppStackOptions = {}): Promise<AppS
       dataDir,
       ports: { host: 0, partnerCenter: 0, sendGrid: 0, serviceBus: 0, blob: 0, queue: 0, table: 0 },
       settings: options.settings,
+      appDir: options.appDir,
       log: (line) => {
         logs.push(line);
         if (options.echoLogs) console.log(line);
