@@ -9,6 +9,7 @@ import { ACTIVITIES, ORCHESTRATORS } from '../shared/workflow/contracts';
 import { createEvaluateCustomerActivity } from './activities/evaluate-customer.activity';
 import { createListCustomersActivity } from './activities/list-customers.activity';
 import type { AppDeps } from './app-deps';
+import { existingInstance } from './durable-instance';
 import {
   createComplianceSweepOrchestrator,
   defaultSweepRetry,
@@ -41,13 +42,7 @@ export function createSweepTimerHandler(deps: Pick<AppDeps, 'now'>) {
 }
 
 async function exists(client: df.DurableClient, instanceId: string): Promise<boolean> {
-  try {
-    await client.getStatus(instanceId, { showHistory: false, showInput: false });
-    return true;
-  } catch (error) {
-    if (error instanceof Error && error.message.includes('HTTP 404')) return false;
-    throw error;
-  }
+  return (await existingInstance(client, instanceId)) !== undefined;
 }
 
 export function registerComplianceSweep(deps: AppDeps): void {

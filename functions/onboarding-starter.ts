@@ -10,6 +10,7 @@ import {
   onboardingInstanceId,
   type OnboardingRequest,
 } from '../shared/workflow/contracts';
+import { existingInstance } from './durable-instance';
 
 export type StartOutcome =
   | { kind: 'started'; instanceId: string }
@@ -31,12 +32,6 @@ export interface StartOptions {
 const ACTIVE = new Set(['Running', 'Pending', 'ContinuedAsNew', 'Suspended']);
 /** Runs that left nothing for a new-customer event to do; a purchase block or stale check still restarts. */
 const SETTLED_STATES = new Set(['Accepted', 'HandedOff']);
-
-interface Existing {
-  runtimeStatus: string;
-  /** The finished run's `state` (its OnboardingResult output), when it has one. */
-  endState: string | undefined;
-}
 
 export async function startOnboarding(
   client: df.DurableClient,
@@ -85,21 +80,4 @@ async function join(
 ): Promise<StartOutcome> {
   await client.raiseEvent(instanceId, ONBOARDING_EVENTS.customerUpdated, request);
   return { kind: 'joined', instanceId };
-}
-
-/** The instance's runtime status and end state, or undefined when it does not exist. */
-async function existingInstance(client: df.DurableClient, instanceId: string): Promise<Existing | undefined> {
-  try {
-    const status = await client.getStatus(instanceId, { showHistory: false, showInput: false });
-    const output: unknown = status.output;
-    const endState =
-      typeof output === 'object' && output !== null && 'state' in output && typeof output.state === 'string'
-        ? output.state
-        : undefined;
-    return { runtimeStatus: status.runtimeStatus, endState };
-  } catch (error) {
-    // durable-functions v3 throws for an unknown instance; its message names the 404.
-    if (error instanceof Error && error.message.includes('HTTP 404')) return undefined;
-    throw error;
-  }
 }

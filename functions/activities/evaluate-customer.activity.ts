@@ -6,8 +6,9 @@
 import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { z } from 'zod';
-import { InvalidAgreementDateError } from '../../shared/mca';
+import { InvalidAgreementDateError, type McaStatus } from '../../shared/mca';
 import { PartnerCenterError, readMcaStatus, type McaStatusReader } from '../../shared/partnerCenter';
+import type { Store } from '../../shared/store';
 import { startOnboarding } from '../onboarding-starter';
 
 export const evaluateCustomerInputSchema = z.object({
@@ -27,6 +28,10 @@ export type EvaluateCustomerOutcome =
 
 export interface EvaluateCustomerDeps {
   partnerCenter: McaStatusReader;
+  store: {
+    customerState: Pick<Store['customerState'], 'get' | 'upsert'>;
+    auditTrail: Pick<Store['auditTrail'], 'append'>;
+  };
   now: () => Date;
 }
 
@@ -46,9 +51,10 @@ export async function evaluateCustomer(
       return { kind: 'failed', tenantId, reason: 'unreadable agreement date' };
     throw error;
   }
-  // Accepted customers are not written to the store: a state row needs the customer's country and
-  // language, which the customer list does not give, and invented values would end up in reports.
-  if (status.kind === 'accepted') return { kind: 'accepted', tenantId, method: status.method };
+  if (status.kind === 'accepted') {
+    await recordAccepted(deps, tenantId, companyName, status);
+    return { kind: 'accepted', tenantId, method: status.method };
+  }
 
   const reason = status.kind === 'none' ? 'new' : 'stale';
   const request = {
@@ -66,6 +72,39 @@ export async function evaluateCustomer(
     tenantId,
     reason: outcome.kind === 'skipped' ? `instance ${outcome.runtimeStatus}` : 'instance running',
   };
+}
+
+/**
+ * Records a customer the workflow never saw as Accepted, so the report covers the whole book. A row
+ * the workflow wrote is left alone. The customer list gives neither country nor language: the row says
+ * `ZZ` (unknown, as for customers Partner Center reported first) and English.
+ */
+async function recordAccepted(
+  deps: EvaluateCustomerDeps,
+  tenantId: string,
+  companyName: string | undefined,
+  status: Extract<McaStatus, { kind: 'accepted' }>,
+): Promise<void> {
+  if (await deps.store.customerState.get(tenantId)) return;
+  const at = deps.now().toISOString();
+  await deps.store.customerState.upsert({
+    tenantId,
+    state: 'Accepted',
+    method: status.method,
+    acceptedAt: status.method === 'attestation' ? status.attestedAt : null,
+    startedAt: at,
+    updatedAt: at,
+    companyName: companyName ?? tenantId,
+    language: 'en',
+    country: 'ZZ',
+  });
+  await deps.store.auditTrail.append({
+    tenantId,
+    at,
+    actor: 'sweep',
+    action: 'FoundAccepted',
+    detail: status.method,
+  });
 }
 
 export function createEvaluateCustomerActivity(deps: EvaluateCustomerDeps) {

@@ -25,6 +25,7 @@ import { VirtualClock } from '../../../local/clock';
 import { NotFound, Throttled, Transient, type Customer } from '../../../shared/partnerCenter';
 import { ACTIVITIES, ORCHESTRATORS } from '../../../shared/workflow/contracts';
 import { advanceUntil, startDurableHarness, type DurableHarness } from '../../helpers/durable-harness';
+import type { AuditEntry, CustomerState, CustomerStateInput } from '../../../shared/store';
 import { FakeDurableClient, recordingContext } from './fakes';
 
 const NOW = new Date('2027-03-10T02:00:00.000Z');
@@ -32,8 +33,27 @@ const T = (n: number) => `c0000000-0000-4000-8000-${String(n).padStart(12, '0')}
 
 describe('evaluateCustomer activity', () => {
   type Evidence = { isSigned: boolean; agreements?: string[]; error?: Error };
-  function deps(evidence: Evidence, calls: string[] = []): EvaluateCustomerDeps {
+  function deps(
+    evidence: Evidence,
+    calls: string[] = [],
+    rows: Map<string, CustomerStateInput> = new Map(),
+  ): EvaluateCustomerDeps {
     return {
+      store: {
+        customerState: {
+          get: (id) => Promise.resolve(rows.has(id) ? ({ tenantId: id } as CustomerState) : undefined),
+          upsert: (row) => {
+            rows.set(row.tenantId, row);
+            return Promise.resolve({ kind: 'written', state: row as CustomerState });
+          },
+        },
+        auditTrail: {
+          append: (entry) => {
+            calls.push(`audit:${entry.action}`);
+            return Promise.resolve(entry as AuditEntry);
+          },
+        },
+      },
       partnerCenter: {
         getDirectSignedStatus: (id) => {
           calls.push(`direct:${id}`);
@@ -122,10 +142,28 @@ describe('evaluateCustomer activity', () => {
     );
   });
 
+  it('records an accepted customer the workflow never saw, and leaves a known one alone', async () => {
+    const rows = new Map<string, CustomerStateInput>();
+    const attested = { isSigned: false, agreements: ['2023-06-15T00:00:00'] };
+    await evaluateCustomer(deps(attested, [], rows), new FakeDurableClient().client, input);
+    expect(rows.get(T(1))).toMatchObject({
+      state: 'Accepted',
+      method: 'attestation',
+      acceptedAt: '2023-06-15T00:00:00.000Z',
+      companyName: 'Contoso KK',
+      country: 'ZZ',
+    });
+    const known = new Map<string, CustomerStateInput>([[T(1), { tenantId: T(1) } as CustomerStateInput]]);
+    const calls: string[] = [];
+    await evaluateCustomer(deps({ isSigned: true }, calls, known), new FakeDurableClient().client, input);
+    expect(known.get(T(1))).toEqual({ tenantId: T(1) });
+    expect(calls).not.toContain('audit:FoundAccepted');
+  });
+
   it('does not read agreements of a directly signed customer', async () => {
     const calls: string[] = [];
     await evaluateCustomer(deps({ isSigned: true }, calls), new FakeDurableClient().client, input);
-    expect(calls).toEqual([`direct:${T(1)}`]);
+    expect(calls).toEqual([`direct:${T(1)}`, 'audit:FoundAccepted']);
   });
 
   it.each([
