@@ -63,23 +63,16 @@ afterEach(() => {
 });
 
 describe('onboarding one customer', () => {
-  it('ends at once as Accepted, without any mail, for a customer who signed directly', async () => {
-    const customer = testCustomer(SEEDED.directlySigned, 'Direct Signed Co');
-    await startOnboarding(app, { tenantId: customer.tenantId, customer });
-    await app.waitFor(async () => (await status(app, customer.tenantId)).runtimeStatus === 'Completed');
-    expect(await stateOf(app, customer.tenantId)).toBe('Accepted');
+  it.each([
+    ['signed directly', SEEDED.directlySigned, 'direct'],
+    ['attested after 2023-04-01', SEEDED.attested2023, 'attestation'],
+  ])('ends at once as Accepted, without any mail, for a customer %s', async (_name, tenantId, method) => {
+    const customer = testCustomer(tenantId, `Covered ${method} Co`);
+    await startOnboarding(app, { tenantId, customer });
+    await app.waitFor(async () => (await status(app, tenantId)).runtimeStatus === 'Completed');
+    expect(await stateOf(app, tenantId)).toBe('Accepted');
     expect(mailsTo(app, customer.signatory.email)).toEqual([]);
-    expect(await outcomesFor(customer.tenantId)).toEqual([
-      expect.objectContaining({ type: 'McaAccepted', method: 'direct' }),
-    ]);
-  });
-
-  it('accepts a customer attested after 2023-04-01 as it is', async () => {
-    const customer = testCustomer(SEEDED.attested2023, 'Attested Co');
-    await startOnboarding(app, { tenantId: customer.tenantId, customer });
-    await app.waitFor(async () => (await status(app, customer.tenantId)).runtimeStatus === 'Completed');
-    expect(await stateOf(app, customer.tenantId)).toBe('Accepted');
-    expect(mailsTo(app, customer.signatory.email)).toEqual([]);
+    expect(await outcomesFor(tenantId)).toEqual([expect.objectContaining({ type: 'McaAccepted', method })]);
   });
 
   it('direct path: invites once, reminds on schedule, and is Accepted once the customer accepts in the admin center', async () => {
