@@ -101,6 +101,18 @@ export async function raiseEvent(
   await app.settle();
 }
 
+/** The CRM's details for a customer whose workflow is already running (a joined CustomerUpdated). */
+export async function supplyDetails(app: AppStack, customer: TestCustomer, eventId: string): Promise<void> {
+  const { tenantId } = customer;
+  await raiseEvent(app, tenantId, 'CustomerUpdated', {
+    tenantId,
+    customer,
+    reason: 'new',
+    source: 'crm',
+    eventId,
+  });
+}
+
 export async function status(app: AppStack, tenantId: string): Promise<InstanceStatus> {
   return app.apiJson<InstanceStatus>(`${DURABLE}/instances/${instanceId(tenantId)}`);
 }

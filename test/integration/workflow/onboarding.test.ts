@@ -11,6 +11,7 @@ import {
   advanceUntilState,
   mailsTo,
   raiseEvent,
+  supplyDetails,
   startOnboarding,
   stateOf,
   status,
@@ -191,13 +192,7 @@ describe('onboarding one customer', () => {
     const customer = testCustomer(newTenant('Duplicate Events Co'), 'Duplicate Events Co');
     const eventId = 'crm-duplicate-1';
     await startOnboarding(app, { tenantId: customer.tenantId, customer, method: 'direct', eventId });
-    await raiseEvent(app, customer.tenantId, 'CustomerUpdated', {
-      tenantId: customer.tenantId,
-      customer,
-      reason: 'new',
-      source: 'crm',
-      eventId,
-    });
+    await supplyDetails(app, customer, eventId);
     await app.advance(2 * HOUR);
     expect(mailsTo(app, customer.signatory.email).map((m) => m.kind)).toEqual(['directInvite']);
 
@@ -212,13 +207,7 @@ describe('onboarding one customer', () => {
     await startOnboarding(app, { tenantId, reason: 'new', eventId: `audit:${tenantId}` });
     expect(await stateOf(app, tenantId)).toBe('Checking');
     const customer = testCustomer(tenantId, 'Feed Only Ltd');
-    await raiseEvent(app, tenantId, 'CustomerUpdated', {
-      tenantId,
-      customer,
-      reason: 'new',
-      source: 'crm',
-      eventId: 'crm-feed-only-1',
-    });
+    await supplyDetails(app, customer, 'crm-feed-only-1');
     expect(await stateOf(app, tenantId)).toBe('InviteSent');
     expect(mailsTo(app, customer.signatory.email).map((m) => m.kind)).toEqual(['directInvite']);
   });
@@ -285,13 +274,7 @@ describe('onboarding one customer', () => {
       // Real time: the timer has fired and the slow read (1.5 s) is in flight.
       await new Promise((resolve) => setTimeout(resolve, 500));
       const customer = testCustomer(tenantId, 'Busy Moment Ltd');
-      await raiseEvent(app, tenantId, 'CustomerUpdated', {
-        tenantId,
-        customer,
-        reason: 'new',
-        source: 'crm',
-        eventId: 'crm-busy-1',
-      });
+      await supplyDetails(app, customer, 'crm-busy-1');
       await advancing;
     } finally {
       app.partnerCenter.clearFaults(slow);
@@ -321,13 +304,7 @@ describe('onboarding one customer', () => {
     await startOnboarding(app, { tenantId, reason: 'new', eventId: `audit:${tenantId}` });
     await app.advance(10 * DAY);
     const customer = testCustomer(tenantId, 'Late Details GmbH');
-    await raiseEvent(app, tenantId, 'CustomerUpdated', {
-      tenantId,
-      customer,
-      reason: 'new',
-      source: 'crm',
-      eventId: 'crm-late-1',
-    });
+    await supplyDetails(app, customer, 'crm-late-1');
     await app.advance(2 * DAY);
     expect(mailsTo(app, customer.signatory.email).map((m) => m.kind)).toEqual(['directInvite']);
     await app.advance(DAY + HOUR);
