@@ -150,7 +150,7 @@ class OnboardingFlow {
     try {
       yield* this.record('Checking', 'RunStarted', `reason ${this.run.reason}`);
       const first = yield* this.steps.checkStatus(this.run.tenantId, this.nowIso());
-      if (first.kind === 'failed') return yield* this.fail(first.reason);
+      if (first.kind === 'failed') return yield* this.failed(first.reason);
       const settled = yield* this.settleIfAccepted(first.status);
       if (settled.done) return settled.result;
       if (first.status.kind === 'reattestationRequired') {
@@ -161,7 +161,7 @@ class OnboardingFlow {
       if (started.done) return started.result;
       return yield* this.waitForAcceptance();
     } catch (error) {
-      return yield* this.fail(describe(error));
+      return yield* this.failed(describe(error));
     }
   }
 
@@ -267,7 +267,7 @@ class OnboardingFlow {
       const now = this.now();
       const limit = this.limit();
       if (now >= limit.getTime()) {
-        return yield* run.state === 'Confirming' ? this.fail(NOT_VISIBLE) : this.expire();
+        return yield* run.state === 'Confirming' ? this.failed(NOT_VISIBLE) : this.expire();
       }
       const wakeAt = Math.min(
         now + pollDelay(attempt, this.policy.poll),
@@ -466,10 +466,6 @@ class OnboardingFlow {
       run.path?.kind === 'attestation' ? 'attestation' : run.path ? 'direct' : null,
     );
     return { state: 'Expired', reason: note };
-  }
-
-  private *fail(reason: string): Step<OnboardingResult> {
-    return yield* this.failed(reason);
   }
 
   private *failed(reason: string): Step<OnboardingResult> {
