@@ -51,7 +51,7 @@ export function registerApi(deps: AppDeps): void {
   app.post(API_FUNCTIONS.recheck, {
     ...route,
     route: 'customers/{tenantId}/mca/recheck',
-    ...withClient(createOperatorActionHttp(ONBOARDING_EVENTS.recheck)),
+    ...withClient(createOperatorActionHttp(ONBOARDING_EVENTS.recheck, deps)),
   });
   app.post(API_FUNCTIONS.remind, {
     ...route,

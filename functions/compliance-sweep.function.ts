@@ -55,7 +55,10 @@ export function registerComplianceSweep(deps: AppDeps): void {
   );
   df.app.activity(ACTIVITIES.listCustomers, { handler: createListCustomersActivity(deps) });
   df.app.activity(ACTIVITIES.evaluateCustomer, {
-    handler: createEvaluateCustomerActivity(deps),
+    handler: createEvaluateCustomerActivity({
+      ...deps,
+      remediationRetryAfterMs: deps.config.timing.remediationRetryAfterMs,
+    }),
     extraInputs: [df.input.durableClient()],
   });
   df.app.client.timer(SWEEP_TIMER_FUNCTION, {

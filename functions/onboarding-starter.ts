@@ -25,8 +25,9 @@ export interface StartOptions {
   /**
    * `startOrJoin` (events from the CRM, the API, Partner Center): join a running instance, restart a
    * finished one. `ifNew` (the sweep): start only when the tenant has never had an instance.
+   * `restartFinished` (the sweep, for a run that ended uncovered long ago): start over a finished one.
    */
-  mode?: 'startOrJoin' | 'ifNew';
+  mode?: 'startOrJoin' | 'ifNew' | 'restartFinished';
 }
 
 const ACTIVE = new Set(['Running', 'Pending', 'ContinuedAsNew', 'Suspended']);
@@ -43,8 +44,17 @@ export async function startOnboarding(
   if (existing !== undefined) {
     const { runtimeStatus, endState } = existing;
     if (mode === 'ifNew') return { kind: 'skipped', instanceId, runtimeStatus };
-    if (ACTIVE.has(runtimeStatus)) return join(client, instanceId, request);
-    if (request.reason === 'new' && endState !== undefined && SETTLED_STATES.has(endState)) {
+    if (ACTIVE.has(runtimeStatus)) {
+      return mode === 'restartFinished'
+        ? { kind: 'skipped', instanceId, runtimeStatus }
+        : join(client, instanceId, request);
+    }
+    if (
+      mode === 'startOrJoin' &&
+      request.reason === 'new' &&
+      endState !== undefined &&
+      SETTLED_STATES.has(endState)
+    ) {
       return { kind: 'skipped', instanceId, runtimeStatus };
     }
   }

@@ -117,6 +117,9 @@ param pollInitialDelay string = 'PT5M'
 @description('POLL_MAX_DELAY: cap of the polling back-off.')
 param pollMaxDelay string = 'PT6H'
 
+@description('REMEDIATION_RETRY_AFTER: the sweep restarts an uncovered customer whose last run ended this long ago.')
+param remediationRetryAfter string = 'P30D'
+
 // ---- names ----------------------------------------------------------------------------------------
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -146,6 +149,7 @@ var workflowSettings = {
   ACCEPTANCE_DEADLINE: acceptanceDeadline
   POLL_INITIAL_DELAY: pollInitialDelay
   POLL_MAX_DELAY: pollMaxDelay
+  REMEDIATION_RETRY_AFTER: remediationRetryAfter
 }
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {

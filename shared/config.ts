@@ -97,6 +97,8 @@ export interface TimingConfig {
   readonly acceptanceDeadlineMs: number;
   readonly pollInitialDelayMs: number;
   readonly pollMaxDelayMs: number;
+  /** The sweep starts a new run for a still uncovered customer whose last run ended this long ago. */
+  readonly remediationRetryAfterMs: number;
 }
 
 export type StorageConfig =
@@ -166,6 +168,7 @@ const DEFAULTS = {
   ACCEPTANCE_DEADLINE: 'P30D',
   POLL_INITIAL_DELAY: 'PT5M',
   POLL_MAX_DELAY: 'PT6H',
+  REMEDIATION_RETRY_AFTER: 'P30D',
   // Microsoft's documented webhook sample names its certificate on this storage host (an exact name:
   // anyone can own another *.blob.core.windows.net).
   WEBHOOK_CERTIFICATE_HOSTS: '3psostorageacct.blob.core.windows.net,*.microsoft.com',
@@ -551,6 +554,7 @@ function readTiming(r: SettingsReader): TimingConfig {
       }
       return maxMs;
     },
+    remediationRetryAfterMs: () => r.withDefault('REMEDIATION_RETRY_AFTER', duration),
   });
 }
 

@@ -1,6 +1,8 @@
 /**
  * Sweep activity: one customer's MCA status from Partner Center; remediation started when it has no
- * MCA or only a stale attestation. Expected outcomes are data; it throws only for what a retry can fix
+ * MCA or only a stale attestation. A run that ended without acceptance (Expired, Failed, HandedOff) is
+ * healed when the customer has accepted since, and restarted when it is still uncovered long after it
+ * ended (`REMEDIATION_RETRY_AFTER`). Expected outcomes are data; it throws only for what a retry can fix
  * (throttling, 5xx, network, storage or Durable errors).
  */
 import type { InvocationContext } from '@azure/functions';
@@ -9,6 +11,12 @@ import { z } from 'zod';
 import { InvalidAgreementDateError, type McaStatus } from '../../shared/mca';
 import { PartnerCenterError, readMcaStatus, type McaStatusReader } from '../../shared/partnerCenter';
 import type { Store } from '../../shared/store';
+import {
+  healAccepted,
+  isDueForRemediation,
+  isHealable,
+  type HealDeps,
+} from '../../shared/workflow/finished-runs';
 import { startOnboarding } from '../onboarding-starter';
 
 export const evaluateCustomerInputSchema = z.object({
@@ -26,13 +34,14 @@ export type EvaluateCustomerOutcome =
   /** Permanent: retrying cannot help (e.g. 404, 401/MFA, an unreadable agreement date). */
   | { kind: 'failed'; tenantId: string; reason: string };
 
-export interface EvaluateCustomerDeps {
+export interface EvaluateCustomerDeps extends HealDeps {
   partnerCenter: McaStatusReader;
   store: {
     customerState: Pick<Store['customerState'], 'get' | 'upsert'>;
     auditTrail: Pick<Store['auditTrail'], 'append'>;
   };
-  now: () => Date;
+  /** `REMEDIATION_RETRY_AFTER`: a finished, still uncovered customer is restarted this long after. */
+  remediationRetryAfterMs: number;
 }
 
 export async function evaluateCustomer(
@@ -51,12 +60,16 @@ export async function evaluateCustomer(
       return { kind: 'failed', tenantId, reason: 'unreadable agreement date' };
     throw error;
   }
+  const row = await deps.store.customerState.get(tenantId);
   if (status.kind === 'accepted') {
-    await recordAccepted(deps, tenantId, companyName, status);
+    if (!row) await recordAccepted(deps, tenantId, companyName, status);
+    else if (isHealable(row)) await healAccepted(deps, row, status, 'sweep');
     return { kind: 'accepted', tenantId, method: status.method };
   }
 
   const reason = status.kind === 'none' ? 'new' : 'stale';
+  // A finished run is left alone until it ended long enough ago; the customer's own run decides otherwise.
+  const retry = row !== undefined && isDueForRemediation(row, deps.now(), deps.remediationRetryAfterMs);
   const request = {
     tenantId,
     companyName,
@@ -64,8 +77,8 @@ export async function evaluateCustomer(
     source: 'sweep',
     eventId: `sweep:${sweepDate}:${tenantId}`,
   } as const;
-  // ifNew: never a second instance for a customer the workflow already knows.
-  const outcome = await startOnboarding(client, request, { mode: 'ifNew' });
+  // ifNew: never a second instance for a customer the workflow already knows, unless its run is due again.
+  const outcome = await startOnboarding(client, request, { mode: retry ? 'restartFinished' : 'ifNew' });
   if (outcome.kind === 'started') return { kind: 'started', tenantId, reason };
   return {
     kind: 'skipped',
@@ -85,7 +98,6 @@ async function recordAccepted(
   companyName: string | undefined,
   status: Extract<McaStatus, { kind: 'accepted' }>,
 ): Promise<void> {
-  if (await deps.store.customerState.get(tenantId)) return;
   const at = deps.now().toISOString();
   await deps.store.customerState.upsert({
     tenantId,

@@ -26,6 +26,10 @@ export const DEFAULT_PAGE_SIZE = 100;
 
 const listQuerySchema = z.object({
   state: z.enum(CUSTOMER_STATE_NAMES).optional(),
+  purchaseBlocked: z
+    .enum(['true', 'false'])
+    .transform((text) => text === 'true')
+    .optional(),
   pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
   continuationToken: z.string().max(4000).optional(),
 });
@@ -42,16 +46,11 @@ export function createCustomerStatusHttp(deps: CustomerReadDeps) {
 }
 
 export function customerStatus(state: CustomerState, history: AuditEntry[]) {
-  const { tenantId, method, acceptedAt, purchaseAllowed, reason, nextReminderAt, updatedAt } = state;
+  const { tenantId, method, acceptedAt, purchaseAllowed, purchaseBlocked } = state;
+  const { reason, nextReminderAt, updatedAt } = state;
   return {
-    tenantId,
-    state: state.state,
-    method,
-    acceptedAt,
-    purchaseAllowed,
-    reason,
-    nextReminderAt,
-    updatedAt,
+    ...{ tenantId, state: state.state, method, acceptedAt, purchaseAllowed, purchaseBlocked },
+    ...{ reason, nextReminderAt, updatedAt },
     history: history.map(({ at, actor, action, detail }) => ({ at, actor, action, detail })),
   };
 }

@@ -13,6 +13,7 @@ export const MCA_REPORT_COLUMNS = [
   'state',
   'method',
   'purchaseAllowed',
+  'purchaseBlocked',
   'acceptedAt',
   'reason',
   'nextReminderAt',
@@ -23,7 +24,7 @@ export const MCA_REPORT_COLUMNS = [
 export type CustomerSummary = Pick<CustomerState, (typeof MCA_REPORT_COLUMNS)[number]>;
 
 export function customerSummary(customer: CustomerState): CustomerSummary {
-  const { tenantId, companyName, country, state, method, purchaseAllowed } = customer;
+  const { tenantId, companyName, country, state, method, purchaseAllowed, purchaseBlocked } = customer;
   const { acceptedAt, reason, nextReminderAt, remindersSent, updatedAt } = customer;
   return {
     tenantId,
@@ -32,6 +33,7 @@ export function customerSummary(customer: CustomerState): CustomerSummary {
     state,
     method,
     purchaseAllowed,
+    purchaseBlocked,
     acceptedAt,
     reason,
     nextReminderAt,

@@ -26,6 +26,8 @@ export type UpsertResult =
 
 export interface CustomerListQuery {
   state?: CustomerStateName;
+  /** Only customers whose purchases Partner Center blocks (stale attestation), or only the others. */
+  purchaseBlocked?: boolean;
   /** 1 to 1000. */
   pageSize: number;
   /** From the previous page; opaque, URL-safe. */
@@ -38,15 +40,18 @@ export interface CustomerStateRepository {
   upsert(state: CustomerStateInput): Promise<UpsertResult>;
   list(query: CustomerListQuery): Promise<Page<CustomerState>>;
   /** Every customer, for the report; `state` narrows it. */
-  listAll(query?: { state?: CustomerStateName }): AsyncIterable<CustomerState>;
+  listAll(query?: CustomerFilter): AsyncIterable<CustomerState>;
 }
 
 const ROW_KEY = 'mca';
 /** Each retry means another writer changed the row between our read and our write. */
 const MAX_WRITE_ATTEMPTS = 5;
 
+export type CustomerFilter = Pick<CustomerListQuery, 'state' | 'purchaseBlocked'>;
+
 const listQuerySchema = z.object({
   state: z.enum(CUSTOMER_STATE_NAMES).optional(),
+  purchaseBlocked: z.boolean().optional(),
   pageSize: z.int().min(1).max(MAX_PAGE_SIZE),
   continuationToken: z.string().min(1).optional(),
 });
@@ -87,17 +92,25 @@ export class TableCustomerStateRepository implements CustomerStateRepository {
   }
 
   async list(query: CustomerListQuery): Promise<Page<CustomerState>> {
-    const { state, pageSize, continuationToken } = decodeInput(listQuerySchema, 'customer list query', query);
+    const { pageSize, continuationToken, ...filter } = decodeInput(
+      listQuerySchema,
+      'customer list query',
+      query,
+    );
     return readPage(
       await this.table.client(),
-      { filter: stateFilter(state), pageSize, continuationToken },
+      { filter: rowFilter(filter), pageSize, continuationToken },
       (row) => this.decode(row),
     );
   }
 
-  async *listAll(query: { state?: CustomerStateName } = {}): AsyncIterable<CustomerState> {
-    const { state } = decodeInput(listQuerySchema.pick({ state: true }), 'customer list query', query);
-    yield* readAll(await this.table.client(), stateFilter(state), (row) => this.decode(row));
+  async *listAll(query: CustomerFilter = {}): AsyncIterable<CustomerState> {
+    const filter = decodeInput(
+      listQuerySchema.pick({ state: true, purchaseBlocked: true }),
+      'customer list query',
+      query,
+    );
+    yield* readAll(await this.table.client(), rowFilter(filter), (row) => this.decode(row));
   }
 
   private async read(
@@ -118,9 +131,12 @@ export class TableCustomerStateRepository implements CustomerStateRepository {
   }
 }
 
-function stateFilter(state: CustomerStateName | undefined): string {
-  const onlyStateRows = odata`RowKey eq ${ROW_KEY}`;
-  return state === undefined ? onlyStateRows : `${onlyStateRows} and ${odata`state eq ${state}`}`;
+function rowFilter({ state, purchaseBlocked }: CustomerFilter): string {
+  const clauses = [odata`RowKey eq ${ROW_KEY}`];
+  if (state !== undefined) clauses.push(odata`state eq ${state}`);
+  // Every write stores the flag (false included), so both filters see every row written since it exists.
+  if (purchaseBlocked !== undefined) clauses.push(odata`purchaseBlocked eq ${purchaseBlocked}`);
+  return clauses.join(' and ');
 }
 
 /** Table storage has no null: an absent property reads back as null through the schema's defaults. */

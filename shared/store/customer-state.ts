@@ -15,11 +15,19 @@ export const CUSTOMER_STATE_NAMES = [
   'HandedOff',
   'Expired',
   'Failed',
+  /** Not covered and no signatory known: the partner's desk was told at once. */
+  'AwaitingContact',
 ] as const;
 export type CustomerStateName = (typeof CUSTOMER_STATE_NAMES)[number];
 
 export const MCA_METHODS = ['direct', 'attestation'] as const;
 export type McaMethod = (typeof MCA_METHODS)[number];
+/** The path a state row records: how the customer accepted, or is being brought to accept. */
+export const STATE_METHODS = [...MCA_METHODS, 'handOff'] as const;
+export type StateMethod = (typeof STATE_METHODS)[number];
+
+/** Runs that ended without acceptance: a recheck or the sweep may still find the customer covered. */
+export const HEALABLE_STATES: readonly CustomerStateName[] = ['Expired', 'Failed', 'HandedOff'];
 
 /** ISO-8601 in UTC (`...Z`), as `Date.toISOString()` and the orchestrator's clock produce. */
 export const utcTimestamp = z.iso.datetime();
@@ -30,13 +38,18 @@ export const tenantIdSchema = z.guid().transform((id) => id.toLowerCase());
 export const customerStateRecordSchema = z.object({
   tenantId: tenantIdSchema,
   state: z.enum(CUSTOMER_STATE_NAMES),
-  method: z.enum(MCA_METHODS).nullable().default(null),
+  method: z.enum(STATE_METHODS).nullable().default(null),
   acceptedAt: utcTimestamp.nullable().default(null),
   /** Why the customer is where it is (e.g. the Failed reason); one quoting an address is withheld. */
   reason: z.string().max(2000).transform(withholdPersonalData).nullable().default(null),
   nextReminderAt: utcTimestamp.nullable().default(null),
   remindersSent: z.int().min(0).default(0),
   attestationId: z.string().min(1).max(200).nullable().default(null),
+  /**
+   * Partner Center refuses this customer's purchases (403 / 900428: only an attestation from before
+   * 2023-04-01, blocked since 2025-10-07). Kept through every later state until the customer is covered.
+   */
+  purchaseBlocked: z.boolean().default(false),
   startedAt: utcTimestamp,
   /** Decides which of two writes wins: the later one (see CustomerStateRepository.upsert). */
   updatedAt: utcTimestamp,

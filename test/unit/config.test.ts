@@ -98,6 +98,7 @@ describe('defaults', () => {
         acceptanceDeadlineMs: 30 * DAY,
         pollInitialDelayMs: 5 * 60_000,
         pollMaxDelayMs: 6 * HOUR,
+        remediationRetryAfterMs: 30 * DAY,
       },
       storage: { kind: 'connectionString', connectionString: '[redacted]' },
       serviceBus: { kind: 'connectionString', connectionString: '[redacted]' },

@@ -128,14 +128,15 @@ describe('HTTP API through the app stack', () => {
     expect((await post(`/api/customers/${tenantId}/mca/remind`, {})).status).toBe(202);
   });
 
-  it('answers 400 naming the field, 404 for an unknown tenant and 409 when nothing runs', async () => {
+  it('answers 400 naming the field, and 404 for an unknown tenant (also to a recheck)', async () => {
     const tenantId = newTenant('Unknown Co');
 
     const bad = await post(`/api/customers/${tenantId}/mca`, { ...customer(tenantId, 'X'), language: '' });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: 'ValidationFailed', fields: [{ field: 'language' }] });
     expect((await statusOf(tenantId)).status).toBe(404);
-    expect((await post(`/api/customers/${tenantId}/mca/recheck`, {})).status).toBe(409);
+    expect((await post(`/api/customers/${tenantId}/mca/recheck`, {})).status).toBe(404);
+    expect((await post(`/api/customers/${tenantId}/mca/remind`, {})).status).toBe(409);
     expect((await app.api('/api/customers/not-a-guid/mca')).status).toBe(400);
   });
 

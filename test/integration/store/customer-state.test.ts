@@ -48,6 +48,7 @@ describe('customer state repository (Azurite)', () => {
       acceptedAt: null,
       reason: null,
       purchaseAllowed: false,
+      purchaseBlocked: false,
     });
   });
 
@@ -168,6 +169,29 @@ describe('customer state repository (Azurite)', () => {
     const report = (await collect(store().customerState.listAll())).map((item) => item.tenantId);
     expect(report).toEqual(expect.arrayContaining([...confirming, ...handedOff]));
     expect(new Set(report).size).toBe(report.length);
+  });
+
+  it('keeps purchaseBlocked (false when left out) and filters on it, with or without a state', async () => {
+    const [blocked, blockedExpired, open] = [newTenantId(), newTenantId(), newTenantId()];
+    await store().customerState.upsert(
+      customer(blocked, { state: 'ReattestationRequired', purchaseBlocked: true }),
+    );
+    await store().customerState.upsert(customer(blockedExpired, { state: 'Expired', purchaseBlocked: true }));
+    await store().customerState.upsert(customer(open, { state: 'Expired' }));
+
+    expect((await store().customerState.get(open))?.purchaseBlocked).toBe(false);
+    const mine = (items: CustomerState[]) =>
+      items.map((item) => item.tenantId).filter((id) => [blocked, blockedExpired, open].includes(id));
+    const allBlocked = await collect(store().customerState.listAll({ purchaseBlocked: true }));
+    expect(mine(allBlocked).sort()).toEqual([blocked, blockedExpired].sort());
+    const notBlocked = await collect(store().customerState.listAll({ purchaseBlocked: false }));
+    expect(mine(notBlocked)).toEqual([open]);
+    const page = await store().customerState.list({
+      state: 'Expired',
+      purchaseBlocked: true,
+      pageSize: 1000,
+    });
+    expect(mine(page.items)).toEqual([blockedExpired]);
   });
 
   it('refuses a continuation token it did not hand out, and a page size out of range', async () => {

@@ -4,7 +4,8 @@ import {
   createCustomerStatusHttp,
   createMcaReportHttp,
 } from '../../../functions/api/customer-read.http';
-import { createOperatorActionHttp } from '../../../functions/api/operator-actions.http';
+import { createOperatorActionHttp, type RecheckDeps } from '../../../functions/api/operator-actions.http';
+import { NotFound } from '../../../shared/partnerCenter';
 import { canonicalJson, startOnboardingHttp } from '../../../functions/api/start-onboarding.http';
 import {
   InvalidContinuationTokenError,
@@ -12,9 +13,10 @@ import {
   type AuditEntry,
   type CustomerListQuery,
   type CustomerState,
+  type CustomerStateName,
   type Page,
 } from '../../../shared/store';
-import { ONBOARDING_EVENTS, ORCHESTRATORS } from '../../../shared/workflow/contracts';
+import { ONBOARDING_EVENTS, ORCHESTRATORS, type OutcomeEvent } from '../../../shared/workflow/contracts';
 import { FakeDurableClient, recordingContext } from './fakes';
 
 const TENANT = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
@@ -249,6 +251,7 @@ function customerState(overrides: Partial<CustomerState> = {}): CustomerState {
     nextReminderAt: '2026-03-05T09:00:00.000Z',
     remindersSent: 1,
     attestationId: 'att-1',
+    purchaseBlocked: false,
     startedAt: '2026-03-02T09:00:00.000Z',
     updatedAt: '2026-03-02T10:00:00.000Z',
     companyName: 'Contoso KK',
@@ -319,6 +322,7 @@ describe('GET customers/{tenantId}/mca', () => {
       method: 'attestation',
       acceptedAt: null,
       purchaseAllowed: false,
+      purchaseBlocked: false,
       reason: 'waiting',
       nextReminderAt: '2026-03-05T09:00:00.000Z',
       updatedAt: '2026-03-02T10:00:00.000Z',
@@ -370,6 +374,7 @@ describe('GET customers', () => {
           state: 'AttestationPending',
           method: 'attestation',
           purchaseAllowed: false,
+          purchaseBlocked: false,
           acceptedAt: null,
           reason: null,
           nextReminderAt: '2026-03-05T09:00:00.000Z',
@@ -430,10 +435,10 @@ describe('GET reports/mca.csv', () => {
     expect(typeof response.body).toBe('string');
     const lines = (response.body as string).split('\r\n');
     expect(lines[0]).toBe(
-      'tenantId,companyName,country,state,method,purchaseAllowed,acceptedAt,reason,nextReminderAt,remindersSent,updatedAt',
+      'tenantId,companyName,country,state,method,purchaseAllowed,purchaseBlocked,acceptedAt,reason,nextReminderAt,remindersSent,updatedAt',
     );
     expect(lines[1]).toBe(
-      `${TENANT},"'=HYPERLINK(""x""), Inc",JP,AttestationPending,attestation,false,,,2026-03-05T09:00:00.000Z,1,2026-03-02T10:00:00.000Z`,
+      `${TENANT},"'=HYPERLINK(""x""), Inc",JP,AttestationPending,attestation,false,false,,,2026-03-05T09:00:00.000Z,1,2026-03-02T10:00:00.000Z`,
     );
     expect(lines.slice(2)).toEqual(['']);
   });
@@ -477,6 +482,119 @@ describe('POST customers/{tenantId}/mca/recheck and /remind', () => {
       expect(client.raised).toEqual([]);
     },
   );
+
+  describe('recheck of a finished run (no mail, one look at Partner Center)', () => {
+    const NOW = new Date('2027-03-10T10:00:00.000Z');
+    function recheckDeps(
+      evidence: { isSigned: boolean; agreements?: string[] } | Error,
+      row?: CustomerState,
+    ) {
+      const rows = new Map(row ? [[row.tenantId, row]] : []);
+      const published: OutcomeEvent[] = [];
+      const audit: string[] = [];
+      const deps: RecheckDeps = {
+        partnerCenter: {
+          getDirectSignedStatus: () =>
+            evidence instanceof Error
+              ? Promise.reject(evidence)
+              : Promise.resolve({ isSigned: evidence.isSigned }),
+          listCustomerAgreements: () =>
+            Promise.resolve(
+              evidence instanceof Error
+                ? []
+                : (evidence.agreements ?? []).map((dateAgreed) => ({ dateAgreed })),
+            ),
+        },
+        store: {
+          customerState: {
+            get: (id) => Promise.resolve(rows.get(id)),
+            upsert: (input) => {
+              const state = { ...(input as CustomerState), purchaseAllowed: input.state === 'Accepted' };
+              rows.set(state.tenantId, state);
+              return Promise.resolve({ kind: 'written', state });
+            },
+          },
+          auditTrail: {
+            append: (entry) => {
+              audit.push(`${entry.actor}:${entry.action}`);
+              return Promise.resolve(entry as AuditEntry);
+            },
+          },
+        },
+        outcomes: {
+          publish: (event) => {
+            published.push(event);
+            return Promise.resolve();
+          },
+        },
+        now: () => NOW,
+      };
+      return { deps, rows, published, audit };
+    }
+    async function recheck(deps: RecheckDeps) {
+      const client = new FakeDurableClient().seed(INSTANCE, 'Completed');
+      const response = json(
+        await createOperatorActionHttp(ONBOARDING_EVENTS.recheck, deps)(
+          post(`customers/${TENANT}/mca/recheck`, {}),
+          client.client,
+          recordingContext().context,
+        ),
+      );
+      expect(client.raised).toEqual([]);
+      expect(client.started).toEqual([]);
+      return response;
+    }
+
+    it.each<CustomerStateName>(['Expired', 'Failed', 'HandedOff'])(
+      'heals a %s customer who has accepted since: 200, Accepted, McaAccepted',
+      async (state) => {
+        const row = customerState({ state, purchaseBlocked: true });
+        const { deps, rows, published, audit } = recheckDeps({ isSigned: true }, row);
+        const response = await recheck(deps);
+        expect(response).toMatchObject({
+          status: 200,
+          body: { tenantId: TENANT, found: 'accepted', method: 'direct', healed: true, state: 'Accepted' },
+        });
+        expect(rows.get(TENANT)).toMatchObject({
+          state: 'Accepted',
+          purchaseAllowed: true,
+          purchaseBlocked: false,
+        });
+        expect(published.map((e) => [e.type, e.method])).toEqual([['McaAccepted', 'direct']]);
+        expect(audit).toEqual(['operator:Healed']);
+      },
+    );
+
+    it('says what it found when the customer is still not covered, and keeps the block visible', async () => {
+      const row = customerState({ state: 'Expired', purchaseBlocked: false });
+      const { deps, rows, published, audit } = recheckDeps(
+        { isSigned: false, agreements: ['2021-05-01T00:00:00'] },
+        row,
+      );
+      const response = await recheck(deps);
+      expect(response).toMatchObject({
+        status: 200,
+        body: { tenantId: TENANT, found: 'reattestationRequired', purchaseBlocked: true, state: 'Expired' },
+      });
+      expect(rows.get(TENANT)).toMatchObject({
+        state: 'Expired',
+        purchaseBlocked: true,
+        updatedAt: row.updatedAt,
+      });
+      expect(published).toEqual([]);
+      expect(audit).toEqual(['operator:Rechecked']);
+    });
+
+    it('answers notVisible when Partner Center does not show the customer, 404 for an unknown one', async () => {
+      const row = customerState({ state: 'Failed' });
+      const notFound = new NotFound({ operation: 'getDirectSignedStatus', status: 404 });
+      expect(await recheck(recheckDeps(notFound, row).deps)).toMatchObject({
+        status: 200,
+        body: { tenantId: TENANT, found: 'notVisible', state: 'Failed' },
+      });
+      expect((await recheck(recheckDeps({ isSigned: true }).deps)).status).toBe(404);
+    });
+  });
 
   it('is 400 for a tenant id that is not a GUID', async () => {
     const client = new FakeDurableClient();

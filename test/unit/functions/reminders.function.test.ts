@@ -17,6 +17,7 @@ function customer(state: CustomerStateName, nextReminderAt: string | null, remin
     nextReminderAt,
     remindersSent,
     attestationId: null,
+    purchaseBlocked: false,
     startedAt: '2027-03-01T00:00:00.000Z',
     updatedAt: '2027-03-01T00:00:00.000Z',
     companyName: 'Contoso KK',

@@ -25,10 +25,12 @@ import { VirtualClock } from '../../../local/clock';
 import { NotFound, Throttled, Transient, type Customer } from '../../../shared/partnerCenter';
 import { ACTIVITIES, ORCHESTRATORS } from '../../../shared/workflow/contracts';
 import { advanceUntil, startDurableHarness, type DurableHarness } from '../../helpers/durable-harness';
-import type { AuditEntry, CustomerState, CustomerStateInput } from '../../../shared/store';
+import type { AuditEntry, CustomerState, CustomerStateInput, CustomerStateName } from '../../../shared/store';
+import type { OutcomeEvent } from '../../../shared/workflow/contracts';
 import { FakeDurableClient, recordingContext } from './fakes';
 
 const NOW = new Date('2027-03-10T02:00:00.000Z');
+const DAY = 86_400_000;
 const T = (n: number) => `c0000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 describe('evaluateCustomer activity', () => {
@@ -37,11 +39,12 @@ describe('evaluateCustomer activity', () => {
     evidence: Evidence,
     calls: string[] = [],
     rows: Map<string, CustomerStateInput> = new Map(),
+    published: OutcomeEvent[] = [],
   ): EvaluateCustomerDeps {
     return {
       store: {
         customerState: {
-          get: (id) => Promise.resolve(rows.has(id) ? ({ tenantId: id } as CustomerState) : undefined),
+          get: (id) => Promise.resolve(rows.get(id) as CustomerState | undefined),
           upsert: (row) => {
             rows.set(row.tenantId, row);
             return Promise.resolve({ kind: 'written', state: row as CustomerState });
@@ -66,7 +69,15 @@ describe('evaluateCustomer activity', () => {
           return Promise.resolve((evidence.agreements ?? []).map((dateAgreed) => ({ dateAgreed })));
         },
       },
+      outcomes: {
+        publish: (event) => {
+          calls.push(`publish:${event.type}`);
+          published.push(event);
+          return Promise.resolve();
+        },
+      },
       now: () => NOW,
+      remediationRetryAfterMs: 30 * DAY,
     };
   }
   const input = { tenantId: T(1).toUpperCase(), companyName: 'Contoso KK', sweepDate: '2027-03-10' };
@@ -158,6 +169,83 @@ describe('evaluateCustomer activity', () => {
     await evaluateCustomer(deps({ isSigned: true }, calls, known), new FakeDurableClient().client, input);
     expect(known.get(T(1))).toEqual({ tenantId: T(1) });
     expect(calls).not.toContain('audit:FoundAccepted');
+  });
+
+  function finishedRow(state: CustomerStateName, endedDaysAgo: number): CustomerStateInput {
+    const ended = new Date(NOW.getTime() - endedDaysAgo * DAY).toISOString();
+    return {
+      tenantId: T(1),
+      state,
+      method: 'direct',
+      reason: 'deadline passed; escalated',
+      startedAt: '2026-12-01T00:00:00.000Z',
+      updatedAt: ended,
+      companyName: 'Contoso KK',
+      language: 'ja-JP',
+      country: 'JP',
+      purchaseBlocked: true,
+    };
+  }
+
+  it.each<CustomerStateName>(['Expired', 'Failed', 'HandedOff'])(
+    'heals a %s customer who has accepted since: Accepted, McaAccepted published, audited',
+    async (state) => {
+      const rows = new Map([[T(1), finishedRow(state, 3)]]);
+      const calls: string[] = [];
+      const published: OutcomeEvent[] = [];
+      const result = await evaluateCustomer(
+        deps({ isSigned: true }, calls, rows, published),
+        new FakeDurableClient().client,
+        input,
+      );
+      expect(result).toEqual({ kind: 'accepted', tenantId: T(1), method: 'direct' });
+      expect(rows.get(T(1))).toMatchObject({
+        state: 'Accepted',
+        method: 'direct',
+        acceptedAt: NOW.toISOString(),
+        reason: null,
+        purchaseBlocked: false,
+        companyName: 'Contoso KK',
+      });
+      expect(published).toEqual([
+        {
+          type: 'McaAccepted',
+          tenantId: T(1),
+          method: 'direct',
+          at: NOW.toISOString(),
+          eventId: `${T(1)}:healed-${finishedRow(state, 3).updatedAt}:McaAccepted`,
+        },
+      ]);
+      // The outcome goes out before the row changes: a retry after a crash repeats the same event id.
+      expect(calls).toEqual([`direct:${T(1)}`, 'publish:McaAccepted', 'audit:Healed']);
+    },
+  );
+
+  it('leaves an accepted or a waiting customer alone when Partner Center shows acceptance', async () => {
+    for (const state of ['Accepted', 'InviteSent'] as const) {
+      const rows = new Map([[T(1), finishedRow(state, 3)]]);
+      const calls: string[] = [];
+      await evaluateCustomer(deps({ isSigned: true }, calls, rows), new FakeDurableClient().client, input);
+      expect(rows.get(T(1))?.state).toBe(state);
+      expect(calls).toEqual([`direct:${T(1)}`]);
+    }
+  });
+
+  it.each<[string, CustomerStateName, number, string | undefined]>([
+    ['Expired 30 days ago: a new run', 'Expired', 30, 'started'],
+    ['HandedOff 45 days ago: a new run', 'HandedOff', 45, 'started'],
+    ['Failed 29 days ago: not yet', 'Failed', 29, undefined],
+    ['Expired 40 days ago but still running (a new run of its own)', 'Expired', 40, undefined],
+  ])('restarts an uncovered finished customer: %s', async (name, state, days, expected) => {
+    const durable = new FakeDurableClient().seed(
+      `mca-${T(1)}`,
+      name.includes('running') ? 'Running' : 'Completed',
+    );
+    const rows = new Map([[T(1), finishedRow(state, days)]]);
+    const result = await evaluateCustomer(deps({ isSigned: false }, [], rows), durable.client, input);
+    expect(result.kind).toBe(expected ?? 'skipped');
+    expect(durable.started).toHaveLength(expected ? 1 : 0);
+    expect(durable.raised).toEqual([]);
   });
 
   it('does not read agreements of a directly signed customer', async () => {

@@ -2,7 +2,7 @@ import { customerSummary, mcaReportCsv, MCA_REPORT_COLUMNS } from '../../../shar
 import type { CustomerState } from '../../../shared/store';
 
 const HEADER =
-  'tenantId,companyName,country,state,method,purchaseAllowed,acceptedAt,reason,nextReminderAt,remindersSent,updatedAt\r\n';
+  'tenantId,companyName,country,state,method,purchaseAllowed,purchaseBlocked,acceptedAt,reason,nextReminderAt,remindersSent,updatedAt\r\n';
 
 function customer(overrides: Partial<CustomerState> = {}): CustomerState {
   return {
@@ -14,6 +14,7 @@ function customer(overrides: Partial<CustomerState> = {}): CustomerState {
     nextReminderAt: '2026-03-05T09:00:00.000Z',
     remindersSent: 1,
     attestationId: 'att-1',
+    purchaseBlocked: false,
     startedAt: '2026-03-02T09:00:00.000Z',
     updatedAt: '2026-03-02T10:00:00.000Z',
     companyName: 'Contoso',
@@ -54,9 +55,9 @@ describe('mcaReportCsv', () => {
 
     expect(csv).toBe(
       HEADER +
-        '11111111-2222-4333-8444-555555555555,Contoso,JP,AttestationPending,attestation,false,,,' +
+        '11111111-2222-4333-8444-555555555555,Contoso,JP,AttestationPending,attestation,false,false,,,' +
         '2026-03-05T09:00:00.000Z,1,2026-03-02T10:00:00.000Z\r\n' +
-        '99999999-2222-4333-8444-555555555555,Fabrikam,US,Accepted,direct,true,2026-03-03T00:00:00.000Z,,,0,' +
+        '99999999-2222-4333-8444-555555555555,Fabrikam,US,Accepted,direct,true,false,2026-03-03T00:00:00.000Z,,,0,' +
         '2026-03-02T10:00:00.000Z\r\n',
     );
   });

@@ -1,0 +1,114 @@
+/**
+ * Runs that ended without acceptance (Expired, Failed, HandedOff) are not final for the customer: a
+ * later check (the operator's recheck, the nightly sweep) that finds the MCA accepted moves the row to
+ * Accepted and tells the CRM; one still uncovered long after its run ended gets a new run.
+ */
+import type { OutcomePublisher } from '../events/outcome-publisher';
+import type { McaStatus } from '../mca';
+import { readMcaStatus, type McaStatusReader } from '../partnerCenter/mca-status';
+import {
+  HEALABLE_STATES,
+  type AuditActor,
+  type AuditTrailRepository,
+  type CustomerState,
+  type CustomerStateName,
+  type CustomerStateRepository,
+} from '../store';
+
+export interface HealDeps {
+  store: {
+    customerState: Pick<CustomerStateRepository, 'upsert'>;
+    auditTrail: Pick<AuditTrailRepository, 'append'>;
+  };
+  outcomes: Pick<OutcomePublisher, 'publish'>;
+  now: () => Date;
+}
+
+type Accepted = Extract<McaStatus, { kind: 'accepted' }>;
+
+export function isHealable(row: Pick<CustomerState, 'state'>): boolean {
+  return HEALABLE_STATES.includes(row.state);
+}
+
+/**
+ * Records the acceptance of a customer whose run had ended without it. The outcome goes first, with an
+ * id derived from the row it heals: a retry after a crash publishes the same event again (the CRM and
+ * Service Bus de-duplicate by id) and then writes the row; once the row says Accepted nothing repeats.
+ */
+export async function healAccepted(
+  deps: HealDeps,
+  row: CustomerState,
+  status: Accepted,
+  actor: AuditActor,
+): Promise<void> {
+  const at = deps.now().toISOString();
+  const tenantId = row.tenantId;
+  await deps.outcomes.publish({
+    type: 'McaAccepted',
+    tenantId,
+    method: status.method,
+    at,
+    eventId: `${tenantId}:healed-${row.updatedAt}:McaAccepted`,
+  });
+  await deps.store.customerState.upsert({
+    ...row,
+    state: 'Accepted',
+    method: status.method,
+    acceptedAt: status.method === 'attestation' ? status.attestedAt : at,
+    reason: null,
+    nextReminderAt: null,
+    purchaseBlocked: false,
+    updatedAt: at,
+  });
+  await deps.store.auditTrail.append({
+    tenantId,
+    at,
+    actor,
+    action: 'Healed',
+    detail: `${row.state} -> Accepted (${status.method})`,
+  });
+}
+
+/** A finished, still uncovered customer gets a new run once its last one ended this long ago. */
+export function isDueForRemediation(
+  row: Pick<CustomerState, 'state' | 'updatedAt'>,
+  now: Date,
+  retryAfterMs: number,
+): boolean {
+  return isHealable(row) && now.getTime() - Date.parse(row.updatedAt) >= retryAfterMs;
+}
+
+/** What a check of a finished run found; `state` is the customer's row after it. */
+export type RecheckFinding =
+  | { found: 'accepted'; method: 'direct' | 'attestation'; healed: boolean; state: CustomerStateName }
+  | { found: 'none' | 'reattestationRequired'; purchaseBlocked: boolean; state: CustomerStateName };
+
+/**
+ * The operator's recheck of a customer whose run has ended: no mail, one look at Partner Center. An
+ * acceptance heals the row; otherwise the finding is recorded, and a purchase block is made visible.
+ */
+export async function recheckFinishedRun(
+  deps: HealDeps & { partnerCenter: McaStatusReader },
+  row: CustomerState,
+  actor: AuditActor,
+): Promise<RecheckFinding> {
+  const status = await readMcaStatus(deps.partnerCenter, row.tenantId, deps.now());
+  if (status.kind === 'accepted') {
+    const healed = isHealable(row);
+    if (healed) await healAccepted(deps, row, status, actor);
+    return { found: 'accepted', method: status.method, healed, state: healed ? 'Accepted' : row.state };
+  }
+  const purchaseBlocked = status.kind === 'reattestationRequired' && status.purchaseBlocked;
+  const at = deps.now().toISOString();
+  // Same updatedAt: the row still says when the run ended, which decides when the sweep restarts it.
+  if (purchaseBlocked && !row.purchaseBlocked)
+    await deps.store.customerState.upsert({ ...row, purchaseBlocked });
+  await deps.store.auditTrail.append({
+    tenantId: row.tenantId,
+    at,
+    actor,
+    action: 'Rechecked',
+    detail: `still ${status.kind === 'none' ? 'no MCA' : 'only a stale attestation'} (${row.state})`,
+  });
+  return { found: status.kind, purchaseBlocked, state: row.state };
+}
