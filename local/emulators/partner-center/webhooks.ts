@@ -18,6 +18,8 @@ import type { RequestContext, Route } from './router';
 /** Test-only key pair committed with the emulator (subject O=Microsoft Corporation, self-signed). */
 const CERT_DIR = assetPath('certs');
 export const WEBHOOK_CERTIFICATE_PATH = '/certificates/webhook-signing.pem';
+/** The served certificate on disk: the local app trusts it as its webhook root (never in Azure). */
+export const WEBHOOK_CERTIFICATE_FILE = join(CERT_DIR, 'webhook-signing.test-only.cert.pem');
 
 export const WEBHOOK_EVENTS = [
   'test-created',
@@ -46,7 +48,7 @@ export interface WebhookDelivery {
 
 export class WebhookDispatcher {
   private readonly privateKey = readFileSync(join(CERT_DIR, 'webhook-signing.test-only.key.pem'), 'utf8');
-  readonly certificatePem = readFileSync(join(CERT_DIR, 'webhook-signing.test-only.cert.pem'), 'utf8');
+  readonly certificatePem = readFileSync(WEBHOOK_CERTIFICATE_FILE, 'utf8');
   private readonly pending = new Set<Promise<void>>();
   readonly deliveries: WebhookDelivery[] = [];
 
