@@ -181,6 +181,8 @@ describe('missing keys', () => {
   });
 });
 
+const URL_LIST = 'expected comma-separated https URLs';
+
 describe('malformed keys', () => {
   it.each<[string, string, string]>([
     ['PARTNER_TYPE', 'x', 'expected one of DirectBill, IndirectProvider, IndirectReseller, got "x"'],
@@ -234,24 +236,12 @@ describe('malformed keys', () => {
       'expected comma-separated https URLs (http only for localhost), each exact or a prefix ending in /, got "3psostorageacct.blob.core.windows.net"',
     ],
     ['WEBHOOK_CERTIFICATE_URLS', 'https://a.example/c.cer,', 'got "https://a.example/c.cer,"'],
-    [
-      'WEBHOOK_CERTIFICATE_URLS',
-      'https://a.example/c,,https://b.example/c',
-      'expected comma-separated https URLs',
-    ],
-    ['WEBHOOK_CERTIFICATE_URLS', 'http://certs.example.com/c.cer', 'expected comma-separated https URLs'],
-    ['WEBHOOK_CERTIFICATE_URLS', 'ftp://certs.example.com/c.cer', 'expected comma-separated https URLs'],
-    [
-      'WEBHOOK_CERTIFICATE_URLS',
-      'https://u:p@certs.example.com/c.cer',
-      'expected comma-separated https URLs',
-    ],
-    ['WEBHOOK_CERTIFICATE_URLS', 'https://certs.example.com/c.cer#x', 'expected comma-separated https URLs'],
-    [
-      'WEBHOOK_CERTIFICATE_URLS',
-      'https://a.example/c https://b.example/c',
-      'expected comma-separated https URLs',
-    ],
+    ['WEBHOOK_CERTIFICATE_URLS', 'https://a.example/c,,https://b.example/c', URL_LIST],
+    ['WEBHOOK_CERTIFICATE_URLS', 'http://certs.example.com/c.cer', URL_LIST],
+    ['WEBHOOK_CERTIFICATE_URLS', 'ftp://certs.example.com/c.cer', URL_LIST],
+    ['WEBHOOK_CERTIFICATE_URLS', 'https://u:p@certs.example.com/c.cer', URL_LIST],
+    ['WEBHOOK_CERTIFICATE_URLS', 'https://certs.example.com/c.cer#x', URL_LIST],
+    ['WEBHOOK_CERTIFICATE_URLS', 'https://a.example/c https://b.example/c', URL_LIST],
     [
       'WEBHOOK_LOCAL_TRUST_ANCHORS_FILE',
       'certs/emulator.pem',
