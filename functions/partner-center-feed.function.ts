@@ -90,8 +90,8 @@ export function createWebhookHandler(deps: FeedDeps, { verifier, replays }: Webh
       throw error;
     }
     try {
-      const { detail } = await verifier.verify((name) => request.headers.get(name), body);
-      context.log(`Partner Center webhook signature verified; ${detail}`);
+      const { chain, detail } = await verifier.verify((name) => request.headers.get(name), body);
+      context.log('Partner Center webhook signature verified', { chain, detail });
     } catch (error) {
       if (!(error instanceof WebhookSignatureError)) throw error;
       // The certificate could not be fetched (network, its host down): 503 so Partner Center redelivers.
