@@ -5,18 +5,25 @@
  * could use, so an existing instance is left alone. That also makes a repeated start harmless, which
  * is why an event is marked processed only after its start succeeded.
  */
+import { readFileSync } from 'node:fs';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { z } from 'zod';
 import {
   AUDIT_FEED_CURSOR,
+  BodyTooLargeError,
   createHttpCertificateFetcher,
+  createReplayGuard,
   createWebhookVerifier,
+  declaresMoreThan,
+  parseCertificates,
+  readCapped,
   runAuditFeed,
   WebhookSignatureError,
   type CertificateFetcher,
   type NewCustomer,
   type PartnerCenterClient,
+  type ReplayGuard,
   type WebhookVerifier,
 } from '../shared/partnerCenter';
 import { ConflictError, type Store } from '../shared/store';
@@ -37,6 +44,8 @@ const CUSTOMER_EVENTS = new Set([
 ]);
 /** Microsoft's registration check: answering 200 is all it asks for. */
 const VALIDATION_EVENT = 'test-created';
+/** An event is a few hundred bytes; anything near this is not Partner Center. */
+export const WEBHOOK_MAX_BODY_BYTES = 64 * 1024;
 
 const webhookEventSchema = z.object({
   EventName: z.string().min(1).max(100),
@@ -57,15 +66,32 @@ export async function startNewCustomer(client: df.DurableClient, customer: NewCu
   return (await startOnboarding(client, request, { mode: 'ifNew' })).kind;
 }
 
-export function createWebhookHandler(deps: FeedDeps, verifier: WebhookVerifier) {
+export interface WebhookGuards {
+  verifier: WebhookVerifier;
+  /** Bodies already accepted: a replay is acknowledged and starts nothing. */
+  replays: ReplayGuard;
+}
+
+const tooLarge: HttpResponseInit = { status: 413, jsonBody: { error: 'body too large' } };
+
+export function createWebhookHandler(deps: FeedDeps, { verifier, replays }: WebhookGuards) {
   return async (
     request: HttpRequest,
     client: df.DurableClient,
     context: InvocationContext,
   ): Promise<HttpResponseInit> => {
-    const body = new Uint8Array(await request.arrayBuffer());
+    // Anonymous endpoint: refuse an oversized body before reading it, and stop reading at the cap.
+    if (declaresMoreThan(request.headers.get('content-length'), WEBHOOK_MAX_BODY_BYTES)) return tooLarge;
+    let body: Uint8Array;
     try {
-      await verifier.verify((name) => request.headers.get(name), body);
+      body = await readCapped(request.body, WEBHOOK_MAX_BODY_BYTES);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return tooLarge;
+      throw error;
+    }
+    try {
+      const { chain, detail } = await verifier.verify((name) => request.headers.get(name), body);
+      context.log('Partner Center webhook signature verified', { chain, detail });
     } catch (error) {
       if (!(error instanceof WebhookSignatureError)) throw error;
       // The certificate could not be fetched (network, its host down): 503 so Partner Center redelivers.
@@ -76,25 +102,41 @@ export function createWebhookHandler(deps: FeedDeps, verifier: WebhookVerifier) 
       context.warn(`Partner Center webhook refused: ${error.reason}`, error.message);
       return { status: 401, jsonBody: { error: 'signature verification failed' } };
     }
-    const event = parseEvent(body);
-    if (!event) return { status: 400, jsonBody: { error: 'not a Partner Center event' } };
-    if (event.EventName === VALIDATION_EVENT || !CUSTOMER_EVENTS.has(event.EventName)) {
-      context.log(`Partner Center webhook ${event.EventName}: nothing to do`);
-      return { status: 200 };
+    // 200, not an error: a genuine redelivery (our first answer was lost) must not count as failed.
+    if (replays.seen(body)) {
+      context.log('Partner Center webhook: replay of an accepted body, nothing to do');
+      return { status: 200, jsonBody: { status: 'duplicate' } };
     }
-    const tenantId = tenantInUri.exec(event.ResourceUri ?? '')?.[1]?.toLowerCase();
-    if (!tenantId) return { status: 400, jsonBody: { error: 'ResourceUri names no customer tenant' } };
-    const eventId = `webhook:${event.EventName}:${tenantId}:${event.ResourceChangeUtcDate ?? ''}`;
-    // Marked only once started, so a failed start is retried by Partner Center's redelivery.
-    if (await deps.store.processedEvents.isProcessed(PARTNER_CENTER_SOURCE, eventId)) {
-      context.log(`Partner Center webhook for ${tenantId}: already processed`);
-      return { status: 200 };
-    }
-    const outcome = await startNewCustomer(client, { tenantId, eventId });
-    await deps.store.processedEvents.markProcessed(PARTNER_CENTER_SOURCE, eventId);
-    context.log(`Partner Center webhook for ${tenantId}: ${outcome}`);
-    return { status: 200 };
+    const response = await handleEvent(deps, body, client, context);
+    if (response.status === 200) replays.remember(body);
+    return response;
   };
+}
+
+async function handleEvent(
+  deps: FeedDeps,
+  body: Uint8Array,
+  client: df.DurableClient,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  const event = parseEvent(body);
+  if (!event) return { status: 400, jsonBody: { error: 'not a Partner Center event' } };
+  if (event.EventName === VALIDATION_EVENT || !CUSTOMER_EVENTS.has(event.EventName)) {
+    context.log(`Partner Center webhook ${event.EventName}: nothing to do`);
+    return { status: 200 };
+  }
+  const tenantId = tenantInUri.exec(event.ResourceUri ?? '')?.[1]?.toLowerCase();
+  if (!tenantId) return { status: 400, jsonBody: { error: 'ResourceUri names no customer tenant' } };
+  const eventId = `webhook:${event.EventName}:${tenantId}:${event.ResourceChangeUtcDate ?? ''}`;
+  // Marked only once started, so a failed start is retried by Partner Center's redelivery.
+  if (await deps.store.processedEvents.isProcessed(PARTNER_CENTER_SOURCE, eventId)) {
+    context.log(`Partner Center webhook for ${tenantId}: already processed`);
+    return { status: 200 };
+  }
+  const outcome = await startNewCustomer(client, { tenantId, eventId });
+  await deps.store.processedEvents.markProcessed(PARTNER_CENTER_SOURCE, eventId);
+  context.log(`Partner Center webhook for ${tenantId}: ${outcome}`);
+  return { status: 200 };
 }
 
 function parseEvent(body: Uint8Array): z.output<typeof webhookEventSchema> | undefined {
@@ -135,17 +177,24 @@ export function registerPartnerCenterFeed(
   deps: AppDeps,
   options: { fetchCertificate?: CertificateFetcher } = {},
 ): void {
+  const { webhookCertificateUrls, webhookLocalTrustAnchorsFile } = deps.config.partnerCenter;
   const verifier = createWebhookVerifier({
-    allowedHosts: deps.config.partnerCenter.webhookCertificateHosts,
+    allowedUrls: webhookCertificateUrls,
     fetchCertificate: options.fetchCertificate ?? createHttpCertificateFetcher(),
     now: deps.now,
+    // Absent in Azure (config refuses it there): Microsoft's roots from Node's bundle.
+    trustAnchors:
+      webhookLocalTrustAnchorsFile === undefined
+        ? undefined
+        : parseCertificates(readFileSync(webhookLocalTrustAnchorsFile, 'utf8')),
   });
+  const replays = createReplayGuard({ now: deps.now });
   // Anonymous: Partner Center cannot send a function key; the signature is the authentication.
   df.app.client.http(FEED_FUNCTIONS.webhook, {
     route: 'webhooks/partner-center',
     methods: ['POST'],
     authLevel: 'anonymous',
-    handler: createWebhookHandler(deps, verifier),
+    handler: createWebhookHandler(deps, { verifier, replays }),
   });
   df.app.client.timer(FEED_FUNCTIONS.auditFeed, {
     schedule: AUDIT_FEED_SCHEDULE,

@@ -84,8 +84,8 @@ param partnerCenterCredentialType string = 'clientSecret'
 @description('PARTNER_CENTER_CERTIFICATE_THUMBPRINT (hex); only with partnerCenterCredentialType certificate.')
 param partnerCenterCertificateThumbprint string = ''
 
-@description('WEBHOOK_CERTIFICATE_HOSTS: hosts a Partner Center webhook\'s X-MS-Certificate-Url may name (comma list; exact names or *.suffix).')
-param webhookCertificateHosts string = '3psostorageacct.blob.core.windows.net,*.microsoft.com'
+@description('WEBHOOK_CERTIFICATE_URLS: URLs a Partner Center webhook\'s X-MS-Certificate-Url may name (comma list; exact URLs or prefixes ending in /).')
+param webhookCertificateUrls string = 'https://3psostorageacct.blob.core.windows.net/cert/pcnotifications-dispatch.microsoft.com.cer'
 
 @description('MAIL_FROM: sender address verified in SendGrid.')
 param mailFrom string
@@ -138,7 +138,7 @@ var workflowSettings = {
   PARTNER_CENTER_MAX_REQUESTS_PER_SECOND: partnerCenterMaxRequestsPerSecond
   PARTNER_CENTER_MAX_CONCURRENCY: partnerCenterMaxConcurrency
   PARTNER_CENTER_CERTIFICATE_THUMBPRINT: partnerCenterCertificateThumbprint
-  WEBHOOK_CERTIFICATE_HOSTS: webhookCertificateHosts
+  WEBHOOK_CERTIFICATE_URLS: webhookCertificateUrls
   MAIL_FROM: mailFrom
   PARTNER_COMPANY_NAME: partnerCompanyName
   PARTNER_CONTACT_EMAIL: partnerContactEmail

@@ -59,10 +59,15 @@ export interface PartnerCenterConfig {
   readonly maxRequestsPerSecond: number;
   readonly maxConcurrency: number;
   /**
-   * Hosts a webhook's X-MS-Certificate-Url may name: exact names, or `*.suffix` for any subdomain.
-   * Microsoft's hosts in Azure; the local emulator's host locally.
+   * URLs a webhook's X-MS-Certificate-Url may name: exact URLs, or prefixes ending in `/`. Microsoft's
+   * documented certificate URL in Azure; the local emulator's certificate URL locally.
    */
-  readonly webhookCertificateHosts: readonly string[];
+  readonly webhookCertificateUrls: readonly string[];
+  /**
+   * Local only: a PEM file whose certificates are trusted as webhook chain roots instead of Microsoft's
+   * (the emulator's test certificate). Refused unless every certificate URL is a loopback one.
+   */
+  readonly webhookLocalTrustAnchorsFile: string | undefined;
 }
 
 export type ClientCredential =
@@ -169,9 +174,10 @@ const DEFAULTS = {
   POLL_INITIAL_DELAY: 'PT5M',
   POLL_MAX_DELAY: 'PT6H',
   REMEDIATION_RETRY_AFTER: 'P30D',
-  // Microsoft's documented webhook sample names its certificate on this storage host (an exact name:
-  // anyone can own another *.blob.core.windows.net).
-  WEBHOOK_CERTIFICATE_HOSTS: '3psostorageacct.blob.core.windows.net,*.microsoft.com',
+  // The one certificate URL Microsoft documents for webhook signatures (exact: anyone can own another
+  // *.blob.core.windows.net, and other paths on this host are not Microsoft's promise).
+  WEBHOOK_CERTIFICATE_URLS:
+    'https://3psostorageacct.blob.core.windows.net/cert/pcnotifications-dispatch.microsoft.com.cer',
 } as const;
 
 const ENTRA_LOGIN = 'https://login.microsoftonline.com';
@@ -219,15 +225,21 @@ const displayName = spec(
     .max(200)
     .regex(/^[^\p{Cc}]+$/u),
 );
-const HOST_PATTERN =
-  /^(?:\*\.)?(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/i;
-const hostList = spec(
-  'comma-separated host names, each exact (api.example.com) or *.suffix (*.microsoft.com)',
+/** https (http only for a loopback host), no credentials or fragment; an entry ending in `/` is a prefix. */
+function isCertificateUrlEntry(text: string): boolean {
+  if (/\s/.test(text) || !isAllowedUrl(text)) return false;
+  const parsed = new URL(text);
+  return parsed.username === '' && parsed.password === '' && parsed.hash === '' && !text.includes('#');
+}
+const urlList = spec(
+  'comma-separated https URLs (http only for localhost), each exact or a prefix ending in /',
   z
     .string()
-    .transform((text) => text.split(',').map((item) => item.trim().toLowerCase()))
-    .refine((hosts) => hosts.length > 0 && hosts.every((host) => HOST_PATTERN.test(host))),
+    .transform((text) => text.split(',').map((item) => item.trim()))
+    .refine((items) => items.length > 0 && items.every(isCertificateUrlEntry))
+    .transform((items) => items.map((item) => new URL(item).href)),
 );
+const filePath = spec('a file path', z.string().min(1));
 const guid = spec('a GUID', z.guid());
 const tenant = spec(
   "the partner's Entra tenant ID (GUID) or domain",
@@ -461,8 +473,21 @@ function readPartnerCenter(r: SettingsReader): PartnerCenterConfig {
     refreshToken: () => r.optional('PARTNER_CENTER_REFRESH_TOKEN', refreshToken),
     maxRequestsPerSecond: () => r.withDefault('PARTNER_CENTER_MAX_REQUESTS_PER_SECOND', requestsPerSecond),
     maxConcurrency: () => r.withDefault('PARTNER_CENTER_MAX_CONCURRENCY', concurrency),
-    webhookCertificateHosts: () => r.withDefault('WEBHOOK_CERTIFICATE_HOSTS', hostList),
+    webhookCertificateUrls: () => r.withDefault('WEBHOOK_CERTIFICATE_URLS', urlList),
+    webhookLocalTrustAnchorsFile: () => readLocalTrustAnchors(r),
   });
+}
+
+const LOCAL_TRUST_ANCHORS_KEY = 'WEBHOOK_LOCAL_TRUST_ANCHORS_FILE';
+
+/** Extra webhook trust anchors are for the local emulator only: never beside a non-loopback URL. */
+function readLocalTrustAnchors(r: SettingsReader): string | undefined {
+  const file = r.optional(LOCAL_TRUST_ANCHORS_KEY, filePath);
+  if (file === undefined) return undefined;
+  const urls = r.optional('WEBHOOK_CERTIFICATE_URLS', urlList) ?? [DEFAULTS.WEBHOOK_CERTIFICATE_URLS];
+  if (!urls.every((entry) => LOOPBACK_HOSTS.has(new URL(entry).hostname)))
+    return r.fail(LOCAL_TRUST_ANCHORS_KEY, 'only allowed when every WEBHOOK_CERTIFICATE_URLS entry is local');
+  return file;
 }
 
 function readAuthority(r: SettingsReader): string {

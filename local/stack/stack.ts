@@ -13,6 +13,7 @@ import {
   type EmulatorPorts,
   type Emulators,
 } from '../emulators';
+import { WEBHOOK_CERTIFICATE_FILE, WEBHOOK_CERTIFICATE_PATH } from '../emulators/partner-center/webhooks';
 import { nativeProcess, startHost, type RunningHost } from '../host';
 import { createDurableEngine } from '../host/durable';
 
@@ -86,7 +87,9 @@ export function localAppSettings(
     PARTNER_CENTER_AUTHORITY: `${partnerCenter.origin}${authorityPath}`.replace(/\/$/, ''),
     SENDGRID_API_KEY: LOCAL_SENDGRID_API_KEY,
     SENDGRID_BASE_URL: emulators.sendGridUrl,
-    WEBHOOK_CERTIFICATE_HOSTS: partnerCenter.hostname,
+    // The emulator's certificate URL only, trusted as its own root (its test-only self-signed certificate).
+    WEBHOOK_CERTIFICATE_URLS: `${emulators.partnerCenterUrl}${WEBHOOK_CERTIFICATE_PATH}`,
+    WEBHOOK_LOCAL_TRUST_ANCHORS_FILE: WEBHOOK_CERTIFICATE_FILE,
     ...overrides,
   };
   return Object.fromEntries(

@@ -48,15 +48,20 @@ export {
   checkCertificateUrl,
   createHttpCertificateFetcher,
   createWebhookVerifier,
+  MICROSOFT_WEBHOOK_CERTIFICATE_URL,
   WebhookSignatureError,
   WEBHOOK_HEADERS,
   WEBHOOK_REJECTION_REASONS,
   type CertificateFetcher,
   type HeaderReader,
   type WebhookRejectionReason,
+  type WebhookVerification,
   type WebhookVerifier,
   type WebhookVerifierOptions,
 } from './webhook-signature';
+export { BodyTooLargeError, declaresMoreThan, readCapped } from './capped-body';
+export { parseCertificates } from './certificate-chain';
+export { createReplayGuard, type ReplayGuard } from './webhook-replay';
 export {
   AUDIT_FEED_CURSOR,
   defaultAuditFeedPolicy,

@@ -1,26 +1,45 @@
 /**
- * Verifies a Partner Center webhook POST (PARTNER-CENTER.md "Webhooks"; Microsoft's "How to authenticate
- * the callback"): `Authorization: Signature <base64>`, `X-MS-Signature-Algorithm: rsa-sha256` and
- * `X-MS-Certificate-Url`. The certificate must come from an allowed host over https, name
- * `O=Microsoft Corporation` as its subject organisation and be valid now; the signature is RSA-SHA256
- * (PKCS#1 v1.5) over the raw body bytes. Pure except for the injected certificate fetcher.
+ * Verifies a Partner Center webhook POST as Microsoft documents it (PARTNER-CENTER.md "Webhooks";
+ * Microsoft's "How to authenticate the callback"): the signature comes as `Authorization: Signature
+ * <base64>` or in `x-ms-signature`, with `X-MS-Signature-Algorithm: rsa-sha256` and
+ * `X-MS-Certificate-Url`.
  *
- * Not done: chain building to a Microsoft root (Node has no platform chain verifier for a bare
- * certificate). The https host allow-list is what makes the certificate trustworthy instead.
+ * 1. The certificate URL must be on the allow-list (exact URLs or `/`-ended prefixes; https, plain
+ *    http only for a loopback entry: the local emulator).
+ * 2. The certificate is downloaded (capped, see capped-body.ts) and cached by URL (bounded, with TTL).
+ * 3. Its **issuer** organisation must be `Microsoft Corporation`, as Microsoft's sample checks, and it
+ *    must be valid now.
+ * 4. Chain: walked up through any intermediates served with it to a trust anchor (default: Microsoft's
+ *    roots in Node's bundle). A chain that reaches an anchor is `verified`. When the issuer was not
+ *    served (Microsoft serves the bare certificate), the chain cannot be built here: it is accepted as
+ *    `incomplete` on the strength of 1 and 3, like Microsoft's sample. A broken link, an expired
+ *    intermediate, or a self-signed certificate that is not an anchor is refused.
+ * 5. RSA-SHA256 (PKCS#1 v1.5) over the raw body bytes.
+ * Pure except for the injected certificate fetcher.
  */
-import { X509Certificate, verify as verifySignature, type KeyObject } from 'node:crypto';
+import { verify as verifySignature, type X509Certificate } from 'node:crypto';
+import { BodyTooLargeError, declaresMoreThan, readCapped } from './capped-body';
+import { BoundedCache } from './bounded-cache';
+import {
+  isValidAt,
+  microsoftRootCertificates,
+  organizationsOf,
+  parseCertificates,
+  verifyChain,
+} from './certificate-chain';
 
 export const WEBHOOK_REJECTION_REASONS = [
   'missingHeader',
   'badAuthorization',
   'unsupportedAlgorithm',
   'badCertificateUrl',
-  'certificateHostNotAllowed',
+  'certificateUrlNotAllowed',
   'insecureCertificateUrl',
   'certificateUnavailable',
   'badCertificate',
-  'wrongCertificateSubject',
+  'wrongCertificateIssuer',
   'certificateNotValidNow',
+  'untrustedCertificateChain',
   'badSignature',
 ] as const;
 export type WebhookRejectionReason = (typeof WEBHOOK_REJECTION_REASONS)[number];
@@ -39,29 +58,46 @@ export class WebhookSignatureError extends Error {
 /** Reads one request header, case-insensitively (e.g. `HttpRequest.headers.get`). */
 export type HeaderReader = (name: string) => string | null | undefined;
 
-/** Fetches the certificate (PEM or DER) at an already-allowed URL; throws when it cannot. */
+/** Fetches the certificate (PEM, possibly with its intermediates, or DER) at an allowed URL; throws when it cannot. */
 export type CertificateFetcher = (url: URL) => Promise<Uint8Array | string>;
 
+/** Microsoft's documented certificate URL: the default allow-list. */
+export const MICROSOFT_WEBHOOK_CERTIFICATE_URL =
+  'https://3psostorageacct.blob.core.windows.net/cert/pcnotifications-dispatch.microsoft.com.cer';
+
 export interface WebhookVerifierOptions {
-  /** `webhookCertificateHosts`: exact host names or `*.suffix`. */
-  allowedHosts: readonly string[];
+  /** `webhookCertificateUrls`: exact URLs, or prefixes ending in `/`. */
+  allowedUrls: readonly string[];
   fetchCertificate: CertificateFetcher;
   now: () => Date;
-  /** Subject organisation the certificate must name. Default `Microsoft Corporation`. */
+  /** Roots a chain may end at. Default: Microsoft's roots in Node's bundle. Locally: the emulator's certificate. */
+  trustAnchors?: readonly X509Certificate[];
+  /** Issuer organisation the certificate must name. Default `Microsoft Corporation`. */
   organization?: string;
   /** Certificates kept by URL. Default 16. */
   cacheSize?: number;
   /** How long a fetched certificate is reused, so a rotated one at the same URL is picked up. Default 1 h. */
   cacheTtlMs?: number;
+  /** How long a failed download is remembered, so a flood naming it does not refetch. Default 30 s. */
+  failureTtlMs?: number;
+}
+
+export interface WebhookVerification {
+  /** `verified` up to `root`, or `incomplete` when the issuer was not served (see above). */
+  chain: 'verified' | 'incomplete';
+  detail: string;
 }
 
 export interface WebhookVerifier {
   /** Resolves when the request is genuine; rejects with WebhookSignatureError otherwise. */
-  verify(header: HeaderReader, rawBody: Uint8Array): Promise<void>;
+  verify(header: HeaderReader, rawBody: Uint8Array): Promise<WebhookVerification>;
+  /** Certificates (and remembered failures) currently cached. */
+  cachedCertificates(): number;
 }
 
 export const WEBHOOK_HEADERS = {
   authorization: 'authorization',
+  signature: 'x-ms-signature',
   algorithm: 'x-ms-signature-algorithm',
   certificateUrl: 'x-ms-certificate-url',
 } as const;
@@ -69,127 +105,131 @@ export const WEBHOOK_HEADERS = {
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
+/** Whether an allow-list entry covers `url`: the same URL, or under an entry that ends in `/`. */
+export function urlAllowed(url: URL, entry: string): boolean {
+  if (!URL.canParse(entry)) return false;
+  const allowed = new URL(entry).href;
+  return allowed.endsWith('/') ? url.href.startsWith(allowed) : url.href === allowed;
+}
+
 /**
- * Whether `url` may serve a webhook certificate: https on an allowed host, or plain http on a loopback
- * host that the list names exactly (the local emulator). A wildcard never allows plain http.
+ * Whether `text` may serve a webhook certificate: covered by an allow-list entry, over https, or plain
+ * http to a loopback host (the local emulator).
  */
 export function checkCertificateUrl(
   text: string,
-  allowedHosts: readonly string[],
+  allowedUrls: readonly string[],
 ): { ok: true; url: URL } | { ok: false; reason: WebhookRejectionReason; detail: string } {
   if (!URL.canParse(text)) return { ok: false, reason: 'badCertificateUrl', detail: 'not a URL' };
   const url = new URL(text);
   if (url.username !== '' || url.password !== '')
     return { ok: false, reason: 'badCertificateUrl', detail: 'URL carries credentials' };
-  const host = url.hostname.toLowerCase();
-  const patterns = allowedHosts.map((entry) => entry.trim().toLowerCase());
-  if (url.protocol === 'http:') {
-    if (LOOPBACK_HOSTS.has(host) && patterns.includes(host)) return { ok: true, url };
-    return { ok: false, reason: 'insecureCertificateUrl', detail: `plain http to ${host}` };
-  }
-  if (url.protocol !== 'https:')
+  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname))
+    return { ok: false, reason: 'insecureCertificateUrl', detail: `plain http to ${url.hostname}` };
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
     return { ok: false, reason: 'badCertificateUrl', detail: `scheme ${url.protocol}` };
-  if (!patterns.some((pattern) => hostMatches(host, pattern)))
-    return { ok: false, reason: 'certificateHostNotAllowed', detail: `host ${host}` };
+  if (!allowedUrls.some((entry) => urlAllowed(url, entry.trim())))
+    return { ok: false, reason: 'certificateUrlNotAllowed', detail: `${url.host}${url.pathname}` };
   return { ok: true, url };
 }
 
-function hostMatches(host: string, pattern: string): boolean {
-  if (pattern.startsWith('*.')) {
-    const suffix = pattern.slice(1); // ".microsoft.com": subdomains only, not the apex
-    return host.endsWith(suffix) && host.length > suffix.length;
-  }
-  return host === pattern;
+/** The base64 signature from `x-ms-signature` (bare or `Signature <base64>`) or `Authorization: Signature <base64>`. */
+export function signatureFrom(header: HeaderReader): Buffer {
+  const dedicated = header(WEBHOOK_HEADERS.signature)?.trim();
+  const authorization = header(WEBHOOK_HEADERS.authorization)?.trim();
+  const value = dedicated || authorization;
+  if (!value) throw new WebhookSignatureError('missingHeader', 'authorization or x-ms-signature is missing');
+  const match = /^(?:Signature\s+)?(\S+)$/i.exec(value);
+  const encoded = match?.[1];
+  const schemeOk = value === dedicated || /^Signature\s/i.test(value);
+  if (!schemeOk || !encoded || !BASE64.test(encoded))
+    throw new WebhookSignatureError('badAuthorization', 'expected "Signature <base64>"');
+  return Buffer.from(encoded, 'base64');
 }
 
-/** The subject's O= values (Node prints one attribute per line). */
-export function subjectOrganizations(certificate: X509Certificate): string[] {
-  return certificate.subject
-    .split('\n')
-    .filter((line) => line.startsWith('O='))
-    .map((line) => line.slice(2).trim());
-}
-
-interface CacheEntry {
-  certificate: Promise<X509Certificate>;
-  fetchedAt: number;
+interface LoadedCertificate {
+  leaf: X509Certificate;
+  served: X509Certificate[];
 }
 
 export function createWebhookVerifier(options: WebhookVerifierOptions): WebhookVerifier {
   const organization = options.organization ?? 'Microsoft Corporation';
-  const cacheSize = options.cacheSize ?? 16;
-  const cacheTtlMs = options.cacheTtlMs ?? 60 * 60_000;
-  const cache = new Map<string, CacheEntry>();
+  const anchors = options.trustAnchors ?? microsoftRootCertificates();
+  const failureTtlMs = options.failureTtlMs ?? 30_000;
+  const cache = new BoundedCache<Promise<LoadedCertificate>>({
+    maxEntries: options.cacheSize ?? 16,
+    ttlMs: options.cacheTtlMs ?? 60 * 60_000,
+    now: () => options.now().getTime(),
+  });
 
-  function certificateAt(url: URL): Promise<X509Certificate> {
+  /** One download per URL at a time and per TTL; a failure is kept briefly too (then retried). */
+  function certificateAt(url: URL): Promise<LoadedCertificate> {
     const key = url.href;
-    const nowMs = options.now().getTime();
     const cached = cache.get(key);
-    if (cached && nowMs - cached.fetchedAt < cacheTtlMs) {
-      // Most recently used last: Map keeps insertion order, so the first key is the eviction candidate.
-      cache.delete(key);
-      cache.set(key, cached);
-      return cached.certificate;
-    }
-    const certificate = loadCertificate(url);
-    cache.delete(key);
-    cache.set(key, { certificate, fetchedAt: nowMs });
-    while (cache.size > cacheSize) cache.delete(cache.keys().next().value as string);
-    // A failed fetch is not remembered: the next delivery tries again.
-    void certificate.catch(() => {
-      if (cache.get(key)?.certificate === certificate) cache.delete(key);
+    if (cached) return cached;
+    const loading = loadCertificate(url);
+    cache.set(key, loading);
+    void loading.catch(() => {
+      if (cache.get(key) === loading) cache.set(key, loading, failureTtlMs);
     });
-    return certificate;
+    return loading;
   }
 
-  async function loadCertificate(url: URL): Promise<X509Certificate> {
+  async function loadCertificate(url: URL): Promise<LoadedCertificate> {
     let raw: Uint8Array | string;
     try {
       raw = await options.fetchCertificate(url);
     } catch (error) {
+      if (error instanceof BodyTooLargeError)
+        throw new WebhookSignatureError(
+          'badCertificate',
+          `${url.host} served more than ${error.maxBytes} bytes`,
+        );
       const why = error instanceof Error ? error.message : 'unknown error';
       throw new WebhookSignatureError('certificateUnavailable', `${url.host}: ${why}`);
     }
     try {
-      return new X509Certificate(typeof raw === 'string' ? raw : Buffer.from(raw));
+      const [leaf, ...served] = parseCertificates(raw);
+      return { leaf, served };
     } catch {
       throw new WebhookSignatureError('badCertificate', `${url.host} did not serve an X.509 certificate`);
     }
   }
 
   return {
+    cachedCertificates: () => cache.size,
     async verify(header, rawBody) {
-      const authorization = required(header, WEBHOOK_HEADERS.authorization);
+      const signature = signatureFrom(header);
       const algorithm = required(header, WEBHOOK_HEADERS.algorithm);
       const certificateUrl = required(header, WEBHOOK_HEADERS.certificateUrl);
-
-      const match = /^Signature\s+(\S+)$/i.exec(authorization.trim());
-      if (!match || !BASE64.test(match[1]))
-        throw new WebhookSignatureError('badAuthorization', 'expected "Signature <base64>"');
-      const signature = Buffer.from(match[1], 'base64');
       if (algorithm.trim().toLowerCase() !== 'rsa-sha256')
         throw new WebhookSignatureError('unsupportedAlgorithm', 'only rsa-sha256 is accepted');
 
-      const checked = checkCertificateUrl(certificateUrl.trim(), options.allowedHosts);
+      const checked = checkCertificateUrl(certificateUrl.trim(), options.allowedUrls);
       if (!checked.ok) throw new WebhookSignatureError(checked.reason, checked.detail);
 
-      const certificate = await certificateAt(checked.url);
-      if (!subjectOrganizations(certificate).includes(organization))
+      const { leaf, served } = await certificateAt(checked.url);
+      if (!organizationsOf(leaf.issuer).includes(organization))
         throw new WebhookSignatureError(
-          'wrongCertificateSubject',
-          `subject organisation is not ${organization}`,
+          'wrongCertificateIssuer',
+          `issuer organisation is not ${organization}`,
         );
       const nowMs = options.now().getTime();
-      if (!(nowMs >= Date.parse(certificate.validFrom) && nowMs <= Date.parse(certificate.validTo)))
+      if (!isValidAt(leaf, nowMs))
         throw new WebhookSignatureError(
           'certificateNotValidNow',
-          `valid ${certificate.validFrom} to ${certificate.validTo}`,
+          `valid ${leaf.validFrom} to ${leaf.validTo}`,
         );
-      const key: KeyObject = certificate.publicKey;
-      if (key.asymmetricKeyType !== 'rsa')
+      const chain = verifyChain(leaf, served, anchors, nowMs);
+      if (chain.kind === 'untrusted')
+        throw new WebhookSignatureError('untrustedCertificateChain', chain.detail);
+      if (leaf.publicKey.asymmetricKeyType !== 'rsa')
         throw new WebhookSignatureError('badCertificate', 'certificate key is not RSA');
-      if (!verifySignature('sha256', rawBody, key, signature))
+      if (!verifySignature('sha256', rawBody, leaf.publicKey, signature))
         throw new WebhookSignatureError('badSignature', 'signature does not match the body');
+      return chain.kind === 'verified'
+        ? { chain: 'verified', detail: `chain verified up to ${chain.root}` }
+        : { chain: 'incomplete', detail: `issuer ${chain.missingIssuer} not served: chain not built` };
     },
   };
 }
@@ -203,11 +243,14 @@ function required(header: HeaderReader, name: string): string {
 
 export interface HttpCertificateFetcherOptions {
   timeoutMs?: number;
-  /** Certificates are a few KB; anything much larger is not one. */
+  /** Certificates are a few KB; anything much larger is not one. Default 64 KiB. */
   maxBytes?: number;
 }
 
-/** The production fetcher: GET without following redirects (they could leave the allowed host). */
+/**
+ * The production fetcher: GET without following redirects (they could leave the allow-list); refuses an
+ * announced Content-Length over the cap before reading, and stops reading a streamed body at the cap.
+ */
 export function createHttpCertificateFetcher(
   options: HttpCertificateFetcherOptions = {},
 ): CertificateFetcher {
@@ -215,9 +258,11 @@ export function createHttpCertificateFetcher(
   const maxBytes = options.maxBytes ?? 64 * 1024;
   return async (url) => {
     const response = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const body = new Uint8Array(await response.arrayBuffer());
-    if (body.byteLength > maxBytes) throw new Error(`response larger than ${maxBytes} bytes`);
-    return body;
+    if (!response.ok || declaresMoreThan(response.headers.get('content-length'), maxBytes)) {
+      await response.body?.cancel();
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      throw new BodyTooLargeError(maxBytes);
+    }
+    return readCapped(response.body, maxBytes);
   };
 }

@@ -58,7 +58,13 @@ describe('local.settings.json.example', () => {
     );
     expect(config.serviceBus.kind).toBe('connectionString');
     expect(config.partnerCenter.credential.kind).toBe('secret');
-    expect(config.partnerCenter.webhookCertificateHosts).toEqual(['localhost', '127.0.0.1']);
+    expect(config.partnerCenter.webhookCertificateUrls).toEqual([
+      'http://localhost:7081/certificates/webhook-signing.pem',
+      'http://127.0.0.1:7081/certificates/webhook-signing.pem',
+    ]);
+    expect(config.partnerCenter.webhookLocalTrustAnchorsFile).toBe(
+      'local/emulators/partner-center/certs/webhook-signing.test-only.cert.pem',
+    );
     expect(config.mail.partnerCompanyName).toBe('Contoso Cloud Partner');
     expect(config.mail.partnerContactName).toBe('Contoso CSP desk');
     expect(config.mail.indirectProviderName).toBe('Fabrikam Distribution');
@@ -81,7 +87,10 @@ describe('defaults', () => {
         refreshToken: undefined,
         maxRequestsPerSecond: 5,
         maxConcurrency: 4,
-        webhookCertificateHosts: ['3psostorageacct.blob.core.windows.net', '*.microsoft.com'],
+        webhookCertificateUrls: [
+          'https://3psostorageacct.blob.core.windows.net/cert/pcnotifications-dispatch.microsoft.com.cer',
+        ],
+        webhookLocalTrustAnchorsFile: undefined,
       },
       mail: {
         sendGridApiKey: '[redacted]',
@@ -162,14 +171,18 @@ describe('missing keys', () => {
     });
   });
 
-  it.each(['PARTNER_CONTACT_NAME', 'INDIRECT_PROVIDER_NAME', 'WEBHOOK_CERTIFICATE_HOSTS'])(
-    'does not require %s',
-    (key) => {
-      expect(() => loadConfig({ ...MINIMAL, [key]: undefined })).not.toThrow();
-      expect(() => loadConfig({ ...MINIMAL, [key]: '  ' })).not.toThrow();
-    },
-  );
+  it.each([
+    'PARTNER_CONTACT_NAME',
+    'INDIRECT_PROVIDER_NAME',
+    'WEBHOOK_CERTIFICATE_URLS',
+    'WEBHOOK_LOCAL_TRUST_ANCHORS_FILE',
+  ])('does not require %s', (key) => {
+    expect(() => loadConfig({ ...MINIMAL, [key]: undefined })).not.toThrow();
+    expect(() => loadConfig({ ...MINIMAL, [key]: '  ' })).not.toThrow();
+  });
 });
+
+const URL_LIST = 'expected comma-separated https URLs';
 
 describe('malformed keys', () => {
   it.each<[string, string, string]>([
@@ -219,23 +232,22 @@ describe('malformed keys', () => {
     ['INDIRECT_PROVIDER_NAME', 'Fabrikam\u0000', 'expected a name of 1-200 characters on one line'],
     ['INDIRECT_PROVIDER_NAME', 'Fabrikam\u007f', 'expected a name of 1-200 characters on one line'],
     [
-      'WEBHOOK_CERTIFICATE_HOSTS',
-      'https://api.microsoft.com',
-      'expected comma-separated host names, each exact (api.example.com) or *.suffix (*.microsoft.com), got "https://api.microsoft.com"',
+      'WEBHOOK_CERTIFICATE_URLS',
+      '3psostorageacct.blob.core.windows.net',
+      'expected comma-separated https URLs (http only for localhost), each exact or a prefix ending in /, got "3psostorageacct.blob.core.windows.net"',
     ],
-    ['WEBHOOK_CERTIFICATE_HOSTS', '*.microsoft.com,', 'got "*.microsoft.com,"'],
-    ['WEBHOOK_CERTIFICATE_HOSTS', '*.microsoft.com,,localhost', 'expected comma-separated host names'],
-    ['WEBHOOK_CERTIFICATE_HOSTS', '*', 'expected comma-separated host names'],
-    ['WEBHOOK_CERTIFICATE_HOSTS', '*.', 'expected comma-separated host names'],
-    ['WEBHOOK_CERTIFICATE_HOSTS', '*microsoft.com', 'expected comma-separated host names'],
-    ['WEBHOOK_CERTIFICATE_HOSTS', '*.*.microsoft.com', 'expected comma-separated host names'],
-    ['WEBHOOK_CERTIFICATE_HOSTS', 'api.*.microsoft.com', 'expected comma-separated host names'],
-    ['WEBHOOK_CERTIFICATE_HOSTS', 'microsoft.com:443', 'expected comma-separated host names'],
-    ['WEBHOOK_CERTIFICATE_HOSTS', 'api.microsoft.com/certs', 'expected comma-separated host names'],
-    ['WEBHOOK_CERTIFICATE_HOSTS', '-bad.example', 'expected comma-separated host names'],
-    ['WEBHOOK_CERTIFICATE_HOSTS', 'a..example', 'expected comma-separated host names'],
-    ['WEBHOOK_CERTIFICATE_HOSTS', 'api.microsoft.com api.example.com', 'expected comma-separated host names'],
-    ['WEBHOOK_CERTIFICATE_HOSTS', 'api.microsoft.com;localhost', 'expected comma-separated host names'],
+    ['WEBHOOK_CERTIFICATE_URLS', 'https://a.example/c.cer,', 'got "https://a.example/c.cer,"'],
+    ['WEBHOOK_CERTIFICATE_URLS', 'https://a.example/c,,https://b.example/c', URL_LIST],
+    ['WEBHOOK_CERTIFICATE_URLS', 'http://certs.example.com/c.cer', URL_LIST],
+    ['WEBHOOK_CERTIFICATE_URLS', 'ftp://certs.example.com/c.cer', URL_LIST],
+    ['WEBHOOK_CERTIFICATE_URLS', 'https://u:p@certs.example.com/c.cer', URL_LIST],
+    ['WEBHOOK_CERTIFICATE_URLS', 'https://certs.example.com/c.cer#x', URL_LIST],
+    ['WEBHOOK_CERTIFICATE_URLS', 'https://a.example/c https://b.example/c', URL_LIST],
+    [
+      'WEBHOOK_LOCAL_TRUST_ANCHORS_FILE',
+      'certs/emulator.pem',
+      'only allowed when every WEBHOOK_CERTIFICATE_URLS entry is local, got "certs/emulator.pem"',
+    ],
     ['REMINDER_SCHEDULE', 'P7D,P3D', 'expected strictly increasing durations'],
     ['REMINDER_SCHEDULE', 'P3D,P3D', 'expected strictly increasing durations'],
     ['REMINDER_SCHEDULE', 'P3D,,P7D', 'duration "":'],
@@ -282,7 +294,8 @@ describe('malformed keys', () => {
     ['PARTNER_COMPANY_NAME', 'C'],
     ['PARTNER_CONTACT_NAME', 'y'.repeat(200)],
     ['INDIRECT_PROVIDER_NAME', 'z'.repeat(200)],
-    ['WEBHOOK_CERTIFICATE_HOSTS', `${'a'.repeat(63)}.example`],
+    ['WEBHOOK_CERTIFICATE_URLS', 'https://certs.example.com/pc/'],
+    ['WEBHOOK_CERTIFICATE_URLS', 'http://[::1]:7081/c.pem'],
   ])('accepts the boundary value %s=%j', (key, value) => {
     expect(() => loadConfig({ ...MINIMAL, [key]: value })).not.toThrow();
   });
@@ -359,23 +372,37 @@ describe('display names', () => {
   );
 });
 
-describe('WEBHOOK_CERTIFICATE_HOSTS', () => {
+describe('WEBHOOK_CERTIFICATE_URLS', () => {
+  const MICROSOFT =
+    'https://3psostorageacct.blob.core.windows.net/cert/pcnotifications-dispatch.microsoft.com.cer';
   it.each<[string | undefined, string[]]>([
-    [undefined, ['3psostorageacct.blob.core.windows.net', '*.microsoft.com']],
-    ['', ['3psostorageacct.blob.core.windows.net', '*.microsoft.com']],
-    ['*.microsoft.com', ['*.microsoft.com']],
-    ['*.Microsoft.COM', ['*.microsoft.com']],
-    ['API.Partner.Example', ['api.partner.example']],
-    [' *.Microsoft.com , Certs.Partner.Example ', ['*.microsoft.com', 'certs.partner.example']],
-    ['localhost,127.0.0.1', ['localhost', '127.0.0.1']],
-  ])('%j is read as %j', (value, hosts) => {
+    [undefined, [MICROSOFT]],
+    ['', [MICROSOFT]],
+    [MICROSOFT.replace('3psostorageacct', '3PSOSTORAGEACCT'), [MICROSOFT]],
+    [
+      ' https://certs.example.com/pc/ , https://certs.example.com/x.cer ',
+      ['https://certs.example.com/pc/', 'https://certs.example.com/x.cer'],
+    ],
+    ['http://localhost:7081/c.pem', ['http://localhost:7081/c.pem']],
+  ])('%j is read as %j', (value, urls) => {
     expect(
-      loadConfig({ ...MINIMAL, WEBHOOK_CERTIFICATE_HOSTS: value }).partnerCenter.webhookCertificateHosts,
-    ).toEqual(hosts);
+      loadConfig({ ...MINIMAL, WEBHOOK_CERTIFICATE_URLS: value }).partnerCenter.webhookCertificateUrls,
+    ).toEqual(urls);
+  });
+
+  it('allows local trust anchors beside local certificate URLs only', () => {
+    const local = { ...MINIMAL, WEBHOOK_LOCAL_TRUST_ANCHORS_FILE: '/tmp/emulator.pem' };
+    expect(
+      loadConfig({ ...local, WEBHOOK_CERTIFICATE_URLS: 'http://127.0.0.1:7081/c.pem' }).partnerCenter
+        .webhookLocalTrustAnchorsFile,
+    ).toBe('/tmp/emulator.pem');
+    expect(() =>
+      loadConfig({ ...local, WEBHOOK_CERTIFICATE_URLS: `http://127.0.0.1:7081/c.pem,${MICROSOFT}` }),
+    ).toThrow('WEBHOOK_LOCAL_TRUST_ANCHORS_FILE');
   });
 
   it('is frozen', () => {
-    expect(Object.isFrozen(loadConfig(MINIMAL).partnerCenter.webhookCertificateHosts)).toBe(true);
+    expect(Object.isFrozen(loadConfig(MINIMAL).partnerCenter.webhookCertificateUrls)).toBe(true);
   });
 });
 

@@ -228,7 +228,7 @@ export class PartnerCenterControl {
     return [...this.deps.webhooks.deliveries];
   }
 
-  /** Resolves once every webhook delivery started so far has finished. */
+  /** Resolves once no webhook attempt is in flight (retries wait for the clock). */
   flushWebhooks(): Promise<void> {
     return this.deps.webhooks.flush();
   }
@@ -239,7 +239,7 @@ export class PartnerCenterControl {
     this.deps.store.replace({ ...this.deps.initialState(), tokens });
     this.deps.faults.clear();
     this.log.length = 0;
-    this.deps.webhooks.deliveries.length = 0;
+    this.deps.webhooks.reset();
   }
 
   private requireCustomer(tenantId: string): CustomerRecord {

@@ -125,7 +125,7 @@ export async function startPartnerCenterEmulator(
     url: baseUrl,
     control,
     close: async () => {
-      await webhooks.flush();
+      await webhooks.close();
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();

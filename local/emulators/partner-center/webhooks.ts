@@ -2,6 +2,8 @@
  * Partner Center webhooks: registration (`/webhooks/v1/registration`) and signed event delivery.
  * Each POST carries `Authorization: Signature <base64 RSA-SHA256 of the raw body>`,
  * `X-MS-Certificate-Url` (the PEM certificate this emulator serves) and `X-MS-Signature-Algorithm`.
+ * A delivery that does not get a 2xx is tried again, up to 10 attempts in all ("Partner Center tries a
+ * delivery 10 times"), with back-off on the emulator's clock (Microsoft does not publish its schedule).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +20,8 @@ import type { RequestContext, Route } from './router';
 /** Test-only key pair committed with the emulator (subject O=Microsoft Corporation, self-signed). */
 const CERT_DIR = assetPath('certs');
 export const WEBHOOK_CERTIFICATE_PATH = '/certificates/webhook-signing.pem';
+/** The served certificate on disk: the local app trusts it as its webhook root (never in Azure). */
+export const WEBHOOK_CERTIFICATE_FILE = join(CERT_DIR, 'webhook-signing.test-only.cert.pem');
 
 export const WEBHOOK_EVENTS = [
   'test-created',
@@ -39,15 +43,36 @@ export interface WebhookEvent {
 export interface WebhookDelivery {
   eventName: string;
   at: string;
-  /** HTTP status of the callback, or undefined when it could not be reached. */
+  /** Attempts made so far (at most WEBHOOK_MAX_ATTEMPTS). */
+  attempts: number;
+  /** HTTP status of the latest attempt, or undefined when the callback could not be reached. */
   status?: number;
   error?: string;
+  /** When the next attempt is due (ISO), while one is scheduled. */
+  nextAttemptAt?: string;
+  /** True once the last attempt failed too. */
+  gaveUp?: boolean;
 }
+
+export const WEBHOOK_MAX_ATTEMPTS = 10;
+const FIRST_RETRY_MS = 60_000;
+const MAX_RETRY_MS = 60 * 60_000;
+
+/** Wait after failed attempt `attempt` (1-based): 1 min, doubling, at most 1 h. */
+export function webhookRetryDelayMs(attempt: number): number {
+  return Math.min(FIRST_RETRY_MS * 2 ** (attempt - 1), MAX_RETRY_MS);
+}
+
+const succeeded = (delivery: WebhookDelivery) =>
+  delivery.status !== undefined && delivery.status >= 200 && delivery.status < 300;
 
 export class WebhookDispatcher {
   private readonly privateKey = readFileSync(join(CERT_DIR, 'webhook-signing.test-only.key.pem'), 'utf8');
-  readonly certificatePem = readFileSync(join(CERT_DIR, 'webhook-signing.test-only.cert.pem'), 'utf8');
+  readonly certificatePem = readFileSync(WEBHOOK_CERTIFICATE_FILE, 'utf8');
+  /** Attempts in flight (not retries waiting for the clock). */
   private readonly pending = new Set<Promise<void>>();
+  /** Aborted to drop every scheduled retry (close, reset). */
+  private retries = new AbortController();
   readonly deliveries: WebhookDelivery[] = [];
 
   constructor(
@@ -67,20 +92,64 @@ export class WebhookDispatcher {
       AuditUri: auditUri,
       ResourceChangeUtcDate: new Date(this.clock.now()).toISOString(),
     };
-    const delivery = this.deliver(registration.callbackUrl, event).finally(() =>
-      this.pending.delete(delivery),
-    );
-    this.pending.add(delivery);
+    void this.deliver(registration.callbackUrl, event);
   }
 
-  /** Resolves once every delivery started so far has finished. */
+  /**
+   * Resolves once no attempt is in flight. Scheduled retries wait for the clock: advance it, then
+   * flush again.
+   */
   async flush(): Promise<void> {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
   }
 
+  /** Drops scheduled retries and the delivery records (the emulator's reset). */
+  reset(): void {
+    this.retries.abort();
+    this.retries = new AbortController();
+    this.deliveries.length = 0;
+  }
+
+  /** Drops scheduled retries (the emulator is closing), then waits for attempts in flight. */
+  async close(): Promise<void> {
+    this.retries.abort();
+    await this.flush();
+  }
+
   private async deliver(callbackUrl: string, event: WebhookEvent): Promise<void> {
     const body = JSON.stringify(event);
-    const record: WebhookDelivery = { eventName: event.EventName, at: event.ResourceChangeUtcDate };
+    const record: WebhookDelivery = {
+      eventName: event.EventName,
+      at: event.ResourceChangeUtcDate,
+      attempts: 0,
+    };
+    this.deliveries.push(record);
+    for (;;) {
+      await this.track(this.attempt(callbackUrl, body, record));
+      if (succeeded(record)) return;
+      if (record.attempts >= WEBHOOK_MAX_ATTEMPTS) {
+        record.gaveUp = true;
+        return;
+      }
+      const due = this.clock.now() + webhookRetryDelayMs(record.attempts);
+      record.nextAttemptAt = new Date(due).toISOString();
+      try {
+        await this.clock.sleepUntil(due, this.retries.signal);
+      } catch {
+        return; // closed or reset
+      }
+      delete record.nextAttemptAt;
+    }
+  }
+
+  private track(attempt: Promise<void>): Promise<void> {
+    const tracked = attempt.finally(() => this.pending.delete(tracked));
+    this.pending.add(tracked);
+    return tracked;
+  }
+
+  private async attempt(callbackUrl: string, body: string, record: WebhookDelivery): Promise<void> {
+    record.attempts += 1;
     try {
       const response = await fetch(callbackUrl, {
         method: 'POST',
@@ -95,10 +164,11 @@ export class WebhookDispatcher {
       });
       await response.arrayBuffer();
       record.status = response.status;
+      delete record.error;
     } catch (error) {
+      delete record.status;
       record.error = error instanceof Error ? error.message : String(error);
     }
-    this.deliveries.push(record);
   }
 }
 

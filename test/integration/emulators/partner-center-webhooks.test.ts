@@ -1,6 +1,7 @@
 import { X509Certificate, verify } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WEBHOOK_MAX_ATTEMPTS, webhookRetryDelayMs } from '../../../local/emulators/partner-center/webhooks';
 import { appToken, call, jsonOf, startHarness, type Harness } from './partner-center.helpers';
 
 interface Received {
@@ -8,15 +9,20 @@ interface Received {
   body: Buffer;
 }
 
-/** A callback receiver on a free loopback port that records every POST. */
-async function startReceiver(): Promise<{ server: Server; url: string; received: Received[] }> {
+/**
+ * A callback receiver on a free loopback port that records every POST and answers with the next
+ * status of `statuses` (200 once they run out).
+ */
+async function startReceiver(
+  statuses: number[] = [],
+): Promise<{ server: Server; url: string; received: Received[] }> {
   const received: Received[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       received.push({ headers: req.headers, body: Buffer.concat(chunks) });
-      res.writeHead(200).end();
+      res.writeHead(statuses.shift() ?? 200).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -127,5 +133,78 @@ describe('Partner Center emulator: webhooks', () => {
     h.emulator.control.addCustomer({ companyName: 'Quiet Example Ltd' });
     await h.emulator.control.flushWebhooks();
     expect(receiver.received).toHaveLength(0);
+  });
+  /** Lets every scheduled retry happen: flush, move the clock to the next wake-up, repeat. */
+  async function deliverAll(): Promise<void> {
+    for (;;) {
+      await h.emulator.control.flushWebhooks();
+      const next = h.clock.nextWakeUp();
+      if (next === undefined) return;
+      await h.clock.advanceTo(next);
+    }
+  }
+
+  async function registerFailingReceiver(statuses: number[]): Promise<void> {
+    await new Promise<void>((resolve) => receiver.server.close(() => resolve()));
+    receiver = await startReceiver(statuses);
+    await call(h.url, token, 'POST', '/webhooks/v1/registration', {
+      WebhookUrl: receiver.url,
+      WebhookEvents: ['reseller-relationship-accepted-by-customer'],
+    });
+  }
+
+  it('retries a failed delivery with back-off on its clock until the callback answers 2xx', async () => {
+    await registerFailingReceiver([500, 503]);
+    h.emulator.control.addCustomer({ companyName: 'Retry Example Ltd' });
+    await h.emulator.control.flushWebhooks();
+    expect(receiver.received).toHaveLength(1);
+    expect(h.emulator.control.webhookDeliveries()[0]).toMatchObject({
+      attempts: 1,
+      status: 500,
+      nextAttemptAt: new Date(h.clock.now() + webhookRetryDelayMs(1)).toISOString(),
+    });
+    await deliverAll();
+    expect(receiver.received).toHaveLength(3);
+    // The same signed event each time.
+    expect(new Set(receiver.received.map((r) => r.body.toString('utf8'))).size).toBe(1);
+    expect(new Set(receiver.received.map((r) => r.headers.authorization)).size).toBe(1);
+    const [delivery] = h.emulator.control.webhookDeliveries();
+    expect(delivery).toMatchObject({ attempts: 3, status: 200 });
+    expect(delivery?.nextAttemptAt).toBeUndefined();
+    expect(delivery?.gaveUp).toBeUndefined();
+  });
+
+  it(`gives up after ${WEBHOOK_MAX_ATTEMPTS} attempts, spaced by the back-off`, async () => {
+    await registerFailingReceiver(Array.from({ length: 20 }, () => 503));
+    const times: number[] = [];
+    receiver.server.on('request', () => times.push(h.clock.now()));
+    h.emulator.control.addCustomer({ companyName: 'Always Down Example Ltd' });
+    await deliverAll();
+    expect(receiver.received).toHaveLength(WEBHOOK_MAX_ATTEMPTS);
+    const gaps = times.slice(1).map((t, i) => t - times[i]);
+    expect(gaps).toEqual(
+      Array.from({ length: WEBHOOK_MAX_ATTEMPTS - 1 }, (_, i) => webhookRetryDelayMs(i + 1)),
+    );
+    expect(h.emulator.control.webhookDeliveries()).toEqual([
+      expect.objectContaining({ attempts: WEBHOOK_MAX_ATTEMPTS, status: 503, gaveUp: true }),
+    ]);
+    expect(h.clock.nextWakeUp()).toBeUndefined();
+  });
+
+  it('back-off: 1 minute doubling, at most 1 hour', () => {
+    expect([1, 2, 3, 6, 7, 9].map(webhookRetryDelayMs)).toEqual([
+      60_000, 120_000, 240_000, 1_920_000, 3_600_000, 3_600_000,
+    ]);
+  });
+
+  it('reset drops scheduled retries', async () => {
+    await registerFailingReceiver([500]);
+    h.emulator.control.addCustomer({ companyName: 'Reset Example Ltd' });
+    await h.emulator.control.flushWebhooks();
+    expect(h.clock.nextWakeUp()).toBeDefined();
+    h.emulator.control.reset();
+    await deliverAll();
+    expect(receiver.received).toHaveLength(1);
+    expect(h.emulator.control.webhookDeliveries()).toEqual([]);
   });
 });

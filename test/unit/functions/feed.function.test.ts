@@ -7,9 +7,11 @@ jest.mock(
   { virtual: true },
 );
 
-import { sign } from 'node:crypto';
+import { sign, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { HttpRequest } from '@azure/functions';
 import type { AppDeps } from '../../../functions/app-deps';
 import {
@@ -17,10 +19,13 @@ import {
   createAuditFeedHandler,
   createWebhookHandler,
   registerPartnerCenterFeed,
+  WEBHOOK_MAX_BODY_BYTES,
   type FeedDeps,
 } from '../../../functions/partner-center-feed.function';
 import {
+  createReplayGuard,
   createWebhookVerifier,
+  type CertificateFetcher,
   type AuditRecord,
   type AuditRecordQuery,
 } from '../../../shared/partnerCenter';
@@ -64,7 +69,7 @@ function webhook(body: string, key = pcKey, headers: Record<string, string> = {}
   });
 }
 
-function setup(fetchCertificate: () => Promise<string> = () => Promise.resolve(pcCert)) {
+function setup(fetchCertificate: CertificateFetcher = () => Promise.resolve(pcCert)) {
   const durable = new FakeDurableClient();
   const processedEvents = new FakeProcessedEvents();
   const cursors = new FakeCursors();
@@ -81,14 +86,28 @@ function setup(fetchCertificate: () => Promise<string> = () => Promise.resolve(p
     now: () => NOW,
   };
   const verifier = createWebhookVerifier({
-    allowedHosts: ['*.microsoft.com', '127.0.0.1'],
+    allowedUrls: [CERT_URL],
     fetchCertificate,
     now: () => NOW,
+    trustAnchors: [new X509Certificate(pcCert)],
   });
-  const handler = createWebhookHandler(deps, verifier);
+  const replays = createReplayGuard({ now: () => NOW });
+  const handler = createWebhookHandler(deps, { verifier, replays });
   const { context, lines } = recordingContext();
   const post = (request: HttpRequest) => handler(request, durable.client, context);
-  return { durable, processedEvents, cursors, deps, post, audit, auditDays, context, lines };
+  return {
+    durable,
+    processedEvents,
+    cursors,
+    deps,
+    post,
+    audit,
+    auditDays,
+    context,
+    lines,
+    verifier,
+    replays,
+  };
 }
 
 describe('Partner Center webhook', () => {
@@ -283,10 +302,143 @@ describe('audit feed timer', () => {
   });
 });
 
+/** A request body generated lazily in 16 KiB chunks, counting what the handler pulled. */
+function streamedBody(totalBytes: number, counter: { pulled: number }): ReadableStream<Uint8Array> {
+  const chunk = new Uint8Array(16 * 1024).fill(0x7b);
+  let left = totalBytes;
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (left <= 0) return controller.close();
+        const next = chunk.subarray(0, Math.min(chunk.length, left));
+        left -= next.length;
+        counter.pulled += next.length;
+        controller.enqueue(next);
+      },
+    },
+    // No read-ahead: a chunk is made only when the handler asks for it.
+    { highWaterMark: 0 },
+  );
+}
+
+/** Just what the handler reads of an HttpRequest: headers and the body stream (or all of it). */
+function streamedRequest(
+  totalBytes: number,
+  counter: { pulled: number },
+  headers: Record<string, string> = {},
+): HttpRequest {
+  const body = streamedBody(totalBytes, counter);
+  return {
+    headers: new Headers(headers),
+    body,
+    arrayBuffer: () => new Response(body).arrayBuffer(),
+  } as unknown as HttpRequest;
+}
+
+const forgedHeaders = (certificateUrl: string) => ({
+  authorization: `Signature ${Buffer.from('forged').toString('base64')}`,
+  'x-ms-signature-algorithm': 'rsa-sha256',
+  'x-ms-certificate-url': certificateUrl,
+});
+
+describe('Partner Center webhook against hostile traffic', () => {
+  const CHUNK = 16 * 1024;
+
+  it('413 on a Content-Length over 64 KiB, before reading a byte', async () => {
+    const { durable, post } = setup();
+    const counter = { pulled: 0 };
+    const request = streamedRequest(1024 * 1024, counter, {
+      ...forgedHeaders(CERT_URL),
+      'content-length': String(1024 * 1024),
+    });
+    expect((await post(request)).status).toBe(413);
+    expect(counter.pulled).toBe(0);
+    expect(durable.started).toEqual([]);
+  });
+
+  it('413 on a streamed body past 64 KiB, reading no further than the cap', async () => {
+    const { post } = setup();
+    const counter = { pulled: 0 };
+    expect((await post(streamedRequest(1024 * 1024, counter, forgedHeaders(CERT_URL)))).status).toBe(413);
+    expect(counter.pulled).toBeLessThanOrEqual(WEBHOOK_MAX_BODY_BYTES + CHUNK);
+  });
+
+  it('a body of exactly 64 KiB is read and judged on its signature', async () => {
+    const { post } = setup();
+    const counter = { pulled: 0 };
+    const request = streamedRequest(WEBHOOK_MAX_BODY_BYTES, counter, forgedHeaders(CERT_URL));
+    expect((await post(request)).status).toBe(401);
+    expect(counter.pulled).toBe(WEBHOOK_MAX_BODY_BYTES);
+  });
+
+  it('a replay of an accepted body starts nothing and touches no storage', async () => {
+    const { durable, processedEvents, post, replays } = setup();
+    const body = event('reseller-relationship-accepted-by-customer');
+    expect((await post(webhook(body))).status).toBe(200);
+    expect(replays.size()).toBe(1);
+    // Storage and the durable client now fail: a replay must not reach either.
+    processedEvents.failWith = new Error('storage must not be read');
+    durable.startNew = () => Promise.reject(new Error('nothing may start'));
+    const replay = await post(webhook(body));
+    expect(replay).toMatchObject({ status: 200, jsonBody: { status: 'duplicate' } });
+    expect(durable.started).toHaveLength(1);
+  });
+
+  it('only accepted bodies are remembered: forged, refused and failed ones are not', async () => {
+    const { durable, post, replays } = setup();
+    const body = event('reseller-relationship-accepted-by-customer');
+    await post(webhook(body, forgedKey));
+    await post(webhook('{"not":"an event"}'));
+    durable.startNew = () => Promise.reject(new Error('durable 503'));
+    await expect(post(webhook(body))).rejects.toThrow('503');
+    expect(replays.size()).toBe(0);
+  });
+
+  it('2,000 forged requests with large bodies and certificate URLs keep memory and caches flat', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const calls: string[] = [];
+    const { durable, processedEvents, post, verifier, replays } = setup((url) => {
+      calls.push(url.href);
+      return Promise.reject(new Error('connect ETIMEDOUT'));
+    });
+    const counter = { pulled: 0 };
+    const statuses = new Map<number, number>();
+    const flood = async (from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        const certificateUrl = [
+          `https://attacker.example.com/${i}.pem`,
+          `http://127.0.0.1:7081/certificates/${i}.pem`,
+          CERT_URL,
+        ][i % 3];
+        const size = i % 2 === 0 ? 256 * 1024 : 32 * 1024;
+        const { status = 0 } = await post(streamedRequest(size, counter, forgedHeaders(certificateUrl)));
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      }
+    };
+    await flood(0, 100); // warm-up: code paths compiled, lazy structures allocated
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    await flood(100, 2_000);
+    gc();
+    const growth = process.memoryUsage().heapUsed - before;
+
+    expect([...statuses.keys()].sort()).toEqual([401, 413, 503]);
+    expect(counter.pulled).toBeLessThanOrEqual(2_000 * (WEBHOOK_MAX_BODY_BYTES + CHUNK));
+    // Only the allowed URL is ever fetched, and its failure is remembered: one download in all.
+    expect(calls).toEqual([CERT_URL]);
+    expect(verifier.cachedCertificates()).toBeLessThanOrEqual(1);
+    expect(replays.size()).toBe(0);
+    expect(durable.started).toEqual([]);
+    expect(processedEvents.seen.size).toBe(0);
+    expect(growth).toBeLessThan(16 * 1024 * 1024);
+  }, 60_000);
+});
+
 describe('registerPartnerCenterFeed', () => {
   it('registers an anonymous POST webhook and a 15-minute timer', () => {
     const deps = {
-      config: { partnerCenter: { webhookCertificateHosts: ['*.microsoft.com'] } },
+      config: { partnerCenter: { webhookCertificateUrls: [CERT_URL] } },
       now: () => NOW,
     } as unknown as AppDeps;
     registerPartnerCenterFeed(deps);
