@@ -117,6 +117,9 @@ param pollInitialDelay string = 'PT5M'
 @description('POLL_MAX_DELAY: cap of the polling back-off.')
 param pollMaxDelay string = 'PT6H'
 
+@description('SEND_CLAIM_RECONCILE_AFTER: age of an unfinished mail send claim before it is reported as unknown.')
+param sendClaimReconcileAfter string = 'PT10M'
+
 // ---- names ----------------------------------------------------------------------------------------
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -146,6 +149,7 @@ var workflowSettings = {
   ACCEPTANCE_DEADLINE: acceptanceDeadline
   POLL_INITIAL_DELAY: pollInitialDelay
   POLL_MAX_DELAY: pollMaxDelay
+  SEND_CLAIM_RECONCILE_AFTER: sendClaimReconcileAfter
 }
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {

@@ -97,6 +97,8 @@ export interface TimingConfig {
   readonly acceptanceDeadlineMs: number;
   readonly pollInitialDelayMs: number;
   readonly pollMaxDelayMs: number;
+  /** How old a mail's send claim must be, still unsettled, before it is reported as an unknown send. */
+  readonly sendClaimReconcileAfterMs: number;
 }
 
 export type StorageConfig =
@@ -166,6 +168,8 @@ const DEFAULTS = {
   ACCEPTANCE_DEADLINE: 'P30D',
   POLL_INITIAL_DELAY: 'PT5M',
   POLL_MAX_DELAY: 'PT6H',
+  // Far longer than one send (the SendGrid timeout is 30 s), so only a crashed send is this old.
+  SEND_CLAIM_RECONCILE_AFTER: 'PT10M',
   // Microsoft's documented webhook sample names its certificate on this storage host (an exact name:
   // anyone can own another *.blob.core.windows.net).
   WEBHOOK_CERTIFICATE_HOSTS: '3psostorageacct.blob.core.windows.net,*.microsoft.com',
@@ -551,6 +555,7 @@ function readTiming(r: SettingsReader): TimingConfig {
       }
       return maxMs;
     },
+    sendClaimReconcileAfterMs: () => r.withDefault('SEND_CLAIM_RECONCILE_AFTER', duration),
   });
 }
 

@@ -1,6 +1,8 @@
 /**
  * Sends one workflow mail at most once: the send key is claimed before SendGrid is called, so a replay,
- * a retry after a crash or a duplicate event finds the key and does not send again.
+ * a retry after a crash or a duplicate event finds the key and does not send again. When SendGrid may
+ * have taken the mail without saying so (a timeout after the request went out), the key is kept as
+ * `unknown` and the send is audited; the send-claims timer reports it to the partner desk.
  */
 import { renderMail, RetryableMailError } from '../../shared/mail';
 import { composeMail, type PartnerDirectory } from '../../shared/workflow/mail-requests';
@@ -8,7 +10,10 @@ import type { AppDeps } from '../app-deps';
 
 export type SendMailResult =
   | { kind: 'sent' }
-  /** Already sent (or claimed by a send that may have gone out): never sent twice. */
+  /**
+   * Already sent, or claimed by a send that may have gone out (its outcome unknown): never sent twice.
+   * The orchestrator carries on as after a send; an unknown one is audited and reported to the desk.
+   */
   | { kind: 'duplicate' }
   | { kind: 'rejected'; reason: string };
 
@@ -22,7 +27,12 @@ export function partnerDirectory({ mail }: AppDeps['config']): PartnerDirectory 
   };
 }
 
-export function createSendMailActivity({ config, store, mail }: Pick<AppDeps, 'config' | 'store' | 'mail'>) {
+export function createSendMailActivity({
+  config,
+  store,
+  mail,
+  now,
+}: Pick<AppDeps, 'config' | 'store' | 'mail' | 'now'>) {
   const partner = partnerDirectory(config);
   return async (input: unknown): Promise<SendMailResult> => {
     const composed = composeMail(input as Parameters<typeof composeMail>[0], partner);
@@ -50,6 +60,18 @@ export function createSendMailActivity({ config, store, mail }: Pick<AppDeps, 'c
       // Definitely not sent: free the key so the retry may send.
       if (error instanceof RetryableMailError) await store.sendKeys.release(composed.sendKey);
       throw error;
+    }
+    if (result.kind === 'unknown') {
+      // Audit first: if marking fails, the retry finds the claim and the send-claims timer settles it.
+      await store.auditTrail.append({
+        tenantId,
+        at: now().toISOString(),
+        actor: 'workflow',
+        action: 'MailSendUnknown',
+        detail: `send outcome unknown: the ${composed.template} mail (${result.reason})`,
+      });
+      await store.sendKeys.markUnknown(composed.sendKey, result.reason);
+      return { kind: 'duplicate' };
     }
     if (result.kind === 'rejected') {
       await store.sendKeys.markFailed(composed.sendKey, result.reason);

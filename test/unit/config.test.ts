@@ -98,6 +98,7 @@ describe('defaults', () => {
         acceptanceDeadlineMs: 30 * DAY,
         pollInitialDelayMs: 5 * 60_000,
         pollMaxDelayMs: 6 * HOUR,
+        sendClaimReconcileAfterMs: 10 * 60_000,
       },
       storage: { kind: 'connectionString', connectionString: '[redacted]' },
       serviceBus: { kind: 'connectionString', connectionString: '[redacted]' },
