@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { app, type InvocationContext } from '@azure/functions';
 import { renderUnknownSendsReport, RetryableMailError, type MailSender } from '../shared/mail';
 import type { SendKey, SendKeyRecord, Store } from '../shared/store';
+import { auditUnknownSend, sendOnce } from './activities/send-mail.activity';
 import type { AppDeps } from './app-deps';
 
 export const SEND_CLAIMS_FUNCTION = 'mcaSendClaims';
@@ -17,6 +18,8 @@ export const SEND_CLAIMS_SCHEDULE = '0 */5 * * * *';
 export const DESK_REPORT_TENANT = '00000000-0000-0000-0000-000000000000';
 /** The desk is the partner's own staff; the workflow has no setting for its language. */
 const DESK_LANGUAGE = 'ja';
+/** Sends per desk report; more wait for the next run. */
+const DESK_REPORT_MAX_SENDS = 500;
 const STALE_CLAIM_REASON = 'the send was claimed but never finished (the sender stopped mid-send)';
 
 export interface SendClaimsDeps {
@@ -64,12 +67,11 @@ export function createSendClaimsHandler(deps: SendClaimsDeps) {
       if (!(await store.sendKeys.markUnknown(claim, STALE_CLAIM_REASON))) continue; // settled meanwhile
       marked++;
       if (claim.tenantId === DESK_REPORT_TENANT) continue;
-      await store.auditTrail.append({
+      await auditUnknownSend(store.auditTrail, {
         tenantId: claim.tenantId,
-        at: deps.now().toISOString(),
-        actor: 'workflow',
-        action: 'MailSendUnknown',
-        detail: `send outcome unknown: the ${mailKindOf(claim)} mail (${STALE_CLAIM_REASON})`,
+        at: deps.now(),
+        mailKind: mailKindOf(claim),
+        reason: STALE_CLAIM_REASON,
       });
     }
     return marked;
@@ -78,8 +80,6 @@ export function createSendClaimsHandler(deps: SendClaimsDeps) {
   /** Sends the desk report once per batch; whether it needs sending again is the key's business. */
   async function mailDesk(sends: readonly SendKeyRecord[]): Promise<SendClaimsCounts['deskMail']> {
     const key = deskReportKey(sends);
-    const claim = await store.sendKeys.claim(key);
-    if (claim.kind === 'exists') return 'alreadySent';
     const { partnerContact, partnerContactName } = deps.config.mail;
     const report = renderUnknownSendsReport(
       {
@@ -88,24 +88,22 @@ export function createSendClaimsHandler(deps: SendClaimsDeps) {
       },
       DESK_LANGUAGE,
     );
-    let result;
-    try {
-      result = await deps.mail.send({
-        to: { email: partnerContact, ...(partnerContactName ? { name: partnerContactName } : {}) },
-        subject: report.subject,
-        text: report.text,
-        html: report.html,
-        sendKey: `${key.tenantId}/${key.kind}/${key.n}`,
-        categories: ['mca-workflow', 'unknownSends'],
-      });
-    } catch (error) {
-      if (error instanceof RetryableMailError) await store.sendKeys.release(key);
-      throw error;
-    }
-    if (result.kind === 'sent') await store.sendKeys.markSent(key, result.messageId ?? 'sandbox');
-    if (result.kind === 'rejected') await store.sendKeys.markFailed(key, result.reason);
-    if (result.kind === 'unknown') await store.sendKeys.markUnknown(key, result.reason);
-    return result.kind;
+    const outcome = await sendOnce(
+      store.sendKeys,
+      key,
+      () =>
+        deps.mail.send({
+          to: { email: partnerContact, ...(partnerContactName ? { name: partnerContactName } : {}) },
+          subject: report.subject,
+          text: report.text,
+          html: report.html,
+          sendKey: `${key.tenantId}/${key.kind}/${key.n}`,
+          categories: ['mca-workflow', 'unknownSends'],
+        }),
+      // The report's own unknown outcome shows in the next report (under the nil tenant id).
+      () => Promise.resolve(),
+    );
+    return outcome.kind === 'exists' ? 'alreadySent' : outcome.kind;
   }
 
   return async (_timer: unknown, context: InvocationContext): Promise<SendClaimsCounts> => {
@@ -114,7 +112,10 @@ export function createSendClaimsHandler(deps: SendClaimsDeps) {
       reported: 0,
       deskMail: 'none',
     };
-    const unreported = await collect(store.sendKeys.listUnreportedUnknown());
+    const unreported = (await collect(store.sendKeys.listUnreportedUnknown())).slice(
+      0,
+      DESK_REPORT_MAX_SENDS,
+    );
     if (unreported.length > 0) {
       try {
         counts.deskMail = await mailDesk(unreported);
