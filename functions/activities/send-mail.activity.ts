@@ -32,7 +32,7 @@ export function partnerDirectory({ mail }: AppDeps['config']): PartnerDirectory 
 export type SendOnceOutcome = { kind: 'exists'; status: SendStatus } | SendResult;
 
 /**
- * Sends `message` under `key` at most once: claims the key, sends, and settles the key by the outcome.
+ * Runs `send` under `key` at most once: claims the key, sends, and settles the key by the outcome.
  * A send that definitely did not happen frees the key and throws, so the caller's retry may send. An
  * unknown outcome keeps the key; `beforeUnknown` (the audit) runs first, so if it fails the key stays
  * claimed and the send-claims timer settles it later.
