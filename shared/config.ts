@@ -95,10 +95,10 @@ export interface TimingConfig {
   readonly reminderScheduleMs: readonly number[];
   /** Offset from the workflow start; longer than the last reminder. */
   readonly acceptanceDeadlineMs: number;
-  readonly pollInitialDelayMs: number;
-  readonly pollMaxDelayMs: number;
   /** How old a mail's send claim must be, still unsettled, before it is reported as an unknown send. */
   readonly sendClaimReconcileAfterMs: number;
+  readonly pollInitialDelayMs: number;
+  readonly pollMaxDelayMs: number;
 }
 
 export type StorageConfig =
@@ -166,10 +166,10 @@ const DEFAULTS = {
   PARTNER_CENTER_MAX_CONCURRENCY: '4',
   REMINDER_SCHEDULE: 'P3D,P7D,P14D',
   ACCEPTANCE_DEADLINE: 'P30D',
-  POLL_INITIAL_DELAY: 'PT5M',
-  POLL_MAX_DELAY: 'PT6H',
   // Far longer than one send (the SendGrid timeout is 30 s), so only a crashed send is this old.
   SEND_CLAIM_RECONCILE_AFTER: 'PT10M',
+  POLL_INITIAL_DELAY: 'PT5M',
+  POLL_MAX_DELAY: 'PT6H',
   // Microsoft's documented webhook sample names its certificate on this storage host (an exact name:
   // anyone can own another *.blob.core.windows.net).
   WEBHOOK_CERTIFICATE_HOSTS: '3psostorageacct.blob.core.windows.net,*.microsoft.com',
@@ -547,6 +547,7 @@ function readTiming(r: SettingsReader): TimingConfig {
       }
       return deadlineMs;
     },
+    sendClaimReconcileAfterMs: () => r.withDefault('SEND_CLAIM_RECONCILE_AFTER', duration),
     pollInitialDelayMs: () => r.withDefault('POLL_INITIAL_DELAY', duration),
     pollMaxDelayMs: () => {
       const maxMs = r.withDefault('POLL_MAX_DELAY', duration);
@@ -555,7 +556,6 @@ function readTiming(r: SettingsReader): TimingConfig {
       }
       return maxMs;
     },
-    sendClaimReconcileAfterMs: () => r.withDefault('SEND_CLAIM_RECONCILE_AFTER', duration),
   });
 }
 

@@ -96,9 +96,9 @@ describe('defaults', () => {
       timing: {
         reminderScheduleMs: [3 * DAY, 7 * DAY, 14 * DAY],
         acceptanceDeadlineMs: 30 * DAY,
+        sendClaimReconcileAfterMs: 10 * 60_000,
         pollInitialDelayMs: 5 * 60_000,
         pollMaxDelayMs: 6 * HOUR,
-        sendClaimReconcileAfterMs: 10 * 60_000,
       },
       storage: { kind: 'connectionString', connectionString: '[redacted]' },
       serviceBus: { kind: 'connectionString', connectionString: '[redacted]' },
