@@ -111,6 +111,9 @@ param reminderSchedule string = 'P3D,P7D,P14D'
 @description('ACCEPTANCE_DEADLINE: ISO-8601 offset after which a workflow expires.')
 param acceptanceDeadline string = 'P30D'
 
+@description('SEND_CLAIM_RECONCILE_AFTER: age of an unfinished mail send claim before it is reported as unknown.')
+param sendClaimReconcileAfter string = 'PT10M'
+
 @description('POLL_INITIAL_DELAY: first Partner Center re-check after a change.')
 param pollInitialDelay string = 'PT5M'
 
@@ -147,6 +150,7 @@ var workflowSettings = {
   INDIRECT_PROVIDER_NAME: indirectProviderName
   REMINDER_SCHEDULE: reminderSchedule
   ACCEPTANCE_DEADLINE: acceptanceDeadline
+  SEND_CLAIM_RECONCILE_AFTER: sendClaimReconcileAfter
   POLL_INITIAL_DELAY: pollInitialDelay
   POLL_MAX_DELAY: pollMaxDelay
   REMEDIATION_RETRY_AFTER: remediationRetryAfter

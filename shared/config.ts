@@ -100,6 +100,8 @@ export interface TimingConfig {
   readonly reminderScheduleMs: readonly number[];
   /** Offset from the workflow start; longer than the last reminder. */
   readonly acceptanceDeadlineMs: number;
+  /** How old a mail's send claim must be, still unsettled, before it is reported as an unknown send. */
+  readonly sendClaimReconcileAfterMs: number;
   readonly pollInitialDelayMs: number;
   readonly pollMaxDelayMs: number;
   /** The sweep starts a new run for a still uncovered customer whose last run ended this long ago. */
@@ -171,6 +173,8 @@ const DEFAULTS = {
   PARTNER_CENTER_MAX_CONCURRENCY: '4',
   REMINDER_SCHEDULE: 'P3D,P7D,P14D',
   ACCEPTANCE_DEADLINE: 'P30D',
+  // Far longer than one send (the SendGrid timeout is 30 s), so only a crashed send is this old.
+  SEND_CLAIM_RECONCILE_AFTER: 'PT10M',
   POLL_INITIAL_DELAY: 'PT5M',
   POLL_MAX_DELAY: 'PT6H',
   REMEDIATION_RETRY_AFTER: 'P30D',
@@ -571,6 +575,7 @@ function readTiming(r: SettingsReader): TimingConfig {
       }
       return deadlineMs;
     },
+    sendClaimReconcileAfterMs: () => r.withDefault('SEND_CLAIM_RECONCILE_AFTER', duration),
     pollInitialDelayMs: () => r.withDefault('POLL_INITIAL_DELAY', duration),
     pollMaxDelayMs: () => {
       const maxMs = r.withDefault('POLL_MAX_DELAY', duration);

@@ -8,9 +8,18 @@ export type SendResult =
   /** SendGrid accepted the message (202); `messageId` is its X-Message-Id (null in sandbox mode). */
   | { kind: 'sent'; messageId: string | null }
   /** A permanent refusal (4xx other than 408/429): retrying the same request cannot succeed. */
-  | { kind: 'rejected'; status: number; reason: string };
+  | { kind: 'rejected'; status: number; reason: string }
+  /**
+   * SendGrid may have queued the message: the answer timed out or the connection broke after the
+   * request went out, or it answered a 5xx other than 503. Mail Send takes no idempotency key, so
+   * sending again could deliver it twice: never retried.
+   */
+  | { kind: 'unknown'; status?: number; reason: string };
 
-/** Thrown for 408, 429, 5xx and network failures: the activity layer retries these. */
+/**
+ * Thrown when the mail definitely did not go out and a retry may succeed: 408, 429, 503, or a
+ * connection that failed before the request was sent. The activity layer retries these.
+ */
 export class RetryableMailError extends Error {
   override readonly name = 'RetryableMailError';
   readonly retryable = true;
@@ -30,8 +39,40 @@ export class InvalidMailError extends Error {
   readonly retryable = false;
 }
 
-export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
+/**
+ * What an HTTP error status from Mail Send says about the mail. SendGrid documents 4xx as a problem
+ * with the request (not processed; 408 and 429 are worth repeating) and 5xx as a valid request that
+ * failed while SendGrid processed it, except 503, "the v3 Web API is not available" (never reached it).
+ */
+export type StatusOutcome = 'retry' | 'rejected' | 'unknown';
+
+export function statusOutcome(status: number): StatusOutcome {
+  if (status === 408 || status === 429 || status === 503) return 'retry';
+  return status >= 500 ? 'unknown' : 'rejected';
+}
+
+/**
+ * Network errors that happen before a request is written: no connection, no name, no route, or a TLS
+ * handshake that failed. Anything else (a timeout, a reset or a hang-up) may come after SendGrid read
+ * the whole request, so its outcome is unknown.
+ */
+const BEFORE_REQUEST_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** Whether a failure without an answer (`code`, e.g. ECONNREFUSED) certainly left the mail unsent. */
+export function failedBeforeRequest(code: string): boolean {
+  return BEFORE_REQUEST_CODES.has(code);
 }
 
 const MAX_REASON_LENGTH = 500;

@@ -6,11 +6,12 @@ import { Client } from '@sendgrid/client';
 import type { ClientRequest } from '@sendgrid/client/src/request';
 import { MailService, type MailDataRequired } from '@sendgrid/mail';
 import {
+  failedBeforeRequest,
   InvalidMailError,
-  isRetryableStatus,
   rejectionReason,
   RetryableMailError,
   safeText,
+  statusOutcome,
   type SendResult,
 } from './send-result';
 
@@ -33,7 +34,7 @@ export interface MailSenderOptions {
   baseUrl?: string;
   from: MailAddress;
   sendGrid?: {
-    /** Per request; a hung connection becomes a retryable error. Default 30 s. */
+    /** Per request; an answer that does not come in time is an unknown outcome. Default 30 s. */
     timeoutMs?: number;
     /** SendGrid validates but does not deliver (a smoke test against the real service). */
     sandboxMode?: boolean;
@@ -52,7 +53,10 @@ export interface OutgoingMail {
 }
 
 export interface MailSender {
-  /** Resolves with sent/rejected; throws RetryableMailError (retry) or InvalidMailError (bug). */
+  /**
+   * Resolves with sent, rejected or unknown (SendGrid may have it: never send it again); throws
+   * RetryableMailError (definitely not sent, retry) or InvalidMailError (bug).
+   */
   send(mail: OutgoingMail): Promise<SendResult>;
 }
 
@@ -121,13 +125,17 @@ function mapFailure(error: unknown): SendResult {
   if (!isObject(error)) throw new InvalidMailError('SendGrid SDK failed with a non-error value');
   if (typeof error.code === 'number' && isObject(error.response)) {
     const status = error.code;
-    if (isRetryableStatus(status)) throw new RetryableMailError(`SendGrid answered ${status}`, status);
+    const outcome = statusOutcome(status);
+    if (outcome === 'retry') throw new RetryableMailError(`SendGrid answered ${status}`, status);
+    if (outcome === 'unknown') return { kind: 'unknown', status, reason: `SendGrid answered ${status}` };
     const statusText = typeof error.message === 'string' ? error.message : '';
     return { kind: 'rejected', status, reason: rejectionReason(parseBody(error.response.body), statusText) };
   }
   if (error.isAxiosError === true) {
     const code = typeof error.code === 'string' && /^[A-Z_]+$/.test(error.code) ? error.code : 'unknown';
-    throw new RetryableMailError(`SendGrid request failed without an answer (${code})`);
+    const reason = `SendGrid request failed without an answer (${code})`;
+    if (failedBeforeRequest(code)) throw new RetryableMailError(reason);
+    return { kind: 'unknown', reason };
   }
   const message = typeof error.message === 'string' ? safeText(error.message) : 'unknown reason';
   throw new InvalidMailError(`SendGrid SDK refused the message: ${message}`);

@@ -5,16 +5,20 @@
  * insert-if-absent, so of two concurrent or replayed attempts exactly one gets `claimed` and only that
  * one may send. Whoever finds the key `exists` does not send, whatever its status: a `claimed` key whose
  * sender crashed mid-send stays claimed, because the mail may have gone out (losing one mail is
- * preferred to sending it twice; the sweep and reminders notice a customer that is still waiting).
+ * preferred to sending it twice). Such a claim, and a send whose answer never came (a timeout after the
+ * request went out), becomes `unknown`: kept, so nothing re-sends, and listed until it is reported to the
+ * partner desk, whose people check whether the mail arrived.
  * `release` is for a send that definitely did not happen (SendGrid refused the request, or the
  * connection failed before it was sent): it deletes the claim so a retry may send. A key that is `sent`
  * is never released.
  */
+import { odata } from '@azure/data-tables';
 import { z } from 'zod';
 import { tenantIdSchema } from './customer-state';
 import { decodeInput, decodeRow } from './decode';
 import { ConflictError, NotFoundError, STATUS, tableStatus } from './errors';
 import { withholdPersonalData } from './personal-data';
+import { readAll } from './paging';
 import type { LazyTable } from './tables';
 
 export const sendKeySchema = z.object({
@@ -26,10 +30,18 @@ export const sendKeySchema = z.object({
 });
 export type SendKey = z.input<typeof sendKeySchema>;
 
-export const SEND_STATUSES = ['claimed', 'sent', 'failed'] as const;
+export const SEND_STATUSES = ['claimed', 'sent', 'failed', 'unknown'] as const;
 export type SendStatus = (typeof SEND_STATUSES)[number];
 
 export type ClaimResult = { kind: 'claimed' } | { kind: 'exists'; status: SendStatus; messageId?: string };
+
+/** A key as stored (tenant id lower-cased), with when it was claimed. */
+export interface SendKeyRecord {
+  tenantId: string;
+  kind: string;
+  n: number;
+  claimedAt: string;
+}
 
 export interface SendKeysRepository {
   /** Atomic insert-if-absent: only `claimed` may send. */
@@ -42,12 +54,30 @@ export interface SendKeysRepository {
   markFailed(key: SendKey, reason: string): Promise<void>;
   /** Deletes a claim whose send definitely did not happen, so a retry may claim and send. */
   release(key: SendKey): Promise<void>;
+  /**
+   * The mail may or may not have gone out: the key stays (nothing re-sends it) and waits to be reported.
+   * Only a claim becomes unknown: false when the key is already settled (sent, failed, unknown) or gone.
+   */
+  markUnknown(key: SendKey, reason: string): Promise<boolean>;
+  /** Claims made before `before` and never settled: their sender crashed or hung mid-send. */
+  listStaleClaims(before: Date): AsyncIterable<SendKeyRecord>;
+  /** Unknown sends not yet reported to the partner desk. */
+  listUnreportedUnknown(): AsyncIterable<SendKeyRecord>;
+  /** The partner desk was told about this unknown send. */
+  markReported(key: SendKey): Promise<void>;
 }
 
 const sendRowSchema = z.object({
   status: z.enum(SEND_STATUSES),
   messageId: z.string().optional(),
   etag: z.string(),
+});
+
+const sendKeyRecordSchema = z.object({
+  tenantId: z.string(),
+  kind: z.string(),
+  n: z.int(),
+  claimedAt: z.string(),
 });
 
 const messageIdSchema = z.string().min(1).max(1000);
@@ -111,7 +141,48 @@ export class TableSendKeysRepository implements SendKeysRepository {
     }
   }
 
-  private async update(key: z.output<typeof sendKeySchema>, change: Record<string, string>): Promise<void> {
+  async markUnknown(input: SendKey, reason: string): Promise<boolean> {
+    const key = decodeInput(sendKeySchema, 'send key', input);
+    const why = withholdPersonalData(decodeInput(reasonSchema, 'unknown outcome reason', reason));
+    const existing = await this.read(key);
+    if (existing?.status !== 'claimed') return false;
+    const change = { status: 'unknown', reason: why, unknownAt: this.timestamp(), reported: false };
+    try {
+      // Only the claim we just read: a send that settled meanwhile keeps its own status.
+      const table = await this.table.client();
+      await table.updateEntity({ ...rowKeys(key), ...change }, 'Merge', { etag: existing.etag });
+      return true;
+    } catch (error) {
+      const status = tableStatus(error);
+      if (status === STATUS.preconditionFailed || status === STATUS.notFound) return false;
+      throw error;
+    }
+  }
+
+  async *listStaleClaims(before: Date): AsyncIterable<SendKeyRecord> {
+    // ISO-8601 UTC timestamps of one format sort as strings.
+    const filter = odata`status eq 'claimed' and claimedAt lt ${before.toISOString()}`;
+    yield* readAll(await this.table.client(), filter, (row) => this.decodeRecord(row));
+  }
+
+  async *listUnreportedUnknown(): AsyncIterable<SendKeyRecord> {
+    const filter = "status eq 'unknown' and reported eq false";
+    yield* readAll(await this.table.client(), filter, (row) => this.decodeRecord(row));
+  }
+
+  async markReported(input: SendKey): Promise<void> {
+    const key = decodeInput(sendKeySchema, 'send key', input);
+    await this.update(key, { reported: true, reportedAt: this.timestamp() });
+  }
+
+  private decodeRecord(row: Record<string, unknown>): SendKeyRecord {
+    return decodeRow(sendKeyRecordSchema, this.table.name, row);
+  }
+
+  private async update(
+    key: z.output<typeof sendKeySchema>,
+    change: Record<string, string | boolean>,
+  ): Promise<void> {
     const table = await this.table.client();
     try {
       // etag '*': the row must exist (a mail is marked only after its key was claimed).

@@ -105,6 +105,7 @@ describe('defaults', () => {
       timing: {
         reminderScheduleMs: [3 * DAY, 7 * DAY, 14 * DAY],
         acceptanceDeadlineMs: 30 * DAY,
+        sendClaimReconcileAfterMs: 10 * 60_000,
         pollInitialDelayMs: 5 * 60_000,
         pollMaxDelayMs: 6 * HOUR,
         remediationRetryAfterMs: 30 * DAY,

@@ -15,3 +15,8 @@ export {
   type EscalationData,
   type AcceptedData,
 } from './mail-data.schema';
+export {
+  renderUnknownSendsReport,
+  unknownSendsDataSchema,
+  type UnknownSendsData,
+} from './unknown-sends.template';

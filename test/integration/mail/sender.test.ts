@@ -240,15 +240,29 @@ describe('mail sender when SendGrid fails', () => {
   it.each([
     [408, {}],
     [429, { errors: [{ message: 'too many requests', field: null }] }],
-    [500, { errors: [{ message: `boom for ${RECIPIENT}`, field: null }] }],
     [503, {}],
-  ])('throws a retryable error on %i', async (status, body) => {
+  ])('throws a retryable error on %i (SendGrid did not take the mail)', async (status, body) => {
     const server = await answering(status, body);
     try {
       const error = await sendExpectingError(() => senderFor(server.url).send(outgoing()));
       expect(error).toBeInstanceOf(RetryableMailError);
       expect(error).toMatchObject({ retryable: true, status });
       expectNoSecrets(error);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it.each([
+    [500, { errors: [{ message: `boom for ${RECIPIENT}`, field: null }] }],
+    [502, {}],
+    [504, {}],
+  ])('reports %i as an unknown outcome (SendGrid may have queued the mail)', async (status, body) => {
+    const server = await answering(status, body);
+    try {
+      const result = await senderFor(server.url).send(outgoing());
+      expect(result).toEqual({ kind: 'unknown', status, reason: `SendGrid answered ${status}` });
+      expectNoSecrets(result);
     } finally {
       await server.close();
     }
@@ -266,13 +280,30 @@ describe('mail sender when SendGrid fails', () => {
     expectNoSecrets(error);
   });
 
-  it('throws a retryable error when the answer does not come in time', async () => {
-    const server = await startServer(() => undefined); // never answers
+  it('reports an unknown outcome when the answer does not come in time', async () => {
+    const server = await startServer((req) => void readBody(req)); // reads the mail, never answers
     try {
-      const sender = senderFor(server.url, { sendGrid: { timeoutMs: 200 } });
-      const error = await sendExpectingError(() => sender.send(outgoing()));
-      expect(error).toBeInstanceOf(RetryableMailError);
-      expectNoSecrets(error);
+      const sender = senderFor(server.url, { sendGrid: { timeoutMs: 500 } });
+      const result = await sender.send(outgoing());
+      expect(result).toEqual({
+        kind: 'unknown',
+        reason: expect.stringMatching(/without an answer \([A-Z_]+\)/) as string,
+      });
+      expectNoSecrets(result);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('reports an unknown outcome when the connection drops after the mail was sent', async () => {
+    const server = await startServer((req) => void readBody(req).then(() => req.socket.destroy()));
+    try {
+      const result = await senderFor(server.url).send(outgoing());
+      expect(result).toEqual({
+        kind: 'unknown',
+        reason: 'SendGrid request failed without an answer (ECONNRESET)',
+      });
+      expectNoSecrets(result);
     } finally {
       await server.close();
     }

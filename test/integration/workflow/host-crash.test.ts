@@ -49,6 +49,7 @@ beforeAll(async () => {
     ACCEPTANCE_DEADLINE: 'PT20M',
     'AzureWebJobs.partnerCenterAuditFeed.Disabled': 'true',
     'AzureWebJobs.mcaReminders.Disabled': 'true',
+    'AzureWebJobs.mcaSendClaims.Disabled': 'true',
     'AzureWebJobs.mcaComplianceSweepTimer.Disabled': 'true',
   });
   const port = await freePort();

@@ -19,6 +19,7 @@ export const TEST_SETTINGS = {
   // The workflow's own timers only: the feed and safety-net timers have tests of their own.
   'AzureWebJobs.partnerCenterAuditFeed.Disabled': 'true',
   'AzureWebJobs.mcaReminders.Disabled': 'true',
+  'AzureWebJobs.mcaSendClaims.Disabled': 'true',
   'AzureWebJobs.mcaComplianceSweepTimer.Disabled': 'true',
 };
 

@@ -8,6 +8,8 @@ import {
 } from '../../../shared/mail';
 import type { ClaimResult, SendKey } from '../../../shared/store';
 import type { MailRequest } from '../../../shared/workflow/mail-requests';
+import { startFakeSendGrid, type FakeSendGrid } from '../../helpers/fake-sendgrid';
+import { InMemoryAuditTrail, InMemorySendKeys } from './send-keys.fake';
 
 const TENANT = 'c0000000-0000-4000-8000-000000000004';
 const request: MailRequest = {
@@ -47,6 +49,20 @@ class FakeSendKeys {
   }
 }
 
+const NOW = new Date('2026-03-02T09:05:00.000Z');
+
+function configFor() {
+  return {
+    mail: {
+      partnerCompanyName: 'Contoso Cloud Partner',
+      partnerContact: 'desk@partner.example',
+      partnerContactName: undefined,
+      indirectProviderContact: undefined,
+      indirectProviderName: undefined,
+    },
+  } as unknown as AppDeps['config'];
+}
+
 function activity(send: (mail: OutgoingMail) => Promise<SendResult>) {
   const sendKeys = new FakeSendKeys();
   const sent: OutgoingMail[] = [];
@@ -56,17 +72,12 @@ function activity(send: (mail: OutgoingMail) => Promise<SendResult>) {
       return send(outgoing);
     },
   };
-  const config = {
-    mail: {
-      partnerCompanyName: 'Contoso Cloud Partner',
-      partnerContact: 'desk@partner.example',
-      partnerContactName: undefined,
-      indirectProviderContact: undefined,
-      indirectProviderName: undefined,
-    },
-  } as unknown as AppDeps['config'];
   const store = { sendKeys } as unknown as AppDeps['store'];
-  return { run: createSendMailActivity({ config, store, mail }), sendKeys, sent };
+  return {
+    run: createSendMailActivity({ config: configFor(), store, mail, now: () => NOW }),
+    sendKeys,
+    sent,
+  };
 }
 
 describe('mcaSendMail', () => {
@@ -84,6 +95,7 @@ describe('mcaSendMail', () => {
     ['already sent', { kind: 'exists', status: 'sent', messageId: 'm-0' }, 'duplicate'],
     ['claimed by a send that may have gone out', { kind: 'exists', status: 'claimed' }, 'duplicate'],
     ['refused for good earlier', { kind: 'exists', status: 'failed' }, 'rejected'],
+    ['of a send whose outcome is unknown', { kind: 'exists', status: 'unknown' }, 'duplicate'],
   ])('does not send when the key is %s', async (_name, existing, kind) => {
     const { run, sendKeys, sent } = activity(() => Promise.resolve({ kind: 'sent', messageId: 'm-1' }));
     sendKeys.existing = existing;
@@ -108,5 +120,88 @@ describe('mcaSendMail', () => {
       reason: expect.stringContaining('bad from') as string,
     });
     expect(sendKeys.calls.slice(1)).toEqual(['failed']);
+  });
+});
+
+describe('mcaSendMail when SendGrid may have taken the mail without saying so', () => {
+  let sendGrid: FakeSendGrid;
+
+  beforeEach(async () => {
+    sendGrid = await startFakeSendGrid();
+  });
+
+  afterEach(async () => {
+    await sendGrid.close();
+  });
+
+  function realActivity() {
+    const sendKeys = new InMemorySendKeys(() => NOW);
+    const auditTrail = new InMemoryAuditTrail();
+    const store = { sendKeys, auditTrail } as unknown as AppDeps['store'];
+    const run = createSendMailActivity({
+      config: configFor(),
+      store,
+      mail: sendGrid.sender(),
+      now: () => NOW,
+    });
+    return { run, sendKeys, auditTrail };
+  }
+
+  it.each<[string, FakeSendGrid['behaviour']]>([
+    ['times out after reading the mail', 'hang'],
+    ['drops the connection after reading the mail', 'reset'],
+    ['answers 500 after reading the mail', { status: 500 }],
+    ['answers 504 after reading the mail', { status: 504 }],
+  ])('keeps the key as unknown and never sends again when SendGrid %s', async (_name, behaviour) => {
+    sendGrid.behaviour = behaviour;
+    const { run, sendKeys, auditTrail } = realActivity();
+
+    const first = await run(request);
+    sendGrid.behaviour = 'accept'; // the retry would get through: it must not try
+    const retry = await run(request);
+
+    expect([first, retry]).toEqual([{ kind: 'duplicate' }, { kind: 'duplicate' }]);
+    expect(sendGrid.received).toHaveLength(1);
+    expect([...sendKeys.rows.values()].map((row) => row.status)).toEqual(['unknown']);
+    expect(auditTrail.entries).toEqual([
+      expect.objectContaining({
+        tenantId: TENANT,
+        actor: 'workflow',
+        action: 'MailSendUnknown',
+        detail: expect.stringContaining('send outcome unknown: the directInvite mail') as string,
+      }),
+    ]);
+    expect(JSON.stringify(auditTrail.entries)).not.toContain('alex@northwind.example');
+  });
+
+  it.each<[string, FakeSendGrid['behaviour']]>([
+    ['rate-limits (429)', { status: 429 }],
+    ['is not available (503)', { status: 503 }],
+  ])('releases the key when SendGrid %s, and the retry sends once', async (_name, behaviour) => {
+    sendGrid.behaviour = behaviour;
+    const { run, sendKeys } = realActivity();
+
+    await expect(run(request)).rejects.toBeInstanceOf(RetryableMailError);
+    sendGrid.behaviour = 'accept';
+
+    expect(await run(request)).toEqual({ kind: 'sent' });
+    expect(sendGrid.received).toHaveLength(2);
+    expect([...sendKeys.rows.values()].map((row) => row.status)).toEqual(['sent']);
+  });
+
+  it('leaves the claim claimed when the sender dies between claim and send, and the retry does not send', async () => {
+    const { run, sendKeys } = realActivity();
+    const crashed = createSendMailActivity({
+      config: configFor(),
+      store: { sendKeys } as unknown as AppDeps['store'],
+      mail: { send: () => Promise.reject(new Error('host stopped')) },
+      now: () => NOW,
+    });
+
+    await expect(crashed(request)).rejects.toThrow('host stopped');
+
+    expect([...sendKeys.rows.values()].map((row) => row.status)).toEqual(['claimed']);
+    expect(await run(request)).toEqual({ kind: 'duplicate' });
+    expect(sendGrid.received).toHaveLength(0);
   });
 });
