@@ -14,4 +14,5 @@ export {
   type HandOffData,
   type EscalationData,
   type AcceptedData,
+  type RefreshTokenAlertData,
 } from './mail-data.schema';
