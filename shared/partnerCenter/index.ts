@@ -16,7 +16,7 @@ export {
   createAppOnlyTokenProvider,
   createAppUserTokenProvider,
   partnerCenterScope,
-  refreshTokenInCache,
+  refreshTokensInCache,
   RefreshTokenRejected,
   type TokenProvider,
   type AppUserTokenOptions,

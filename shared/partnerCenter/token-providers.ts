@@ -57,9 +57,10 @@ export interface AppUserTokenOptions extends MsalAppOptions {
  * kept here until shortly before `expiresOn`. Concurrent callers share one exchange (single flight).
  *
  * Rotation: every exchange answers with a new refresh token, and each refresh token expires 90 days
- * after it was issued. msal-node does not return it, but keeps it in its token cache: the cache is
- * cleared before each exchange (authority metadata stays) and the one RefreshToken entry read after
- * it (msal's documented cache serialization). The newest token is used for every exchange and written
+ * after it was issued. msal-node does not return it, but keeps it in its token cache (one entry per
+ * account, replaced by each exchange): the rotated token is the RefreshToken entry of the serialized
+ * cache (msal's documented cache serialization) that was not there before the exchange. The cache is
+ * not cleared: it also holds msal's throttling state, which keeps retries from hammering Entra. The newest token is used for every exchange and written
  * to the store; at start the stored one wins over the setting. When the token in use is refused, the
  * stored and configured ones are tried before giving up: an operator who re-consented may have put a
  * new one in either place.
@@ -93,11 +94,12 @@ export function createAppUserTokenProvider(options: AppUserTokenOptions): TokenP
   }
 
   async function exchange(refreshToken: string): Promise<AuthenticationResult & { rotated?: string }> {
-    app.clearCache();
+    const cache = app.getTokenCache();
+    const known = new Set(refreshTokensInCache(cache.serialize()));
     const result = await acquire('acquireAppUserToken', () =>
       app.acquireTokenByRefreshToken({ refreshToken, scopes: [partnerCenterScope] }),
     );
-    return { ...result, rotated: refreshTokenInCache(app.getTokenCache().serialize()) };
+    return { ...result, rotated: refreshTokensInCache(cache.serialize()).find((t) => !known.has(t)) };
   }
 
   async function fetchToken(): Promise<string> {
@@ -134,11 +136,11 @@ export function createAppUserTokenProvider(options: AppUserTokenOptions): TokenP
   };
 }
 
-/** The refresh token in a serialized msal cache that holds the result of one exchange, if any. */
-export function refreshTokenInCache(serializedCache: string): string | undefined {
+/** The refresh tokens in a serialized msal cache (msal keeps one per account: the newest it got). */
+export function refreshTokensInCache(serializedCache: string): string[] {
   const parsed = cacheSchema.safeParse(JSON.parse(serializedCache));
-  if (!parsed.success) return undefined;
-  return Object.values(parsed.data.RefreshToken ?? {}).find((entry) => entry.secret !== undefined)?.secret;
+  if (!parsed.success) return [];
+  return Object.values(parsed.data.RefreshToken ?? {}).flatMap((entry) => entry.secret ?? []);
 }
 
 const cacheSchema = z.object({

@@ -3,7 +3,7 @@ import {
   createKeyVaultRefreshTokenStore,
   createMemoryRefreshTokenStore,
   REFRESH_TOKEN_CURSOR,
-  refreshTokenInCache,
+  refreshTokensInCache,
 } from '../../../shared/partnerCenter';
 import { ConflictError, type Cursor } from '../../../shared/store';
 
@@ -111,17 +111,18 @@ describe('refresh-token stores', () => {
   });
 });
 
-describe('refreshTokenInCache', () => {
-  it.each([
+describe('refreshTokensInCache', () => {
+  it.each<[string, unknown, string[]]>([
     [
-      'the one RefreshToken entry',
-      { RefreshToken: { k: { secret: 'rt-new', credential_type: 'RefreshToken' } } },
-      'rt-new',
+      'every RefreshToken entry (one per account)',
+      { RefreshToken: { a: { secret: 'rt-a', credential_type: 'RefreshToken' }, b: { secret: 'rt-b' } } },
+      ['rt-a', 'rt-b'],
     ],
-    ['no RefreshToken section', { AccessToken: {} }, undefined],
-    ['an empty RefreshToken section', { RefreshToken: {} }, undefined],
-    ['an entry without a secret', { RefreshToken: { k: { home_account_id: '' } } }, undefined],
+    ['no RefreshToken section', { AccessToken: {} }, []],
+    ['an empty RefreshToken section', { RefreshToken: {} }, []],
+    ['an entry without a secret', { RefreshToken: { k: { home_account_id: '' } } }, []],
+    ['not a cache', [1, 2], []],
   ])('%s', (_name, cache, expected) => {
-    expect(refreshTokenInCache(JSON.stringify(cache))).toBe(expected);
+    expect(refreshTokensInCache(JSON.stringify(cache))).toEqual(expected);
   });
 });
