@@ -8,7 +8,13 @@ import type { AppConfig, ServiceBusConfig, StorageConfig } from '../shared/confi
 import type { OutcomePublisher } from '../shared/events/outcome-publisher';
 import { createServiceBusOutcomePublisher } from '../shared/events/service-bus-outcome-publisher';
 import { createMailSender, type MailSender } from '../shared/mail';
-import { createPartnerCenterClientFromConfig, type PartnerCenterClient } from '../shared/partnerCenter';
+import {
+  createCursorRefreshTokenStore,
+  createKeyVaultRefreshTokenStore,
+  createPartnerCenterClientFromConfig,
+  type PartnerCenterClient,
+  type RefreshTokenStore,
+} from '../shared/partnerCenter';
 import { createStore, type Store, type StoreConnection } from '../shared/store';
 
 export interface AppDeps {
@@ -22,10 +28,13 @@ export interface AppDeps {
 }
 
 export function createAppDeps(config: AppConfig): AppDeps {
+  const store = createStore(storeConnection(config.storage));
   return {
     config,
-    partnerCenter: createPartnerCenterClientFromConfig(config),
-    store: createStore(storeConnection(config.storage)),
+    partnerCenter: createPartnerCenterClientFromConfig(config, {
+      refreshTokenStore: refreshTokenStore(config, store),
+    }),
+    store,
     mail: createMailSender({
       apiKey: config.mail.sendGridApiKey.reveal(),
       baseUrl: config.mail.sendGridBaseUrl,
@@ -34,6 +43,19 @@ export function createAppDeps(config: AppConfig): AppDeps {
     outcomes: createServiceBusOutcomePublisher(serviceBusClient(config.serviceBus)),
     now: () => new Date(),
   };
+}
+
+/** Key Vault in Azure (the app identity writes new versions); the cursors table (Azurite) locally. */
+function refreshTokenStore(config: AppConfig, store: Store): RefreshTokenStore {
+  const secretUri = config.partnerCenter.refreshTokenSecretUri;
+  return secretUri === undefined
+    ? createCursorRefreshTokenStore(store.cursors)
+    : createKeyVaultRefreshTokenStore(secretUri, identity(userAssignedClientId(config)));
+}
+
+/** The app's user-assigned identity, as the storage connection names it (one identity for all). */
+function userAssignedClientId({ storage }: AppConfig): string | undefined {
+  return storage.kind === 'identity' ? storage.clientId : undefined;
 }
 
 function identity(clientId: string | undefined): TokenCredential {

@@ -8,14 +8,12 @@
 import { createHash } from 'node:crypto';
 import { app, type InvocationContext } from '@azure/functions';
 import { renderUnknownSendsReport, RetryableMailError, type MailSender } from '../shared/mail';
-import type { SendKey, SendKeyRecord, Store } from '../shared/store';
+import { PARTNER_DESK_TENANT, type SendKey, type SendKeyRecord, type Store } from '../shared/store';
 import { auditUnknownSend, sendOnce } from './activities/send-mail.activity';
 import type { AppDeps } from './app-deps';
 
 export const SEND_CLAIMS_FUNCTION = 'mcaSendClaims';
 export const SEND_CLAIMS_SCHEDULE = '0 */5 * * * *';
-/** The desk report's own send keys live apart from every customer's (no tenant has the nil GUID). */
-export const DESK_REPORT_TENANT = '00000000-0000-0000-0000-000000000000';
 /** The desk is the partner's own staff; the workflow has no setting for its language. */
 const DESK_LANGUAGE = 'ja';
 /** Sends per desk report; more wait for the next run. */
@@ -47,7 +45,7 @@ export function mailKindOf(key: Pick<SendKey, 'kind'>): string {
 export function deskReportKey(sends: readonly SendKeyRecord[]): SendKey {
   const ids = sends.map((send) => `${send.tenantId}/${send.kind}/${send.n}`).sort();
   const digest = createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 16);
-  return { tenantId: DESK_REPORT_TENANT, kind: `unknownSends-${digest}`, n: 0 };
+  return { tenantId: PARTNER_DESK_TENANT, kind: `unknownSends-${digest}`, n: 0 };
 }
 
 export function createSendClaimsHandler(deps: SendClaimsDeps) {
@@ -66,7 +64,7 @@ export function createSendClaimsHandler(deps: SendClaimsDeps) {
     for (const claim of await collect(store.sendKeys.listStaleClaims(before))) {
       if (!(await store.sendKeys.markUnknown(claim, STALE_CLAIM_REASON))) continue; // settled meanwhile
       marked++;
-      if (claim.tenantId === DESK_REPORT_TENANT) continue;
+      if (claim.tenantId === PARTNER_DESK_TENANT) continue;
       await auditUnknownSend(store.auditTrail, {
         tenantId: claim.tenantId,
         at: deps.now(),

@@ -45,6 +45,10 @@ param operatorPrincipalId string = ''
 @allowed(['User', 'Group'])
 param operatorPrincipalType string = 'User'
 
+// A string: azd passes a blank variable as ''.
+@description('MCA_REFRESH_TOKEN_STORED: \'true\' once PARTNER-CENTER-REFRESH-TOKEN is in Key Vault; then the app may write its rotated versions.')
+param refreshTokenStored string = ''
+
 // ---- workflow settings (names and meaning: docs/operations.md) -------------------------------------
 
 @description('PARTNER_TYPE: the partner\'s CSP role.')
@@ -76,6 +80,9 @@ param partnerCenterMaxRequestsPerSecond string = '5'
 
 @description('PARTNER_CENTER_MAX_CONCURRENCY, per instance.')
 param partnerCenterMaxConcurrency string = '4'
+
+@description('PARTNER_CENTER_ATTESTATION_API_VERSION: path segment of the enhanced-attestation API.')
+param partnerCenterAttestationApiVersion string = 'v1'
 
 @description('Which Partner Center credential the app uses; the matching secret must exist in Key Vault.')
 @allowed(['clientSecret', 'certificate'])
@@ -140,6 +147,7 @@ var workflowSettings = {
   PARTNER_CENTER_BASE_URL: partnerCenterBaseUrl
   PARTNER_CENTER_MAX_REQUESTS_PER_SECOND: partnerCenterMaxRequestsPerSecond
   PARTNER_CENTER_MAX_CONCURRENCY: partnerCenterMaxConcurrency
+  PARTNER_CENTER_ATTESTATION_API_VERSION: partnerCenterAttestationApiVersion
   PARTNER_CENTER_CERTIFICATE_THUMBPRINT: partnerCenterCertificateThumbprint
   WEBHOOK_CERTIFICATE_URLS: webhookCertificateUrls
   MAIL_FROM: mailFrom
@@ -232,6 +240,7 @@ module rbac 'app/rbac.bicep' = {
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     operatorPrincipalId: operatorPrincipalId
     operatorPrincipalType: operatorPrincipalType
+    refreshTokenSecretStored: toLower(refreshTokenStored) == 'true'
   }
 }
 

@@ -56,6 +56,13 @@ export interface PartnerCenterConfig {
   readonly credential: ClientCredential;
   /** App+User (secure application model) refresh token, when configured. */
   readonly refreshToken: Secret | undefined;
+  /**
+   * The Key Vault secret that keeps the newest (rotated) refresh token, written by the app identity.
+   * Unset: the newest is kept in the store's cursors table (local use only).
+   */
+  readonly refreshTokenSecretUri: string | undefined;
+  /** Path segment of the enhanced-attestation API, e.g. `v1`. */
+  readonly attestationApiVersion: string;
   readonly maxRequestsPerSecond: number;
   readonly maxConcurrency: number;
   /**
@@ -171,6 +178,7 @@ const DEFAULTS = {
   PARTNER_CENTER_BASE_URL: 'https://api.partnercenter.microsoft.com',
   PARTNER_CENTER_MAX_REQUESTS_PER_SECOND: '5',
   PARTNER_CENTER_MAX_CONCURRENCY: '4',
+  PARTNER_CENTER_ATTESTATION_API_VERSION: 'v1',
   REMINDER_SCHEDULE: 'P3D,P7D,P14D',
   ACCEPTANCE_DEADLINE: 'P30D',
   // Far longer than one send (the SendGrid timeout is 30 s), so only a crashed send is this old.
@@ -256,6 +264,14 @@ const secretSpec = (expected: string) =>
   );
 const clientSecret = secretSpec('the app registration client secret');
 const refreshToken = secretSpec('an App+User refresh token');
+const keyVaultSecretUri = spec(
+  'a Key Vault secret URI, e.g. https://<vault>.vault.azure.net/secrets/<name>',
+  z
+    .string()
+    .regex(/^https:\/\/[^/]+\/secrets\/[A-Za-z0-9-]{1,127}(?:\/[A-Za-z0-9]*)?\/?$/)
+    .transform((text) => text.replace(/\/+$/, '')),
+);
+const apiVersion = spec('an API version path segment such as v1', z.string().regex(/^v\d+(?:\.\d+)?$/));
 const sendGridApiKey = secretSpec('a SendGrid API key');
 
 function numberSpec(expected: string, isValid: (n: number) => boolean): Spec<number> {
@@ -475,6 +491,8 @@ function readPartnerCenter(r: SettingsReader): PartnerCenterConfig {
     clientId: () => r.required('PARTNER_CENTER_CLIENT_ID', guid),
     credential: () => readCredential(r),
     refreshToken: () => r.optional('PARTNER_CENTER_REFRESH_TOKEN', refreshToken),
+    refreshTokenSecretUri: () => r.optional('PARTNER_CENTER_REFRESH_TOKEN_SECRET_URI', keyVaultSecretUri),
+    attestationApiVersion: () => r.withDefault('PARTNER_CENTER_ATTESTATION_API_VERSION', apiVersion),
     maxRequestsPerSecond: () => r.withDefault('PARTNER_CENTER_MAX_REQUESTS_PER_SECOND', requestsPerSecond),
     maxConcurrency: () => r.withDefault('PARTNER_CENTER_MAX_CONCURRENCY', concurrency),
     webhookCertificateUrls: () => r.withDefault('WEBHOOK_CERTIFICATE_URLS', urlList),

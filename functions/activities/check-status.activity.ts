@@ -1,12 +1,18 @@
 /** Reads both kinds of evidence from Partner Center and evaluates the customer's MCA status. */
+import type { InvocationContext } from '@azure/functions';
 import { InvalidAgreementDateError } from '../../shared/mca';
-import { NotFound, readMcaStatus } from '../../shared/partnerCenter';
+import { NotFound, readMcaStatus, RefreshTokenRejected } from '../../shared/partnerCenter';
 import { checkStatusInputSchema, type CheckStatusResult } from '../../shared/workflow/activities';
 import type { AppDeps } from '../app-deps';
 import { permanentOrThrow } from './partner-center-failure';
+import { createRefreshTokenAlert } from './refresh-token-alert';
 
-export function createCheckStatusActivity({ partnerCenter }: Pick<AppDeps, 'partnerCenter'>) {
-  return async (input: unknown): Promise<CheckStatusResult> => {
+export function createCheckStatusActivity(
+  deps: Pick<AppDeps, 'partnerCenter' | 'config' | 'store' | 'mail' | 'now'>,
+) {
+  const { partnerCenter } = deps;
+  const alertOperator = createRefreshTokenAlert(deps);
+  return async (input: unknown, context?: Pick<InvocationContext, 'error'>): Promise<CheckStatusResult> => {
     const { tenantId, at } = checkStatusInputSchema.parse(input);
     try {
       return { kind: 'status', status: await readMcaStatus(partnerCenter, tenantId, new Date(at)) };
@@ -14,6 +20,14 @@ export function createCheckStatusActivity({ partnerCenter }: Pick<AppDeps, 'part
       if (error instanceof InvalidAgreementDateError) return { kind: 'failed', reason: error.message };
       if (error instanceof NotFound)
         return { kind: 'failed', reason: 'not a customer of this partner in Partner Center' };
+      if (error instanceof RefreshTokenRejected) {
+        await alertOperator(error, (line) => (context ? context.error(line) : console.error(line)));
+        // Not this customer's failure: a waiting customer keeps being polled until the token is renewed.
+        return {
+          kind: 'failed',
+          reason: 'Partner Center App+User sign-in needs renewing (operator alerted)',
+        };
+      }
       return permanentOrThrow('status check', error);
     }
   };

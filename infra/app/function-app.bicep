@@ -46,6 +46,8 @@ var connectionSettings = {
   AzureWebJobsStorage__clientId: identityClientId
   ServiceBusConnection__fullyQualifiedNamespace: serviceBusFullyQualifiedNamespace
   ServiceBusConnection__clientId: identityClientId
+  // Not a reference: the app reads and writes this secret itself, adding a version per rotated token.
+  PARTNER_CENTER_REFRESH_TOKEN_SECRET_URI: '${keyVaultUri}secrets/PARTNER-CENTER-REFRESH-TOKEN'
 }
 
 // Secrets: Key Vault secret name = setting name with '-' for '_'.

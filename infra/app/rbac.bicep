@@ -1,12 +1,17 @@
 // Every role assignment of the deployment, in one place. The app identity gets data-plane roles only,
 // each on the narrowest scope that works: the storage account (host, Durable task hub, state tables),
-// one Service Bus queue per direction, the vault, the Application Insights component.
+// one Service Bus queue per direction, the vault (read), the refresh-token secret (write), the
+// Application Insights component.
 param appPrincipalId string
 param storageAccountName string
 param serviceBusNamespaceName string
 param crmEventsQueueName string
 param outcomesQueueName string
 param keyVaultName string
+@description('The Key Vault secret with the App+User refresh token: the app writes each rotated token as a new version.')
+param refreshTokenSecretName string = 'PARTNER-CENTER-REFRESH-TOKEN'
+@description('True once the operator has stored that secret: a role can be scoped to an existing secret only.')
+param refreshTokenSecretStored bool = false
 param applicationInsightsName string
 @description('Optional: an operator (user or group) who stores the secrets in Key Vault. Empty for none.')
 param operatorPrincipalId string = ''
@@ -55,6 +60,11 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
   name: keyVaultName
 }
 
+resource refreshTokenSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' existing = if (refreshTokenSecretStored) {
+  parent: vault
+  name: refreshTokenSecretName
+}
+
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
 }
@@ -99,6 +109,19 @@ resource appReadsSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
   scope: vault
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Entra returns a new refresh token with every exchange and each expires 90 days after issue, so the app
+// stores the newest as a new version of this one secret. Key Vault Secrets Officer is the least built-in
+// role with secrets/setSecret; scoped to the secret, it reaches no other secret in the vault.
+resource appRotatesRefreshToken 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (refreshTokenSecretStored) {
+  name: guid(vault.id, refreshTokenSecretName, appPrincipalId, roles.keyVaultSecretsOfficer)
+  scope: refreshTokenSecret
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }

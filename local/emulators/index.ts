@@ -47,6 +47,8 @@ export interface StartEmulatorsOptions {
   sendGridApiKey?: string;
   /** Operational lines of the emulators that have them (never message content). Quiet when absent. */
   log?: (line: string) => void;
+  /** Partner Center access-token lifetime (real time). Default 1 hour. */
+  partnerCenterTokenTtlMs?: number;
 }
 
 export interface Emulators {
@@ -98,8 +100,13 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
 
   // Started together; if one fails, the others are stopped before the error surfaces.
   const started = await Promise.allSettled([
-    startPartnerCenterEmulator({ port: ports.partnerCenter, clock, dataDir: at('partner-center') }).catch(
-      (error: unknown) => Promise.reject(startFailure('Partner Center emulator', ports.partnerCenter, error)),
+    startPartnerCenterEmulator({
+      port: ports.partnerCenter,
+      clock,
+      dataDir: at('partner-center'),
+      tokenTtlMs: options.partnerCenterTokenTtlMs,
+    }).catch((error: unknown) =>
+      Promise.reject(startFailure('Partner Center emulator', ports.partnerCenter, error)),
     ),
     startSendGridSink({
       port: ports.sendGrid,

@@ -41,6 +41,8 @@ export interface StartStackOptions {
   verbose?: boolean;
   /** The Functions app folder the host loads. Default: the project (its dist/); e.g. dist-package. */
   appDir?: string;
+  /** Partner Center access-token lifetime (real time), e.g. short so the app exchanges its refresh token often. */
+  partnerCenterTokenTtlMs?: number;
 }
 
 export interface Stack {
@@ -117,6 +119,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Stack
     dataDir,
     ports: options.ports,
     log: options.verbose ? say : undefined,
+    partnerCenterTokenTtlMs: options.partnerCenterTokenTtlMs,
   });
   const settings = localAppSettings(emulators, options.settings);
   const restoreEnv = applyEnvironment(settings, options.settings ?? {});

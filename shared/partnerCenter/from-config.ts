@@ -1,7 +1,8 @@
 /**
  * The Partner Center client as the settings describe it: token providers for the configured
- * credential (App+User too when a refresh token is set), the base URL and authority, and a rate
- * limiter sized by PARTNER_CENTER_MAX_REQUESTS_PER_SECOND / _MAX_CONCURRENCY.
+ * credential (App+User too when a refresh token is set, rotating it through the given store), the base
+ * URL, authority and attestation API version, and a rate limiter sized by
+ * PARTNER_CENTER_MAX_REQUESTS_PER_SECOND / _MAX_CONCURRENCY.
  * Every client built from one (frozen, once-loaded) config shares one limiter: the process's quota.
  */
 import type { PartnerCenterConfig, AppConfig } from '../config';
@@ -9,6 +10,7 @@ import type { TokenProviders } from './endpoint-auth';
 import type { MsalAppOptions } from './msal-configuration';
 import { createPartnerCenterClient, type PartnerCenterClient } from './partner-center.client';
 import { createRateLimiter, type RateLimiter } from './rate-limiter';
+import type { RefreshTokenStore } from './refresh-token-store';
 import { createAppOnlyTokenProvider, createAppUserTokenProvider } from './token-providers';
 
 export interface PartnerCenterClientDeps {
@@ -18,6 +20,10 @@ export interface PartnerCenterClientDeps {
   now?: () => number;
   /** Overrides the limiter built from the settings, e.g. to share one across clients. */
   rateLimiter?: RateLimiter;
+  /** Where the newest App+User refresh token is kept (see refresh-token-store.ts). Default: memory. */
+  refreshTokenStore?: RefreshTokenStore;
+  /** Token-store problems (never a token). */
+  warn?: (message: string) => void;
 }
 
 const limiters = new WeakMap<PartnerCenterConfig, RateLimiter>();
@@ -43,14 +49,15 @@ export function createPartnerCenterClientFromConfig(
   const settings = config.partnerCenter;
   return createPartnerCenterClient({
     baseUrl: settings.baseUrl,
-    tokens: tokenProvidersFor(settings),
+    tokens: tokenProvidersFor(settings, deps),
+    attestationApiVersion: settings.attestationApiVersion,
     rateLimiter: deps.rateLimiter ?? sharedLimiter(settings, deps),
     sleep: deps.sleep,
     now: deps.now,
   });
 }
 
-function tokenProvidersFor(settings: PartnerCenterConfig): TokenProviders {
+function tokenProvidersFor(settings: PartnerCenterConfig, deps: PartnerCenterClientDeps): TokenProviders {
   const app = msalOptionsFor(settings);
   const { refreshToken } = settings;
   return {
@@ -58,7 +65,12 @@ function tokenProvidersFor(settings: PartnerCenterConfig): TokenProviders {
     appUser:
       refreshToken === undefined
         ? undefined
-        : createAppUserTokenProvider({ ...app, refreshToken: refreshToken.reveal() }),
+        : createAppUserTokenProvider({
+            ...app,
+            refreshToken: refreshToken.reveal(),
+            store: deps.refreshTokenStore,
+            warn: deps.warn,
+          }),
   };
 }
 

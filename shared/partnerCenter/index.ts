@@ -16,9 +16,18 @@ export {
   createAppOnlyTokenProvider,
   createAppUserTokenProvider,
   partnerCenterScope,
+  refreshTokensInCache,
+  RefreshTokenRejected,
   type TokenProvider,
   type AppUserTokenOptions,
 } from './token-providers';
+export {
+  createCursorRefreshTokenStore,
+  createKeyVaultRefreshTokenStore,
+  createMemoryRefreshTokenStore,
+  REFRESH_TOKEN_CURSOR,
+  type RefreshTokenStore,
+} from './refresh-token-store';
 export { buildMsalConfiguration, type MsalAppOptions } from './msal-configuration';
 export {
   endpointAuth,

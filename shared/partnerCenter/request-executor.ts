@@ -2,6 +2,8 @@
  * Sends one logical Partner Center request: headers, the shared rate limiter, retries (429 honouring
  * Retry-After; 5xx and network errors with exponential back-off and full jitter) and error mapping.
  * The MS-RequestId stays the same on every retry of one logical request: it is the idempotency key.
+ * Every request names the API contract version (`MS-Contract-Version`, the REST headers Microsoft lists
+ * for Partner Center; `v1` unless a scenario says otherwise).
  */
 import type { z } from 'zod';
 import { errorFromResponse, PartnerCenterError, Transient, UnexpectedResponse } from './errors';
@@ -30,6 +32,8 @@ export interface LogicalRequest<T> {
   body?: unknown;
   extraHeaders?: Record<string, string>;
 }
+
+export const CONTRACT_VERSION = 'v1';
 
 type AttemptOutcome =
   | { kind: 'response'; status: number; retryAfter: string | null; text: string }
@@ -92,6 +96,7 @@ export function createRequestExecutor(deps: ExecutorDeps) {
       Accept: 'application/json',
       'MS-RequestId': request.requestId,
       'MS-CorrelationId': request.correlationId,
+      'MS-Contract-Version': CONTRACT_VERSION,
       ...request.extraHeaders,
     };
     if (deps.locale) headers['X-Locale'] = deps.locale;

@@ -10,8 +10,16 @@ import {
   ServerError,
   type AuthenticationResult,
 } from '@azure/msal-node';
+import { z } from 'zod';
 import { MfaRequired, PartnerCenterError, Transient, Unauthorized } from './errors';
 import { buildMsalConfiguration, type MsalAppOptions } from './msal-configuration';
+import { createMemoryRefreshTokenStore, type RefreshTokenStore } from './refresh-token-store';
+
+/**
+ * The refresh token was refused for good (invalid_grant: expired, revoked, or malformed): a partner
+ * admin must consent again with MFA. An operator alert, never a customer's failure.
+ */
+export class RefreshTokenRejected extends Unauthorized {}
 
 export interface TokenProvider {
   getToken(): Promise<string>;
@@ -33,7 +41,12 @@ export function createAppOnlyTokenProvider(options: MsalAppOptions): TokenProvid
 }
 
 export interface AppUserTokenOptions extends MsalAppOptions {
+  /** The refresh token from the settings: used until a newer one is stored. */
   refreshToken: string;
+  /** Keeps the newest refresh token across exchanges and restarts. Default: memory only. */
+  store?: RefreshTokenStore;
+  /** Store failures (never the token itself). */
+  warn?: (message: string) => void;
   /** Fetch a new access token this long before the current one expires. */
   refreshBeforeExpiryMs?: number;
   now?: () => number;
@@ -41,22 +54,75 @@ export interface AppUserTokenOptions extends MsalAppOptions {
 
 /**
  * App+User: msal does not look in its cache for `acquireTokenByRefreshToken`, so the access token is
- * kept here until shortly before `expiresOn`. Concurrent callers share one token request.
+ * kept here until shortly before `expiresOn`. Concurrent callers share one exchange (single flight).
+ *
+ * Rotation: every exchange answers with a new refresh token, and each refresh token expires 90 days
+ * after it was issued. msal-node does not return it, but keeps it in its token cache (one entry per
+ * account, replaced by each exchange): the rotated token is the RefreshToken entry of the serialized
+ * cache (msal's documented cache serialization) that was not there before the exchange. The cache is
+ * not cleared: it also holds msal's throttling state, which keeps retries from hammering Entra. The newest token is used for every exchange and written
+ * to the store; at start the stored one wins over the setting. When the token in use is refused, the
+ * stored and configured ones are tried before giving up: an operator who re-consented may have put a
+ * new one in either place.
  */
 export function createAppUserTokenProvider(options: AppUserTokenOptions): TokenProvider {
   const app = new ConfidentialClientApplication(buildMsalConfiguration(options));
+  const store = options.store ?? createMemoryRefreshTokenStore();
+  const warn = options.warn ?? ((message: string) => console.warn(message));
   const now = options.now ?? Date.now;
   const refreshBeforeExpiryMs = options.refreshBeforeExpiryMs ?? 5 * 60_000;
+  let newest: string | undefined;
   let cached: { token: string; renewAt: number } | undefined;
   let inFlight: Promise<string> | undefined;
 
-  async function fetchToken(): Promise<string> {
+  async function stored(): Promise<string | undefined> {
+    try {
+      return await store.read();
+    } catch (error) {
+      warn(`Reading the stored Partner Center refresh token failed: ${errorName(error)}`);
+      return undefined;
+    }
+  }
+
+  async function save(token: string): Promise<void> {
+    try {
+      await store.write(token);
+    } catch (error) {
+      // The token stays in memory and the next exchange writes again.
+      warn(`Storing the rotated Partner Center refresh token failed: ${errorName(error)}`);
+    }
+  }
+
+  async function exchange(refreshToken: string): Promise<AuthenticationResult & { rotated?: string }> {
+    const cache = app.getTokenCache();
+    const known = new Set(refreshTokensInCache(cache.serialize()));
     const result = await acquire('acquireAppUserToken', () =>
-      app.acquireTokenByRefreshToken({ refreshToken: options.refreshToken, scopes: [partnerCenterScope] }),
+      app.acquireTokenByRefreshToken({ refreshToken, scopes: [partnerCenterScope] }),
     );
-    const expiresAt = result.expiresOn?.getTime() ?? now();
-    cached = { token: result.accessToken, renewAt: expiresAt - refreshBeforeExpiryMs };
-    return result.accessToken;
+    return { ...result, rotated: refreshTokensInCache(cache.serialize()).find((t) => !known.has(t)) };
+  }
+
+  async function fetchToken(): Promise<string> {
+    const tried = new Set<string>();
+    let token = newest ?? (await stored()) ?? options.refreshToken;
+    for (;;) {
+      tried.add(token);
+      let result;
+      try {
+        result = await exchange(token);
+      } catch (error) {
+        if (!(error instanceof RefreshTokenRejected)) throw error;
+        const next = [await stored(), options.refreshToken].find((t) => t !== undefined && !tried.has(t));
+        if (next === undefined) throw error;
+        token = next;
+        continue;
+      }
+      newest = result.rotated ?? token;
+      if (newest !== token) await save(newest);
+      const expiresAt = result.expiresOn?.getTime() ?? now();
+      cached = { token: result.accessToken, renewAt: expiresAt - refreshBeforeExpiryMs };
+      return result.accessToken;
+    }
   }
 
   return {
@@ -68,6 +134,24 @@ export function createAppUserTokenProvider(options: AppUserTokenOptions): TokenP
       return inFlight;
     },
   };
+}
+
+/** The refresh tokens in a serialized msal cache (msal keeps one per account: the newest it got). */
+export function refreshTokensInCache(serializedCache: string): string[] {
+  const parsed = cacheSchema.safeParse(JSON.parse(serializedCache));
+  if (!parsed.success) return [];
+  return Object.values(parsed.data.RefreshToken ?? {}).flatMap((entry) => entry.secret ?? []);
+}
+
+const cacheSchema = z.object({
+  RefreshToken: z.record(z.string(), z.object({ secret: z.string().optional() })).optional(),
+});
+
+function errorName(error: unknown): string {
+  // Names and status codes only: SDK messages may quote request details.
+  if (!(error instanceof Error)) return 'unknown error';
+  const status = 'statusCode' in error && typeof error.statusCode === 'number' ? ` ${error.statusCode}` : '';
+  return `${error.name}${status}`;
 }
 
 // AADSTS codes Entra answers when the user behind the refresh token must (re)do MFA.
@@ -125,6 +209,7 @@ function toTokenError(operation: string, error: unknown): Error {
   // No `cause`: msal messages carry Entra descriptions, which may name the user.
   const details = { operation, status };
   if (aadsts && mfaAadstsCodes.has(aadsts)) return new MfaRequired(details, false, summary);
+  if (error.errorCode === 'invalid_grant') return new RefreshTokenRejected(details, false, summary);
   if (isTransient(error, status)) return new Transient(details, summary);
   if (error instanceof ServerError || error instanceof InteractionRequiredAuthError) {
     return new Unauthorized(details, false, summary);

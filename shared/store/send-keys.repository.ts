@@ -28,6 +28,9 @@ export const sendKeySchema = z.object({
   /** Which one of its kind, e.g. the reminder number; 0 for one-off mails. */
   n: z.int().min(0),
 });
+/** Send keys of the partner desk's own mails (alerts, reports): no customer has the nil tenant id. */
+export const PARTNER_DESK_TENANT = '00000000-0000-0000-0000-000000000000';
+
 export type SendKey = z.input<typeof sendKeySchema>;
 
 export const SEND_STATUSES = ['claimed', 'sent', 'failed', 'unknown'] as const;

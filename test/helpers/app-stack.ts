@@ -36,6 +36,8 @@ export interface AppStackOptions {
   echoLogs?: boolean;
   /** Another build of the app to load, e.g. the deployment package (default: the project's dist/). */
   appDir?: string;
+  /** Partner Center access-token lifetime (real time); short makes the app exchange its refresh token often. */
+  partnerCenterTokenTtlMs?: number;
 }
 
 export interface DeadLetter {
@@ -102,6 +104,7 @@ export async function startAppStack(options: AppStackOptions = {}): Promise<AppS
       ports: { host: 0, partnerCenter: 0, sendGrid: 0, serviceBus: 0, blob: 0, queue: 0, table: 0 },
       settings: options.settings,
       appDir: options.appDir,
+      partnerCenterTokenTtlMs: options.partnerCenterTokenTtlMs,
       log: (line) => {
         logs.push(line);
         if (options.echoLogs) console.log(line);

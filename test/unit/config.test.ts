@@ -85,6 +85,8 @@ describe('defaults', () => {
         clientId: '00000000-0000-0000-0000-000000000001',
         credential: { kind: 'secret', clientSecret: '[redacted]' },
         refreshToken: undefined,
+        refreshTokenSecretUri: undefined,
+        attestationApiVersion: 'v1',
         maxRequestsPerSecond: 5,
         maxConcurrency: 4,
         webhookCertificateUrls: [

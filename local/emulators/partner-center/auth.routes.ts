@@ -15,7 +15,7 @@ const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 export interface AuthDeps {
   store: StateStore;
-  /** Scenario time: the MFA enforcement date. */
+  /** Scenario time: the MFA enforcement date, refresh-token expiry. */
   clock: Clock;
   /**
    * Token time: access-token and client-assertion expiry. The client's token cache (msal-node) runs on
@@ -135,21 +135,54 @@ function issueToken(ctx: RequestContext, deps: AuthDeps): Reply {
     }
     return tokenResponse(deps, { kind: 'app', clientId: app.clientId, mfa: false }, scope);
   }
-  if (grantType === 'refresh_token') {
-    const refreshToken = form.get('refresh_token') ?? '';
-    const user = app.refreshTokens.find((r) => r.token === refreshToken);
-    if (!user)
-      return entraError(400, 'invalid_grant', 9002313, 'Invalid request. The refresh token is malformed.');
-    // Entra returns a refresh token with each refresh; the seeded one stays valid.
-    const userToken = { kind: 'user' as const, clientId: app.clientId, userId: user.userId, mfa: user.mfa };
-    return tokenResponse(deps, userToken, scope, { refresh_token: refreshToken });
-  }
+  if (grantType === 'refresh_token') return refreshGrant(form, app, scope, deps);
   return entraError(
     400,
     'unsupported_grant_type',
     70003,
     `The grant type '${grantType ?? ''}' is not supported.`,
   );
+}
+
+/** Entra's refresh tokens for confidential clients: 90 days, on the scenario clock. */
+export const REFRESH_TOKEN_LIFETIME_MS = 90 * 24 * 60 * 60 * 1000;
+
+/**
+ * As Entra does: every refresh answers with a new refresh token valid for 90 days from now, and the
+ * one used stays valid until its own expiry (it is not revoked). A seeded token counts as issued when
+ * it is first used. Expired rotated tokens are forgotten, so the state does not grow forever.
+ */
+function refreshGrant(form: URLSearchParams, app: RegisteredApp, scope: string, deps: AuthDeps): Reply {
+  const presented = form.get('refresh_token') ?? '';
+  const now = deps.clock.now();
+  const user = app.refreshTokens.find((r) => r.token === presented);
+  if (!user)
+    return entraError(400, 'invalid_grant', 9002313, 'Invalid request. The refresh token is malformed.');
+  if (user.expiresAt !== undefined && user.expiresAt <= now) {
+    return entraError(
+      400,
+      'invalid_grant',
+      700082,
+      `The refresh token has expired due to inactivity. The token was issued on ${new Date(user.expiresAt - REFRESH_TOKEN_LIFETIME_MS).toISOString()} and was inactive for 90.00:00:00.`,
+    );
+  }
+  const rotated = `${user.mfa ? 'pce-rt-mfa' : 'pce-rt'}.${randomBytes(32).toString('base64url')}`;
+  deps.store.update((state) => {
+    const stored = state.apps.find((a) => a.clientId === app.clientId);
+    if (!stored) return;
+    stored.refreshTokens = stored.refreshTokens.filter((r) => !r.rotated || (r.expiresAt ?? 0) > now);
+    const used = stored.refreshTokens.find((r) => r.token === presented);
+    if (used) used.expiresAt ??= now + REFRESH_TOKEN_LIFETIME_MS;
+    stored.refreshTokens.push({
+      token: rotated,
+      userId: user.userId,
+      mfa: user.mfa,
+      expiresAt: now + REFRESH_TOKEN_LIFETIME_MS,
+      rotated: true,
+    });
+  });
+  const userToken = { kind: 'user' as const, clientId: app.clientId, userId: user.userId, mfa: user.mfa };
+  return tokenResponse(deps, userToken, scope, { refresh_token: rotated });
 }
 
 /** Checks the client secret or client assertion; returns the error reply, or undefined when it is fine. */

@@ -97,7 +97,17 @@ const appSchema = z.object({
   clientSecret: z.string(),
   /** PEM of the certificate the app signs client assertions with; without it assertions are not verified. */
   certificatePem: z.string().optional(),
-  refreshTokens: z.array(z.object({ token: z.string(), userId: z.string(), mfa: z.boolean() })),
+  refreshTokens: z.array(
+    z.object({
+      token: z.string(),
+      userId: z.string(),
+      mfa: z.boolean(),
+      /** Scenario time; unset for a seeded token until its first use (see auth.routes.ts). */
+      expiresAt: z.number().optional(),
+      /** Issued by a refresh (rotation), as opposed to seeded: forgotten once expired. */
+      rotated: z.boolean().optional(),
+    }),
+  ),
 });
 export type RegisteredApp = z.infer<typeof appSchema>;
 

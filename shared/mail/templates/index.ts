@@ -14,6 +14,7 @@ export {
   type HandOffData,
   type EscalationData,
   type AcceptedData,
+  type RefreshTokenAlertData,
 } from './mail-data.schema';
 export {
   renderUnknownSendsReport,

@@ -92,6 +92,16 @@ const accepted = z.object({
   recipientName: text().optional(),
 });
 
+/** To the partner desk: the App+User refresh token was refused (refresh-token-alert.template.ts). */
+const refreshTokenAlert = z.object({
+  /** The partner whose Partner Center account the token signs in to. */
+  companyName: text(),
+  refusedAt: instant,
+  /** The Entra error code, e.g. `invalid_grant AADSTS700082`: never a message (it may name a user). */
+  error: text(),
+  recipientName: text().optional(),
+});
+
 export const mailDataSchemas = {
   directInvite,
   attestationLink,
@@ -99,6 +109,7 @@ export const mailDataSchemas = {
   handOff,
   escalation,
   accepted,
+  refreshTokenAlert,
 } as const;
 
 export type MailKind = keyof typeof mailDataSchemas;
@@ -115,3 +126,4 @@ export type ReminderData = MailData<'reminder'>;
 export type HandOffData = MailData<'handOff'>;
 export type EscalationData = MailData<'escalation'>;
 export type AcceptedData = MailData<'accepted'>;
+export type RefreshTokenAlertData = MailData<'refreshTokenAlert'>;

@@ -9,6 +9,7 @@ import { handOffTemplate } from './hand-off.template';
 import { pickLanguage, type MailLanguage } from './language';
 import { mailDataSchemas, type MailData, type MailKind, type ValidMailData } from './mail-data.schema';
 import { renderHtml, renderText } from './mail-document';
+import { refreshTokenAlertTemplate } from './refresh-token-alert.template';
 import { reminderTemplate } from './reminder.template';
 
 export interface RenderedMail {
@@ -44,6 +45,7 @@ const TEMPLATES: { [K in MailKind]: Template<K> } = {
   handOff: handOffTemplate,
   escalation: escalationTemplate,
   accepted: acceptedTemplate,
+  refreshTokenAlert: refreshTokenAlertTemplate,
 };
 
 const SCHEMAS: { [K in MailKind]: z.ZodType<ValidMailData<K>, MailData<K>> } = mailDataSchemas;

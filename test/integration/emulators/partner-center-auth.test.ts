@@ -23,6 +23,8 @@ import {
   type Harness,
 } from './partner-center.helpers';
 
+const DAY = 24 * 60 * 60 * 1000;
+
 describe('Partner Center emulator: tokens and bearer rules', () => {
   let h: Harness;
   beforeEach(async () => {
@@ -220,5 +222,30 @@ describe('Partner Center emulator: tokens and bearer rules', () => {
       `/v1/customers/${CUSTOMERS.direct}/directSignedMicrosoftCustomerAgreementStatus`,
     );
     expect(await jsonOf(status)).toEqual({ isSigned: true });
+  });
+
+  it('rotates refresh tokens as Entra does: a new one per refresh, each valid for 90 days from its issue', async () => {
+    const refresh = async (token: string) => {
+      const reply = await requestUserToken(h.url, token);
+      return { status: reply.status, body: await jsonOf<Record<string, unknown>>(reply) };
+    };
+    const first = await refresh(REFRESH_TOKEN);
+    expect(first.status).toBe(200);
+    const rotated = first.body.refresh_token as string;
+    expect(rotated).toEqual(expect.any(String));
+    expect(rotated).not.toBe(REFRESH_TOKEN);
+
+    await h.clock.advance(60 * DAY);
+    const second = await refresh(rotated);
+    expect(second.body.refresh_token).not.toBe(rotated);
+    // The older token is not revoked by the newer one: it lives until its own expiry.
+    expect((await refresh(REFRESH_TOKEN)).status).toBe(200);
+
+    await h.clock.advance(30 * DAY); // day 90 since the seeded token was first used
+    const expired = await refresh(REFRESH_TOKEN);
+    expect(expired.status).toBe(400);
+    expect(expired.body).toEqual(expect.objectContaining({ error: 'invalid_grant', error_codes: [700082] }));
+    expect((await refresh(rotated)).status).toBe(400);
+    expect((await refresh(second.body.refresh_token as string)).status).toBe(200);
   });
 });

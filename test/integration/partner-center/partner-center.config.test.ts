@@ -52,6 +52,18 @@ describe('Partner Center client built from the settings', () => {
     ]);
   });
 
+  it('calls the attestation API version PARTNER_CENTER_ATTESTATION_API_VERSION names', async () => {
+    fake.on('POST /v2/attestations/enhanced', { status: 201, body: { attestationId: 'att-2' } });
+    const client = createPartnerCenterClientFromConfig(
+      settings({ PARTNER_CENTER_ATTESTATION_API_VERSION: 'v2' }),
+    );
+
+    await expect(client.createEnhancedAttestation(attestationInput)).resolves.toMatchObject({
+      attestationId: 'att-2',
+    });
+    expect(fake.requestsTo('POST /v1/attestations/enhanced')).toHaveLength(0);
+  });
+
   it('has no App+User credential without PARTNER_CENTER_REFRESH_TOKEN', async () => {
     const client = createPartnerCenterClientFromConfig(settings({ PARTNER_CENTER_REFRESH_TOKEN: undefined }));
 

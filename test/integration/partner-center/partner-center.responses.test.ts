@@ -278,5 +278,6 @@ describe('Partner Center client: documented calls and response shapes', () => {
     expect(headers?.['x-locale']).toBe('ja-JP');
     expect(headers?.['ms-correlationid']).toBe(correlationId);
     expect(headers?.['ms-requestid']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(headers?.['ms-contract-version']).toBe('v1');
   });
 });

@@ -1,11 +1,7 @@
 import { createSendMailActivity } from '../../../functions/activities/send-mail.activity';
 import type { AppDeps } from '../../../functions/app-deps';
-import {
-  createSendClaimsHandler,
-  DESK_REPORT_TENANT,
-  deskReportKey,
-  mailKindOf,
-} from '../../../functions/send-claims.function';
+import { createSendClaimsHandler, deskReportKey, mailKindOf } from '../../../functions/send-claims.function';
+import { PARTNER_DESK_TENANT } from '../../../shared/store';
 import type { MailRequest } from '../../../shared/workflow/mail-requests';
 import { startFakeSendGrid, type FakeSendGrid } from '../../helpers/fake-sendgrid';
 import { recordingContext } from './fakes';
@@ -109,7 +105,7 @@ describe('mcaSendClaims', () => {
     for (const personal of ['alex@northwind.example', 'Alex', 'Signer', 'Northwind']) {
       expect(`${desk.subject}\n${text}`).not.toContain(personal);
     }
-    const customerKeys = [...keys.rows.values()].filter((row) => row.tenantId !== DESK_REPORT_TENANT);
+    const customerKeys = [...keys.rows.values()].filter((row) => row.tenantId !== PARTNER_DESK_TENANT);
     expect(customerKeys.map((row) => [row.status, row.reported])).toEqual([
       ['unknown', true],
       ['unknown', true],
@@ -127,7 +123,7 @@ describe('mcaSendClaims', () => {
     clock = new Date(CLAIMED_AT.getTime() + 11 * MINUTE);
     await reconcile(undefined, recordingContext().context);
     // As if the run had stopped before marking the sends reported.
-    for (const row of keys.rows.values()) if (row.tenantId !== DESK_REPORT_TENANT) row.reported = false;
+    for (const row of keys.rows.values()) if (row.tenantId !== PARTNER_DESK_TENANT) row.reported = false;
 
     const rerun = await reconcile(undefined, recordingContext().context);
 
@@ -189,6 +185,6 @@ describe('send claim helpers', () => {
     const b = { tenantId: 'c0000000-0000-4000-8000-00000000000b', kind: 'handOff-x', n: 0, claimedAt: '' };
     expect(deskReportKey([a, b])).toEqual(deskReportKey([b, a]));
     expect(deskReportKey([a, b])).not.toEqual(deskReportKey([a]));
-    expect(deskReportKey([a])).toMatchObject({ tenantId: DESK_REPORT_TENANT, n: 0 });
+    expect(deskReportKey([a])).toMatchObject({ tenantId: PARTNER_DESK_TENANT, n: 0 });
   });
 });

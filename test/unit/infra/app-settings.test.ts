@@ -33,6 +33,8 @@ const SAMPLES: Env = {
   AzureWebJobsStorage__clientId: IDENTITY_CLIENT_ID,
   ServiceBusConnection__fullyQualifiedNamespace: 'sb-mcaexample.servicebus.windows.net',
   ServiceBusConnection__clientId: IDENTITY_CLIENT_ID,
+  PARTNER_CENTER_REFRESH_TOKEN_SECRET_URI:
+    'https://kv-mcaexample.vault.azure.net/secrets/PARTNER-CENTER-REFRESH-TOKEN',
   APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000000',
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `ClientId=${IDENTITY_CLIENT_ID};Authorization=AAD`,
   PARTNER_TYPE: 'DirectBill',

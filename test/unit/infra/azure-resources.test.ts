@@ -291,6 +291,9 @@ describe('rbac.bicep', () => {
     if ([...settings.values()].some((expression) => keyVaultSecretName(expression) !== undefined)) {
       app('keyVaultSecretsUser', 'vault');
     }
+    // The app writes each rotated refresh token as a new version of that one secret.
+    if (settings.has('PARTNER_CENTER_REFRESH_TOKEN_SECRET_URI'))
+      app('keyVaultSecretsOfficer', 'refreshTokenSecret');
     if (settings.has('APPLICATIONINSIGHTS_AUTHENTICATION_STRING'))
       app('monitoringMetricsPublisher', 'applicationInsights');
     return needed;

@@ -59,5 +59,11 @@ export function mailData(names: Names = ASCII_NAMES): { [K in MailKind]: MailDat
       acceptedAt: '2026-03-12T01:30:00Z',
       recipientName: names.partnerContact,
     },
+    refreshTokenAlert: {
+      companyName: names.companyName,
+      refusedAt: '2026-06-01T00:00:00Z',
+      error: 'invalid_grant AADSTS700082',
+      recipientName: names.partnerContact,
+    },
   };
 }

@@ -41,6 +41,7 @@ const EXPECTED_LINKS: Record<MailKind, string[]> = {
   handOff: [ADMIN_CENTER_AGREEMENT_URL],
   escalation: [],
   accepted: [],
+  refreshTokenAlert: [],
 };
 
 function render<K extends MailKind>(kind: K, language: string) {
