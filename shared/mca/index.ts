@@ -36,4 +36,10 @@ export {
   reminderTimes,
   type PollBackoff,
 } from './schedule';
-export { PURCHASE_BLOCK_CODES, isPurchaseBlocked } from './purchase-block';
+export {
+  PURCHASE_BLOCK,
+  PURCHASE_BLOCK_CODES,
+  isPurchaseBlocked,
+  purchaseBlockReason,
+  type PurchaseBlockReason,
+} from './purchase-block';
