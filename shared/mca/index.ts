@@ -1,10 +1,16 @@
 export {
   ATTESTATION_VALID_FROM,
+  MCA_AGREEMENT_TYPE,
   MCA_TEMPLATE_ID,
   PURCHASE_BLOCKED_FROM,
   InvalidAgreementDateError,
+  assessMcaEvidence,
   evaluateMcaStatus,
+  isMcaAgreement,
   parseAgreementDate,
+  type AgreementItem,
+  type IgnoredAgreement,
+  type McaAssessment,
   type McaEvidence,
   type McaStatus,
 } from './status';
@@ -30,4 +36,10 @@ export {
   reminderTimes,
   type PollBackoff,
 } from './schedule';
-export { PURCHASE_BLOCK_CODES, isPurchaseBlocked } from './purchase-block';
+export {
+  PURCHASE_BLOCK,
+  PURCHASE_BLOCK_CODES,
+  isPurchaseBlocked,
+  purchaseBlockReason,
+  type PurchaseBlockReason,
+} from './purchase-block';

@@ -3,13 +3,24 @@
  * Pure: pass the HTTP status and the response body (parsed JSON or its raw text).
  */
 
-/** 900428 is the documented code; some public pages name 13605 for the same block. */
-export const PURCHASE_BLOCK_CODES: readonly number[] = [900428, 13605];
+/**
+ * Both 403s Microsoft documents: 900428 (the MCA page) when the customer's only attestation predates
+ * 2023-04-01, 13605 (the REST error-code table) when the customer has no MCA at all.
+ */
+export const PURCHASE_BLOCK = { staleAttestation: 900428, noMca: 13605 } as const;
+export type PurchaseBlockReason = keyof typeof PURCHASE_BLOCK;
+export const PURCHASE_BLOCK_CODES: readonly number[] = Object.values(PURCHASE_BLOCK);
+
+/** Why Partner Center refused a purchase, or undefined when the reply is not the MCA purchase block. */
+export function purchaseBlockReason(status: number, body: unknown): PurchaseBlockReason | undefined {
+  if (status !== 403) return undefined;
+  const code = errorCode(typeof body === 'string' ? parseJson(body) : body);
+  const reasons = Object.keys(PURCHASE_BLOCK) as PurchaseBlockReason[];
+  return reasons.find((reason) => PURCHASE_BLOCK[reason] === code);
+}
 
 export function isPurchaseBlocked(status: number, body: unknown): boolean {
-  if (status !== 403) return false;
-  const code = errorCode(typeof body === 'string' ? parseJson(body) : body);
-  return code !== undefined && PURCHASE_BLOCK_CODES.includes(code);
+  return purchaseBlockReason(status, body) !== undefined;
 }
 
 /**

@@ -99,12 +99,15 @@ export interface NewCustomer {
 
 const SUCCESS_STATUSES = new Set(['succeeded', 'success']);
 const guid = z.guid();
-const newValueSchema = z.object({
-  id: z.string().optional(),
-  companyProfile: z
-    .object({ tenantId: z.string().optional(), companyName: z.string().optional() })
-    .optional(),
-});
+/**
+ * The customer in `resourceNewValue` (a JSON string). Microsoft serialises it in PascalCase
+ * (`{"Id":..,"CompanyProfile":{"TenantId":..,"CompanyName":..}}`); camelCase is read as well.
+ */
+interface NewValueCustomer {
+  id?: string;
+  tenantId?: string;
+  companyName?: string;
+}
 
 /** The new customer an `add_customer` record with a successful status announces; undefined otherwise. */
 export function newCustomerFromAuditRecord(record: AuditRecord): NewCustomer | undefined {
@@ -112,32 +115,49 @@ export function newCustomerFromAuditRecord(record: AuditRecord): NewCustomer | u
   if (!SUCCESS_STATUSES.has((record.operationStatus ?? '').toLowerCase())) return undefined;
   const data = new Map((record.customizedData ?? []).map(({ key, value }) => [key.toLowerCase(), value]));
   const newValue = parseNewValue(record.resourceNewValue);
-  const tenantId = [
-    record.customerId,
-    data.get('customerid'),
-    newValue?.companyProfile?.tenantId,
-    newValue?.id,
-  ].find((candidate) => candidate !== undefined && candidate !== null && guid.safeParse(candidate).success);
+  const tenantId = [record.customerId, data.get('customerid'), newValue?.tenantId, newValue?.id].find(
+    (candidate) => candidate !== undefined && candidate !== null && guid.safeParse(candidate).success,
+  );
   if (!tenantId) return undefined;
-  const companyName = [record.customerName, data.get('customername'), newValue?.companyProfile?.companyName]
+  const companyName = [record.customerName, data.get('customername'), newValue?.companyName]
     .map((name) => name?.trim())
     .find((name) => name !== undefined && name !== '');
   const normalized = tenantId.toLowerCase();
-  // Partner Center's records have an id; without one, the customer and the time identify the record.
+  // Partner Center's records have an id (one record, one id, however often it is read); without one,
+  // the customer and the time identify the record.
   const eventId = record.id
-    ? `audit:${record.id}`
+    ? `audit:${record.id.trim().toLowerCase()}`
     : `audit:add_customer:${normalized}:${record.operationDate}`;
   return { tenantId: normalized, companyName: companyName?.slice(0, 500), eventId };
 }
 
-function parseNewValue(text: string | null | undefined): z.output<typeof newValueSchema> | undefined {
+function parseNewValue(text: string | null | undefined): NewValueCustomer | undefined {
   if (!text) return undefined;
+  let parsed: unknown;
   try {
-    const parsed = newValueSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : undefined;
+    parsed = JSON.parse(text);
   } catch {
     return undefined;
   }
+  const profile = property(parsed, 'companyProfile');
+  return {
+    id: stringProperty(parsed, 'id'),
+    tenantId: stringProperty(profile, 'tenantId'),
+    companyName: stringProperty(profile, 'companyName'),
+  };
+}
+
+/** `name` of a JSON object, matched without regard to case (`Id` or `id`). */
+function property(value: unknown, name: string): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const wanted = name.toLowerCase();
+  const key = Object.keys(value).find((k) => k.toLowerCase() === wanted);
+  return key === undefined ? undefined : (value as Record<string, unknown>)[key];
+}
+
+function stringProperty(value: unknown, name: string): string | undefined {
+  const found = property(value, name);
+  return typeof found === 'string' ? found : undefined;
 }
 
 /** What the run needs from the outside; the function adapter builds it from AppDeps. */
@@ -188,16 +208,20 @@ export async function runAuditFeed(
     cursor: stored?.value,
   };
   let etag = stored?.etag;
+  // Record ids this run has handled: a record read twice (paging, overlapping windows) costs no store read.
+  const seen = new Set<string>();
   for (const window of plan.windows) {
     for await (const record of ports.listAuditRecords(window.day)) {
       const customer = newCustomerFromAuditRecord(record);
       if (!customer) continue;
-      if (await ports.isProcessed(customer.eventId)) {
+      if (seen.has(customer.eventId) || (await ports.isProcessed(customer.eventId))) {
+        seen.add(customer.eventId);
         summary.duplicates++;
         continue;
       }
       await ports.startCustomer(customer);
       await ports.markProcessed(customer.eventId);
+      seen.add(customer.eventId);
       summary.started++;
     }
     summary.daysRead.push(window.day);

@@ -3,7 +3,7 @@
  * never the response body, which can echo names, e-mails or phone numbers.
  */
 import { z } from 'zod';
-import { isPurchaseBlocked } from '../mca';
+import { purchaseBlockReason, type PurchaseBlockReason } from '../mca';
 
 export interface PartnerCenterErrorDetails {
   operation: string;
@@ -42,8 +42,18 @@ export class PartnerCenterError extends Error {
   }
 }
 
-/** 403 with 900428 (or 13605): only a pre-2023-04-01 attestation exists; re-attestation needed. */
-export class PurchaseBlocked extends PartnerCenterError {}
+/**
+ * A purchase refused for want of the MCA (403): `staleAttestation` (900428, only an attestation from
+ * before 2023-04-01: re-attest) or `noMca` (13605, no acceptance at all: attest or invite).
+ */
+export class PurchaseBlocked extends PartnerCenterError {
+  constructor(
+    details: PartnerCenterErrorDetails,
+    readonly reason: PurchaseBlockReason,
+  ) {
+    super(details, false, reason === 'noMca' ? 'no MCA' : 'stale attestation');
+  }
+}
 /** 600061 PartnerConfirmedAgreementAlreadyExists: an identical agreement exists; treat as done. */
 export class AgreementAlreadyExists extends PartnerCenterError {}
 /** 900421 on an App+User call (or an MFA demand from Entra): the refresh token lacks an MFA claim. */
@@ -68,7 +78,7 @@ export class Transient extends PartnerCenterError {
 /** A success response we cannot read (missing a field we depend on). Not retryable. */
 export class UnexpectedResponse extends PartnerCenterError {}
 
-/** The purchase-block codes (900428, 13605) live with the rule in shared/mca (PURCHASE_BLOCK_CODES). */
+/** The purchase-block codes (900428, 13605) live with the rule in shared/mca (PURCHASE_BLOCK). */
 export const ErrorCodes = {
   mfaRequired: 900421,
   agreementAlreadyExists: 600061,
@@ -103,7 +113,8 @@ export function errorFromResponse(
   if (code === ErrorCodes.agreementAlreadyExists) return new AgreementAlreadyExists(details);
   if (status === 401 && code === ErrorCodes.mfaRequired) return new MfaRequired(details);
   if (status === 401) return new Unauthorized(details);
-  if (isPurchaseBlocked(status, body)) return new PurchaseBlocked(details);
+  const blocked = purchaseBlockReason(status, body);
+  if (blocked) return new PurchaseBlocked(details, blocked);
   if (status === 429) return new Throttled(details);
   if (status === 404) return new NotFound(details);
   if (status === 400) return new Validation(details);

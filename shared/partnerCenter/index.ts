@@ -84,4 +84,4 @@ export {
   type AuditWindow,
   type NewCustomer,
 } from './audit-feed';
-export { readMcaStatus, type McaStatusReader } from './mca-status';
+export { readMcaStatus, type McaStatusReader, type ReadMcaStatusOptions } from './mca-status';

@@ -3,8 +3,9 @@
  * rejected; only what the workflow depends on is required.
  */
 import { z } from 'zod';
+import { MCA_AGREEMENT_TYPE } from '../mca';
 
-export const mcaAgreementType = 'MicrosoftCustomerAgreement';
+export const mcaAgreementType = MCA_AGREEMENT_TYPE;
 
 export const agreementMetadataSchema = z.object({
   templateId: z.string(),
@@ -24,12 +25,18 @@ export const contactSchema = z.object({
   phoneNumber: z.string().nullish(),
 });
 
+/**
+ * One item of GET .../agreements. Only `type` MicrosoftCustomerAgreement items count (shared/mca); an
+ * item whose dateAgreed is missing or not a string is kept with none, so the status check skips that
+ * item rather than failing the whole read.
+ */
 export const customerAgreementSchema = z.object({
-  primaryContact: contactSchema.optional(),
-  templateId: z.string().optional(),
+  primaryContact: contactSchema.optional().catch(undefined),
+  templateId: z.string().nullish(),
   /** e.g. `2023-05-01T00:00:00` (no zone): what decides which attestation counts. */
-  dateAgreed: z.string(),
-  type: z.string().optional(),
+  dateAgreed: z.string().optional().catch(undefined),
+  /** `MicrosoftCustomerAgreement`; other types (e.g. `MicrosoftCloudAgreement`) may come back too. */
+  type: z.string().nullish(),
   agreementLink: z.string().optional(),
   userId: z.string().optional(),
 });

@@ -1,37 +1,38 @@
 /**
- * Agreement metadata, a customer's agreements (read and partner attestation), the direct-acceptance
- * status, and orders (where the MCA purchase block shows).
+ * Agreement metadata, a customer's agreements (read and partner attestation) and the
+ * direct-acceptance status. Orders, where the purchase block shows, are in orders.routes.ts.
  */
 import { z } from 'zod';
 import type { Clock } from '../../clock';
 import { customerNotFound } from './customers.routes';
-import { ErrorCodes, PURCHASE_BLOCKED_DESCRIPTION } from './error-codes';
+import { ErrorCodes } from './error-codes';
 import {
   ATTESTATION_CUTOFF,
+  CLOUD_AGREEMENT,
+  CLOUD_AGREEMENT_LINK,
+  CLOUD_AGREEMENT_TEMPLATE_ID,
+  MCA,
   MCA_AGREEMENT_LINK,
   MCA_TEMPLATE_ID,
-  PURCHASE_BLOCK_START,
   attestationState,
   findCustomer,
   formatPartnerCenterDate,
   parsePartnerCenterDate,
   type AgreementRecord,
+  type Contact,
   type CustomerRecord,
+  type EmulatorSettings,
   type StateStore,
 } from './emulator-state';
-import { json, pcError, pcErrorV2, type Reply } from './http-kit';
+import { json, pcErrorV2, type Reply } from './http-kit';
 import { readJson } from './json-body';
 import type { RequestContext, Route } from './router';
-
-const MCA = 'MicrosoftCustomerAgreement';
-/** Emulator-chosen template id for the older Microsoft Cloud Agreement (the default agreementType). */
-const CLOUD_AGREEMENT_TEMPLATE_ID = '5a9b5e5c-0000-4000-8000-00000000c1a0';
-const CLOUD_AGREEMENT = 'MicrosoftCloudAgreement';
 
 export interface AgreementsDeps {
   store: StateStore;
   clock: Clock;
-  agreementVisibilityDelayMs: number;
+  /** Read on every create: the control API may change the visibility delay while running. */
+  settings: EmulatorSettings;
 }
 
 export function agreementsRoutes(deps: AgreementsDeps): Route[] {
@@ -57,23 +58,21 @@ export function agreementsRoutes(deps: AgreementsDeps): Route[] {
       auth: 'user',
       handler: (ctx) => directSignedStatus(ctx, deps),
     },
-    {
-      method: 'POST',
-      pattern: '/v1/customers/:customerId/orders',
-      auth: 'any',
-      idempotent: true,
-      handler: (ctx) => createOrder(ctx, deps),
-    },
   ];
 }
 
-/** `agreementType` selects MCA, `All`, or (when absent) the older Microsoft Cloud Agreement. */
+/**
+ * `agreementType`: one type, `*` for every type (the REST reference; `All` as the PowerShell module
+ * spells it), and, when absent, the older Microsoft Cloud Agreement: so a reader that leaves it out
+ * sees none of an MCA-only customer's agreements.
+ */
 function requestedType(ctx: RequestContext): string {
   return ctx.url.searchParams.get('agreementType') ?? CLOUD_AGREEMENT;
 }
 
 function typeMatches(wanted: string, type: string): boolean {
-  return wanted.toLowerCase() === 'all' || wanted.toLowerCase() === type.toLowerCase();
+  const w = wanted.toLowerCase();
+  return w === '*' || w === 'all' || w === type.toLowerCase();
 }
 
 function agreementMetadata(ctx: RequestContext): Reply {
@@ -82,7 +81,7 @@ function agreementMetadata(ctx: RequestContext): Reply {
     {
       templateId: CLOUD_AGREEMENT_TEMPLATE_ID,
       agreementType: CLOUD_AGREEMENT,
-      agreementLink: 'https://aka.ms/microsoftcloudagreement',
+      agreementLink: CLOUD_AGREEMENT_LINK,
       versionRank: 0,
     },
   ];
@@ -175,33 +174,50 @@ function createAgreement(ctx: RequestContext, deps: AgreementsDeps): Reply {
     agreementLink: MCA_AGREEMENT_LINK,
     userId: body.userId ?? crypto.randomUUID(),
     attestationId: body.attestationId,
-    visibleAt: now + deps.agreementVisibilityDelayMs,
+    visibleAt: now + deps.settings.agreementVisibilityDelayMs,
   };
-  if (customer.agreements.some((existing) => isSameAgreement(existing, agreement))) {
-    return pcErrorV2(
-      400,
-      ErrorCodes.agreementAlreadyExists,
-      'PartnerConfirmedAgreementAlreadyExists',
-      'A partner confirmed agreement already exists for the customer.',
-    );
+  if (customer.agreements.some((existing) => blocksNewAgreement(existing, agreement))) {
+    return agreementAlreadyExists();
   }
   deps.store.update(() => customer.agreements.push(agreement));
   return json(201, agreementView(agreement));
 }
 
-/** Identical: the same attestation, or the same template, date and primary contact. */
-function isSameAgreement(a: AgreementRecord, b: AgreementRecord): boolean {
-  if (a.attestationId !== undefined && a.attestationId === b.attestationId) return true;
-  const contact = (x: AgreementRecord): string =>
-    [
-      x.primaryContact.firstName,
-      x.primaryContact.lastName,
-      x.primaryContact.email,
-      x.primaryContact.phoneNumber ?? '',
-    ]
-      .join('\n')
-      .toLowerCase();
-  return a.templateId === b.templateId && a.dateAgreed === b.dateAgreed && contact(a) === contact(b);
+/** Microsoft's documented 600061 body (the newer error form); the HTTP status is an emulator choice. */
+function agreementAlreadyExists(): Reply {
+  const message = 'A partner confirmed agreement already exists for the customer.';
+  return json(400, {
+    code: ErrorCodes.agreementAlreadyExists,
+    message,
+    description: message,
+    errorName: 'PartnerConfirmedAgreementAlreadyExists',
+    isRetryable: false,
+    parameters: {},
+    errorMessageExtended: `InternalErrorCode=${ErrorCodes.agreementAlreadyExists}`,
+  });
+}
+
+/**
+ * Partner Center creates another MCA agreement for a customer only when "the first name, last name,
+ * email address and phone number must be different" (the integration-sandbox article) from an
+ * existing one: any shared field is a duplicate (600061), as is a second use of one attestation.
+ * Names and e-mail compare without case; a phone number counts only when both sides give one.
+ */
+export function blocksNewAgreement(existing: AgreementRecord, candidate: AgreementRecord): boolean {
+  if (existing.type !== MCA) return false;
+  if (existing.attestationId !== undefined && existing.attestationId === candidate.attestationId) return true;
+  return sharesContactField(existing.primaryContact, candidate.primaryContact);
+}
+
+function sharesContactField(a: Contact, b: Contact): boolean {
+  const text = (value: string): string => value.trim().toLowerCase();
+  const digits = (value: string | undefined): string => (value ?? '').replace(/\D/g, '');
+  return (
+    text(a.firstName) === text(b.firstName) ||
+    text(a.lastName) === text(b.lastName) ||
+    text(a.email) === text(b.email) ||
+    (digits(a.phoneNumber) !== '' && digits(a.phoneNumber) === digits(b.phoneNumber))
+  );
 }
 
 function directSignedStatus(ctx: RequestContext, deps: AgreementsDeps): Reply {
@@ -221,49 +237,4 @@ export function mcaCoverage(customer: CustomerRecord, now: number): McaCoverage 
     .map((a) => parsePartnerCenterDate(a.dateAgreed) ?? 0);
   if (dates.length === 0) return 'none';
   return Math.max(...dates) >= ATTESTATION_CUTOFF ? 'attested' : 'stale';
-}
-
-const orderBody = z.object({
-  referenceCustomerId: z.string().optional(),
-  billingCycle: z.string().optional(),
-  lineItems: z
-    .array(
-      z.object({
-        lineItemNumber: z.number().int().min(0).optional(),
-        offerId: z.string().min(1),
-        quantity: z.number().int().min(1),
-      }),
-    )
-    .min(1),
-});
-
-function createOrder(ctx: RequestContext, deps: AgreementsDeps): Reply {
-  const customerId = ctx.params.customerId ?? '';
-  const customer = findCustomer(deps.store.state, customerId);
-  if (!customer) return customerNotFound(customerId);
-  const body = readJson(ctx, orderBody, (field, message) =>
-    pcError(400, ErrorCodes.badRequest, `${field}: ${message}`),
-  );
-  if ('status' in body) return body;
-  const now = deps.clock.now();
-  const coverage = mcaCoverage(customer, now);
-  if (coverage === 'stale' && now >= PURCHASE_BLOCK_START) {
-    return pcError(403, ErrorCodes.reattestationRequired, PURCHASE_BLOCKED_DESCRIPTION);
-  }
-  if (coverage === 'none') {
-    return pcError(
-      403,
-      ErrorCodes.mcaNotAccepted,
-      'The customer has not accepted the Microsoft Customer Agreement. Attest acceptance or invite the customer to accept it in the Microsoft 365 admin center.',
-    );
-  }
-  return json(201, {
-    id: crypto.randomUUID(),
-    referenceCustomerId: customer.tenantId,
-    billingCycle: body.billingCycle ?? 'monthly',
-    lineItems: body.lineItems.map((item, i) => ({ lineItemNumber: item.lineItemNumber ?? i, ...item })),
-    creationDate: new Date(now).toISOString(),
-    status: 'pending',
-    attributes: { objectType: 'Order' },
-  });
 }

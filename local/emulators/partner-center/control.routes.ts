@@ -57,6 +57,8 @@ export function controlRoutes(control: PartnerCenterControl): Route[] {
     controlRoute('POST', '/attestations/expire', (_ctx, body) =>
       json(200, { expired: control.expireLinks(optionalString(body.attestationId)) }),
     ),
+    controlRoute('GET', '/settings', () => json(200, control.settings())),
+    controlRoute('PATCH', '/settings', (_ctx, body) => json(200, control.configure(body))),
     controlRoute('GET', '/faults', () => json(200, control.faults())),
     controlRoute('POST', '/faults', (_ctx, body) => json(201, { id: control.setFault(body as FaultRule) })),
     controlRoute('DELETE', '/faults', () => {

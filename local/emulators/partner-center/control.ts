@@ -9,19 +9,20 @@ import { acceptDirectly } from './admin-center.routes';
 import { mcaCoverage, type McaCoverage } from './agreements.routes';
 import { acceptAttestation } from './attestations.routes';
 import {
-  MCA_AGREEMENT_LINK,
-  MCA_TEMPLATE_ID,
+  CLOUD_AGREEMENT,
+  MCA,
   attestationState,
   findCustomer,
-  formatPartnerCenterDate,
   parsePartnerCenterDate,
+  settingsSchema,
   type AttestationState,
   type CustomerRecord,
+  type EmulatorSettings,
   type EmulatorState,
   type StateStore,
 } from './emulator-state';
 import type { FaultInjector, FaultRule } from './faults';
-import { addCustomerAuditRecord } from './seed';
+import { addCustomerAuditRecord, existingAgreement } from './seed';
 import type { WebhookDelivery, WebhookDispatcher } from './webhooks';
 
 export class ControlError extends Error {
@@ -41,10 +42,14 @@ export const addCustomerSchema = z.object({
   country: z.string().length(2).default('US'),
   indirectResellerId: z.string().optional(),
   directSigned: z.boolean().default(false),
-  /** Existing MCA attestations, e.g. `[{ dateAgreed: '2021-03-10', primaryContact: {...} }]`. */
+  /**
+   * Existing agreements, e.g. `[{ dateAgreed: '2021-03-10', primaryContact: {...} }]`: MCA attestations,
+   * or with `type: 'MicrosoftCloudAgreement'` the older agreement.
+   */
   agreements: z
     .array(
       z.object({
+        type: z.enum([MCA, CLOUD_AGREEMENT]).default(MCA),
         dateAgreed: z.string().refine((v) => parsePartnerCenterDate(v) !== undefined, 'an ISO-8601 date'),
         primaryContact: z.object({
           firstName: z.string(),
@@ -76,6 +81,7 @@ export interface CustomerSummary {
   directSigned: boolean;
   /** What reads show right now: direct, attested (on/after 2023-04-01), stale (only before), none. */
   coverage: McaCoverage;
+  /** Agreements of every type, visible or not yet. */
   agreementCount: number;
 }
 
@@ -95,6 +101,9 @@ export interface ControlDeps {
   webhooks: WebhookDispatcher;
   initialState: () => EmulatorState;
   baseUrl: () => string;
+  /** The running settings, shared with the routes; `reset` puts back `initialSettings`. */
+  settings: EmulatorSettings;
+  initialSettings: EmulatorSettings;
 }
 
 export class PartnerCenterControl {
@@ -120,15 +129,7 @@ export class PartnerCenterControl {
       indirectResellerId: value.indirectResellerId,
       createdAt: now,
       directSigned: value.directSigned,
-      agreements: value.agreements.map((a) => ({
-        templateId: MCA_TEMPLATE_ID,
-        type: 'MicrosoftCustomerAgreement',
-        dateAgreed: formatPartnerCenterDate(parsePartnerCenterDate(a.dateAgreed) ?? 0),
-        primaryContact: a.primaryContact,
-        agreementLink: MCA_AGREEMENT_LINK,
-        userId: crypto.randomUUID(),
-        visibleAt: 0,
-      })),
+      agreements: value.agreements.map(existingAgreement),
     };
     this.deps.store.update((state) => {
       state.customers.push(customer);
@@ -198,6 +199,18 @@ export class PartnerCenterControl {
     }));
   }
 
+  settings(): EmulatorSettings {
+    return { ...this.deps.settings };
+  }
+
+  /** Changes settings while running, e.g. `{ agreementVisibilityDelayMs: 4 * 3600_000 }`; returns them all. */
+  configure(changes: Partial<EmulatorSettings>): EmulatorSettings {
+    const parsed = settingsSchema.partial().safeParse(changes);
+    if (!parsed.success) throw new ControlError(400, z.prettifyError(parsed.error));
+    Object.assign(this.deps.settings, parsed.data);
+    return this.settings();
+  }
+
   setFault(rule: FaultRule): string {
     try {
       return this.deps.faults.add(rule);
@@ -233,10 +246,14 @@ export class PartnerCenterControl {
     return this.deps.webhooks.flush();
   }
 
-  /** Back to the seeded book: drops attestations, new agreements, registrations, faults, the log. Issued tokens stay valid. */
+  /**
+   * Back to the seeded book and the start-up settings: drops attestations, new agreements,
+   * registrations, faults, the log. Issued tokens stay valid.
+   */
   reset(): void {
     const tokens = this.deps.store.state.tokens;
     this.deps.store.replace({ ...this.deps.initialState(), tokens });
+    Object.assign(this.deps.settings, this.deps.initialSettings);
     this.deps.faults.clear();
     this.log.length = 0;
     this.deps.webhooks.reset();

@@ -101,6 +101,7 @@ function listAuditRecords(ctx: RequestContext, deps: CustomersDeps): Reply {
 
 function auditRecordView(record: AuditRecord, partnerId: string): Record<string, unknown> {
   return {
+    id: record.id,
     partnerId,
     customerId: record.customerId,
     customerName: record.customerName,

@@ -6,8 +6,32 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from '
 import { join } from 'node:path';
 import { z } from 'zod';
 
+export const MCA = 'MicrosoftCustomerAgreement';
 export const MCA_TEMPLATE_ID = '117a77b0-9360-443b-8795-c6dedc750cf9';
 export const MCA_AGREEMENT_LINK = 'https://aka.ms/customeragreement';
+/** The older Microsoft Cloud Agreement: what `agreementType` means when it is left out. */
+export const CLOUD_AGREEMENT = 'MicrosoftCloudAgreement';
+/** Emulator-chosen template id of the Microsoft Cloud Agreement (the public docs name none). */
+export const CLOUD_AGREEMENT_TEMPLATE_ID = '5a9b5e5c-0000-4000-8000-00000000c1a0';
+export const CLOUD_AGREEMENT_LINK = 'https://aka.ms/microsoftcloudagreement';
+
+/** Template and link of an agreement type (the MCA's for anything else). */
+export function agreementTemplate(type: string): { templateId: string; agreementLink: string } {
+  return type === CLOUD_AGREEMENT
+    ? { templateId: CLOUD_AGREEMENT_TEMPLATE_ID, agreementLink: CLOUD_AGREEMENT_LINK }
+    : { templateId: MCA_TEMPLATE_ID, agreementLink: MCA_AGREEMENT_LINK };
+}
+
+/** Microsoft: attestations show in Partner Center reads "within four hours". */
+export const MAX_AGREEMENT_VISIBILITY_DELAY_MS = 4 * 60 * 60 * 1000;
+export const DEFAULT_AGREEMENT_VISIBILITY_DELAY_MS = 5 * 60 * 1000;
+
+/** Behaviour a test can change while the emulator runs (kept in memory, like faults). */
+export const settingsSchema = z.strictObject({
+  /** How long a created agreement stays out of reads (0 to 4 hours of the scenario clock). */
+  agreementVisibilityDelayMs: z.number().int().min(0).max(MAX_AGREEMENT_VISIBILITY_DELAY_MS),
+});
+export type EmulatorSettings = z.infer<typeof settingsSchema>;
 /** Cut-off for attestations that still count, and the date the purchase block started. */
 export const ATTESTATION_CUTOFF = Date.UTC(2023, 3, 1);
 export const PURCHASE_BLOCK_START = Date.UTC(2025, 9, 7);

@@ -16,8 +16,8 @@ export const ErrorCodes = {
   unauthorized: 401,
   /** Emulator choice: the token type (app-only vs App+User) is not allowed on this endpoint. */
   wrongTokenType: 403,
-  /** Emulator choice: the customer has no MCA acceptance at all (orders). */
-  mcaNotAccepted: 900427,
+  /** Documented (REST error-code table, 403): a purchase for a customer without any MCA acceptance. */
+  mcaNotAccepted: 13605,
   /** Emulator choice: resource not found. */
   notFound: 404,
   /** Emulator choice: malformed request (bad JSON, bad query). */
@@ -31,7 +31,18 @@ export const ErrorCodes = {
 /** Since 2026-04-01 App+User calls without an MFA claim are refused. */
 export const MFA_ENFORCED_FROM = Date.UTC(2026, 3, 1);
 
+/** 900428's text, as Microsoft's MCA page gives it (403, only a pre-2023-04-01 attestation). */
 export const PURCHASE_BLOCKED_DESCRIPTION =
   'Either a partner re-attestation of the customer acceptance of the Microsoft Customer Agreement must be provided ' +
   'or the customer must re-attest the Microsoft Customer Agreement in the Microsoft Admin Center before you can ' +
+  'complete this purchase.';
+
+/**
+ * 13605's text. Microsoft's REST error-code table gives it nearly the same text as 900428's; the exact
+ * wording could not be checked, so this is the 900428 sentence for a customer who has no MCA yet.
+ * Clients must go by the code, never by this text.
+ */
+export const NO_MCA_PURCHASE_DESCRIPTION =
+  'Either a partner attestation of the customer acceptance of the Microsoft Customer Agreement must be provided ' +
+  'or the customer must accept the Microsoft Customer Agreement in the Microsoft Admin Center before you can ' +
   'complete this purchase.';

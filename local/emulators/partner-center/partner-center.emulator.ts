@@ -12,13 +12,14 @@ import { authRoutes, type AuthDeps } from './auth.routes';
 import { PartnerCenterControl } from './control';
 import { controlRoutes } from './control.routes';
 import { customersRoutes } from './customers.routes';
-import { StateStore } from './emulator-state';
+import { DEFAULT_AGREEMENT_VISIBILITY_DELAY_MS, StateStore, settingsSchema } from './emulator-state';
 import { ErrorCodes } from './error-codes';
 import { FaultInjector } from './faults';
 import { pcError, writeReply } from './http-kit';
 import { indexPage } from './index-page';
 import { createRequestHandler } from './request-pipeline';
 import { Router } from './router';
+import { ordersRoutes } from './orders.routes';
 import { loadSeed, stateFromSeed, type Seed } from './seed';
 import { WebhookDispatcher, webhookRoutes } from './webhooks';
 
@@ -35,7 +36,10 @@ export interface PartnerCenterEmulatorOptions {
   dataDir?: string;
   /** How long an acceptance link stays valid. Default 7 days. */
   linkTtlMs?: number;
-  /** How long a new agreement stays invisible to reads. Default 60 s. */
+  /**
+   * How long a new agreement stays invisible to reads, on the scenario clock: 0 to 4 hours (Microsoft:
+   * "within four hours"). Default 5 minutes. The control API can change it while running.
+   */
   agreementVisibilityDelayMs?: number;
   /** Access token lifetime. Default 1 hour. */
   tokenTtlMs?: number;
@@ -64,6 +68,10 @@ export async function startPartnerCenterEmulator(
   const initialState = (): ReturnType<typeof stateFromSeed> => stateFromSeed(seed);
   const store = StateStore.open(options.dataDir, initialState);
   let baseUrl = '';
+  const initialSettings = settingsSchema.parse({
+    agreementVisibilityDelayMs: options.agreementVisibilityDelayMs ?? DEFAULT_AGREEMENT_VISIBILITY_DELAY_MS,
+  });
+  const settings = { ...initialSettings };
   const faults = new FaultInjector();
   const webhooks = new WebhookDispatcher(store, clock, () => baseUrl);
   const control = new PartnerCenterControl({
@@ -73,6 +81,8 @@ export async function startPartnerCenterEmulator(
     webhooks,
     initialState,
     baseUrl: () => baseUrl,
+    settings,
+    initialSettings,
   });
   const authDeps: AuthDeps = {
     store,
@@ -86,11 +96,8 @@ export async function startPartnerCenterEmulator(
     { method: 'GET', pattern: '/', auth: 'none', handler: () => indexPage(store, clock) },
     ...authRoutes(authDeps),
     ...customersRoutes({ store, clock }),
-    ...agreementsRoutes({
-      store,
-      clock,
-      agreementVisibilityDelayMs: options.agreementVisibilityDelayMs ?? 60_000,
-    }),
+    ...agreementsRoutes({ store, clock, settings }),
+    ...ordersRoutes({ store, clock }),
     ...attestationsRoutes({ store, clock, linkTtlMs: options.linkTtlMs ?? 7 * DAY_MS }),
     ...adminCenterRoutes(store),
     ...webhookRoutes(store, webhooks),

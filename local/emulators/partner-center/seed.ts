@@ -6,11 +6,14 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { assetPath } from './assets';
 import {
-  MCA_AGREEMENT_LINK,
-  MCA_TEMPLATE_ID,
+  CLOUD_AGREEMENT,
+  MCA,
+  agreementTemplate,
   formatPartnerCenterDate,
   parsePartnerCenterDate,
+  type AgreementRecord,
   type AuditRecord,
+  type Contact,
   type CustomerRecord,
   type EmulatorState,
 } from './emulator-state';
@@ -52,8 +55,8 @@ export const seedSchema = z.object({
           z.object({
             dateAgreed: isoDate,
             primaryContact: seedContact,
-            type: z.string().default('MicrosoftCustomerAgreement'),
-            templateId: z.string().default(MCA_TEMPLATE_ID),
+            /** `MicrosoftCloudAgreement` for the older agreement some customers still have. */
+            type: z.enum([MCA, CLOUD_AGREEMENT]).default(MCA),
           }),
         )
         .default([]),
@@ -83,15 +86,7 @@ export function stateFromSeed(seed: z.output<typeof seedSchema>): EmulatorState 
     indirectResellerId: c.indirectResellerId,
     createdAt: parsePartnerCenterDate(c.createdAt) ?? 0,
     directSigned: c.directSigned,
-    agreements: c.agreements.map((a) => ({
-      templateId: a.templateId,
-      type: a.type,
-      dateAgreed: formatPartnerCenterDate(parsePartnerCenterDate(a.dateAgreed) ?? 0),
-      primaryContact: a.primaryContact,
-      agreementLink: MCA_AGREEMENT_LINK,
-      userId: crypto.randomUUID(),
-      visibleAt: 0,
-    })),
+    agreements: c.agreements.map(existingAgreement),
   }));
   return {
     partner: seed.partner,
@@ -104,7 +99,26 @@ export function stateFromSeed(seed: z.output<typeof seedSchema>): EmulatorState 
   };
 }
 
-/** The `add_customer` audit record Partner Center writes when a customer is created. */
+/** An agreement the customer already had before the scenario starts (visible from the outset). */
+export function existingAgreement(input: {
+  dateAgreed: string;
+  primaryContact: Contact;
+  type: string;
+}): AgreementRecord {
+  return {
+    ...agreementTemplate(input.type),
+    type: input.type,
+    dateAgreed: formatPartnerCenterDate(parsePartnerCenterDate(input.dateAgreed) ?? 0),
+    primaryContact: input.primaryContact,
+    userId: crypto.randomUUID(),
+    visibleAt: 0,
+  };
+}
+
+/**
+ * The `add_customer` audit record Partner Center writes when a customer is created. As in Microsoft's
+ * records, it has an `id`, and `resourceNewValue` is the customer serialised in PascalCase.
+ */
 export function addCustomerAuditRecord(customer: CustomerRecord): AuditRecord {
   return {
     id: crypto.randomUUID(),
@@ -114,12 +128,13 @@ export function addCustomerAuditRecord(customer: CustomerRecord): AuditRecord {
     customerName: customer.companyName,
     operationDate: customer.createdAt,
     resourceNewValue: JSON.stringify({
-      id: customer.tenantId,
-      companyProfile: {
-        tenantId: customer.tenantId,
-        domain: customer.domain,
-        companyName: customer.companyName,
+      Id: customer.tenantId,
+      CompanyProfile: {
+        TenantId: customer.tenantId,
+        Domain: customer.domain,
+        CompanyName: customer.companyName,
       },
+      AssociatedPartnerId: customer.indirectResellerId ?? null,
     }),
   };
 }

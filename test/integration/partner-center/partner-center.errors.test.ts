@@ -51,10 +51,11 @@ describe('Partner Center client: error responses', () => {
     return error as PartnerCenterError;
   }
 
+  type ErrorClass = new (...args: never[]) => PartnerCenterError;
   // [status, code, errorName, description, typed error]
-  const typedErrors: [number, number, string, string, typeof PartnerCenterError][] = [
+  const typedErrors: [number, number, string, string, ErrorClass][] = [
     [403, 900428, 'PurchaseBlocked', 'Either a partner re-attestation ... must be provided', PurchaseBlocked],
-    [403, 13605, 'PurchaseBlocked', 'Re-attestation required', PurchaseBlocked],
+    [403, 13605, 'PurchaseBlocked', 'The customer must accept the MCA', PurchaseBlocked],
     [
       400,
       600061,
@@ -80,6 +81,23 @@ describe('Partner Center client: error responses', () => {
     expect(error.status).toBe(reply.status);
     expect(error.retryable).toBe(false);
     expect(error.operation).toBe('createAgreement');
+  });
+
+  it.each([
+    ['legacy 900428', legacy(403, 900428, 'blocked'), 'staleAttestation', 'stale attestation'],
+    [
+      'modern 900428',
+      modern(403, 900428, 'PurchaseBlocked', 'blocked'),
+      'staleAttestation',
+      'stale attestation',
+    ],
+    ['legacy 13605', legacy(403, 13605, 'blocked'), 'noMca', 'no MCA'],
+    ['modern 13605', modern(403, 13605, 'PurchaseBlocked', 'blocked'), 'noMca', 'no MCA'],
+  ])('tells which purchase block a %s is', async (_name, reply, reason, words) => {
+    const error = await createAgreementFailure(reply);
+    expect(error).toBeInstanceOf(PurchaseBlocked);
+    expect((error as PurchaseBlocked).reason).toBe(reason);
+    expect(error.message).toContain(words);
   });
 
   it('keeps the ids for tracing and the error name, but no body text or personal data', async () => {

@@ -89,17 +89,40 @@ describe('Partner Center client: documented calls and response shapes', () => {
     expect(query?.get('agreementType')).toBe('MicrosoftCustomerAgreement');
   });
 
-  it('fails with UnexpectedResponse when a field the workflow relies on is missing', async () => {
+  it('keeps an agreement item without a readable dateAgreed (the status check skips it) and other types', async () => {
     fake.on(`GET /v1/customers/${customerTenantId}/agreements`, {
       status: 200,
-      body: { totalCount: 1, items: [{ type: 'MicrosoftCustomerAgreement' }] },
+      body: {
+        totalCount: 3,
+        items: [
+          { type: 'MicrosoftCustomerAgreement' },
+          { type: 'MicrosoftCustomerAgreement', dateAgreed: 20230501, primaryContact: 'not an object' },
+          { type: 'MicrosoftCloudAgreement', dateAgreed: '2019-06-01T00:00:00', templateId: null },
+        ],
+      },
+    });
+    const { client } = createTestClient(fake);
+
+    const agreements = await client.listCustomerAgreements(customerTenantId);
+
+    expect(agreements).toEqual([
+      { type: 'MicrosoftCustomerAgreement' },
+      { type: 'MicrosoftCustomerAgreement' },
+      { type: 'MicrosoftCloudAgreement', dateAgreed: '2019-06-01T00:00:00', templateId: null },
+    ]);
+  });
+
+  it('fails with UnexpectedResponse when the collection itself is unreadable', async () => {
+    fake.on(`GET /v1/customers/${customerTenantId}/agreements`, {
+      status: 200,
+      body: { totalCount: 1, items: 'nope' },
     });
     const { client } = createTestClient(fake);
 
     const error = await client.listCustomerAgreements(customerTenantId).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(UnexpectedResponse);
-    expect((error as Error).message).toContain('items.0.dateAgreed');
+    expect((error as Error).message).toContain('items');
   });
 
   it.each([

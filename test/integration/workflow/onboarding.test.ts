@@ -22,7 +22,11 @@ const SEEDED = {
   directlySigned: 'c0000000-0000-4000-8000-000000000001',
   attested2023: 'c0000000-0000-4000-8000-000000000002',
 };
-const OLD_SIGNER = { firstName: 'Old', lastName: 'Signer', email: 'old.signer@stale.example.com' };
+/**
+ * The stale attestation's signatory shares no contact field with the test signatory (Alex Signer):
+ * Partner Center refuses, with 600061, a new agreement that shares any of them with an existing one.
+ */
+const OLD_SIGNER = { firstName: 'Olga', lastName: 'Previous', email: 'olga.previous@stale.example.com' };
 const DESK = 'csp-desk@partner.example';
 /** An e-mail address, a phone number, or the test signatories' names. */
 const PERSONAL_DATA = /[^\s@<>"']+@[^\s@<>"']+\.[a-z]{2,}|\+\d[\d\s-]{7,}|\bAlex\b|\bSigner\b/i;

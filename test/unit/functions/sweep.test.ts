@@ -121,11 +121,19 @@ describe('evaluateCustomer activity', () => {
       undefined,
     ],
     [
-      'unreadable agreement date',
+      // An unreadable dateAgreed skips that item, not the customer: the other items decide.
+      'unreadable agreement date beside a stale one',
+      { isSigned: false, agreements: ['10/03/2024', '2021-03-10T00:00:00'] },
+      undefined,
+      { kind: 'started', reason: 'stale' },
+      { reason: 'stale' },
+    ],
+    [
+      'only an unreadable agreement date: no MCA to go by',
       { isSigned: false, agreements: ['10/03/2021'] },
       undefined,
-      { kind: 'failed', reason: 'unreadable agreement date' },
-      undefined,
+      { kind: 'started', reason: 'new' },
+      { reason: 'new' },
     ],
   ];
   it.each(table)('%s', async (_name, evidence, existing, outcome, started) => {

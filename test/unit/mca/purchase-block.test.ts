@@ -1,4 +1,4 @@
-import { isPurchaseBlocked } from '../../../shared/mca';
+import { isPurchaseBlocked, purchaseBlockReason, type PurchaseBlockReason } from '../../../shared/mca';
 
 const BLOCK_DESCRIPTION =
   'Either a partner re-attestation of the customer acceptance of the Microsoft Customer Agreement must be provided ...';
@@ -51,5 +51,17 @@ describe('isPurchaseBlocked', () => {
     ['403, code boolean', 403, { code: true }, false],
   ])('%s -> %s', (_name, status, body, expected) => {
     expect(isPurchaseBlocked(status, body)).toBe(expected);
+  });
+});
+
+describe('purchaseBlockReason', () => {
+  it.each<[string, number, unknown, PurchaseBlockReason | undefined]>([
+    ['900428: only a pre-2023-04-01 attestation', 403, { code: 900428 }, 'staleAttestation'],
+    ['13605: no MCA at all', 403, { code: 13605 }, 'noMca'],
+    ['13605 as text in raw JSON', 403, '{"code":"13605"}', 'noMca'],
+    ['13605 with another status', 400, { code: 13605 }, undefined],
+    ['another 403', 403, { code: 2006 }, undefined],
+  ])('%s', (_name, status, body, reason) => {
+    expect(purchaseBlockReason(status, body)).toBe(reason);
   });
 });

@@ -1,9 +1,13 @@
 import {
   ATTESTATION_VALID_FROM,
   InvalidAgreementDateError,
+  MCA_TEMPLATE_ID,
   PURCHASE_BLOCKED_FROM,
+  assessMcaEvidence,
   evaluateMcaStatus,
   parseAgreementDate,
+  type AgreementItem,
+  type IgnoredAgreement,
   type McaStatus,
 } from '../../../shared/mca';
 
@@ -133,16 +137,111 @@ describe('evaluateMcaStatus', () => {
     expect(evaluateMcaStatus({ directSigned, attestations: attested(...dates) }, now)).toEqual(expected);
   });
 
-  it('rejects an unparseable dateAgreed, naming it', () => {
-    const evidence = { directSigned: false, attestations: attested('2024-01-01T00:00:00', '01/05/2023') };
-    expect(() => evaluateMcaStatus(evidence, AT_BLOCK)).toThrow(InvalidAgreementDateError);
-    expect(() => evaluateMcaStatus(evidence, AT_BLOCK)).toThrow('"01/05/2023"');
+  it('still parses dates strictly: parseAgreementDate names what it cannot read', () => {
+    expect(() => parseAgreementDate('01/05/2023')).toThrow(InvalidAgreementDateError);
+    expect(() => parseAgreementDate('01/05/2023')).toThrow('"01/05/2023"');
   });
 
   it('rejects an invalid now', () => {
     expect(() => evaluateMcaStatus({ directSigned: false, attestations: [] }, new Date('nope'))).toThrow(
       RangeError,
     );
+  });
+});
+
+describe('assessMcaEvidence: which agreement items count', () => {
+  const MCA = 'MicrosoftCustomerAgreement';
+  const CLOUD = 'MicrosoftCloudAgreement';
+  const CLOUD_TEMPLATE = '5a9b5e5c-0000-4000-8000-00000000c1a0';
+  const accepted = (attestedAt: string): McaStatus => ({
+    kind: 'accepted',
+    method: 'attestation',
+    attestedAt,
+  });
+  const stale = (attestedAt: string): McaStatus => ({
+    kind: 'reattestationRequired',
+    attestedAt,
+    purchaseBlocked: true,
+  });
+
+  it.each<[string, AgreementItem[], McaStatus, IgnoredAgreement[]]>([
+    [
+      'a newer Microsoft Cloud Agreement does not make a stale MCA current',
+      [
+        { type: MCA, dateAgreed: '2021-03-10T00:00:00' },
+        { type: CLOUD, dateAgreed: '2024-01-01T00:00:00' },
+      ],
+      stale('2021-03-10T00:00:00.000Z'),
+      [{ reason: 'otherType', type: CLOUD }],
+    ],
+    [
+      'only a Microsoft Cloud Agreement: no MCA at all',
+      [{ type: CLOUD, dateAgreed: '2019-06-01T00:00:00' }],
+      { kind: 'none' },
+      [{ reason: 'otherType', type: CLOUD }],
+    ],
+    [
+      'the type is compared without regard to case',
+      [{ type: 'microsoftcustomeragreement', dateAgreed: '2024-01-01T00:00:00' }],
+      accepted('2024-01-01T00:00:00.000Z'),
+      [],
+    ],
+    [
+      'no type: the MCA template counts',
+      [{ templateId: MCA_TEMPLATE_ID.toUpperCase(), dateAgreed: '2024-01-01T00:00:00' }],
+      accepted('2024-01-01T00:00:00.000Z'),
+      [],
+    ],
+    [
+      'no type: another template does not',
+      [{ templateId: CLOUD_TEMPLATE, dateAgreed: '2024-01-01T00:00:00' }],
+      { kind: 'none' },
+      [{ reason: 'otherType', type: '(none)' }],
+    ],
+    [
+      'an unreadable dateAgreed skips that item; the valid one decides',
+      [
+        { type: MCA, dateAgreed: '2024-01-01T00:00:00' },
+        { type: MCA, dateAgreed: '01/05/2023' },
+      ],
+      accepted('2024-01-01T00:00:00.000Z'),
+      [{ reason: 'unreadableDate', dateAgreed: '01/05/2023' }],
+    ],
+    [
+      'an unreadable date on the newer item leaves the stale one deciding',
+      [
+        { type: MCA, dateAgreed: '2021-03-10T00:00:00' },
+        { type: MCA, dateAgreed: '2025-02-30T00:00:00' },
+      ],
+      stale('2021-03-10T00:00:00.000Z'),
+      [{ reason: 'unreadableDate', dateAgreed: '2025-02-30T00:00:00' }],
+    ],
+    [
+      'missing and null dates are unreadable too',
+      [{ type: MCA }, { type: MCA, dateAgreed: null }],
+      { kind: 'none' },
+      [
+        { reason: 'unreadableDate', dateAgreed: '(none)' },
+        { reason: 'unreadableDate', dateAgreed: '(none)' },
+      ],
+    ],
+    [
+      'a long unreadable value is shortened for the note',
+      [{ type: MCA, dateAgreed: 'x'.repeat(100) }],
+      { kind: 'none' },
+      [{ reason: 'unreadableDate', dateAgreed: `${'x'.repeat(40)}…` }],
+    ],
+  ])('%s', (_name, attestations, status, ignored) => {
+    expect(assessMcaEvidence({ directSigned: false, attestations }, AT_BLOCK)).toEqual({ status, ignored });
+    expect(evaluateMcaStatus({ directSigned: false, attestations }, AT_BLOCK)).toEqual(status);
+  });
+
+  it('reads no items once the customer signed directly', () => {
+    const attestations = [{ type: MCA, dateAgreed: 'garbage' }];
+    expect(assessMcaEvidence({ directSigned: true, attestations }, AT_BLOCK)).toEqual({
+      status: { kind: 'accepted', method: 'direct' },
+      ignored: [],
+    });
   });
 });
 

@@ -143,7 +143,59 @@ describe('newCustomerFromAuditRecord', () => {
       }),
       { tenantId: TENANT.toLowerCase(), companyName: 'Fabrikam', eventId: 'audit:r-1' },
     ],
+    [
+      "Microsoft's PascalCase resourceNewValue, nothing else",
+      record({
+        customerId: undefined,
+        customerName: undefined,
+        resourceNewValue: JSON.stringify({
+          Id: TENANT,
+          CommerceId: null,
+          CompanyProfile: {
+            TenantId: TENANT,
+            Domain: 'contoso.example.com',
+            CompanyName: 'Contoso PascalCase',
+          },
+        }),
+      }),
+      { tenantId: TENANT.toLowerCase(), companyName: 'Contoso PascalCase', eventId: 'audit:r-1' },
+    ],
+    [
+      'PascalCase: the profile tenant id before the top-level Id',
+      record({
+        customerId: '',
+        customerName: '',
+        resourceNewValue: JSON.stringify({ Id: 'not-a-guid', CompanyProfile: { TenantId: TENANT } }),
+      }),
+      { tenantId: TENANT.toLowerCase(), companyName: undefined, eventId: 'audit:r-1' },
+    ],
+    [
+      'PascalCase: only the top-level Id',
+      record({
+        customerId: undefined,
+        resourceNewValue: JSON.stringify({ Id: TENANT, CompanyProfile: null }),
+      }),
+      { tenantId: TENANT.toLowerCase(), companyName: 'Contoso KK', eventId: 'audit:r-1' },
+    ],
+    [
+      'the record id decides the event id, whatever its case',
+      record({ id: 'A1B2-C3' }),
+      { tenantId: TENANT.toLowerCase(), companyName: 'Contoso KK', eventId: 'audit:a1b2-c3' },
+    ],
     ['resourceNewValue not JSON', record({ customerId: undefined, resourceNewValue: '{' }), undefined],
+    [
+      'resourceNewValue JSON but not an object',
+      record({ customerId: undefined, resourceNewValue: '[1]' }),
+      undefined,
+    ],
+    [
+      'Id of the wrong type',
+      record({
+        customerId: undefined,
+        resourceNewValue: JSON.stringify({ Id: 42, CompanyProfile: { TenantId: true } }),
+      }),
+      undefined,
+    ],
   ];
   it.each(table)('%s', (_name, input, expected) => {
     expect(newCustomerFromAuditRecord(input)).toEqual(expected);
@@ -196,6 +248,26 @@ describe('runAuditFeed', () => {
     expect(started.map((c) => c.eventId)).toEqual(['audit:a', 'audit:c']);
     expect(summary).toMatchObject({ started: 2, duplicates: 1, lostRace: false, start: 'firstRun' });
     expect(cursor()).toBe(NOW.toISOString());
+  });
+
+  it('de-duplicates by record id within a run without asking the store again', async () => {
+    const { ports, started } = fakePorts({
+      '2027-03-10': [
+        record({ id: 'same' }),
+        record({ id: 'SAME' }),
+        record({ id: 'other', customerId: second }),
+      ],
+    });
+    const asked: string[] = [];
+    const isProcessed = ports.isProcessed.bind(ports);
+    ports.isProcessed = (id) => {
+      asked.push(id);
+      return isProcessed(id);
+    };
+    const summary = await runAuditFeed(ports);
+    expect(started.map((c) => c.eventId)).toEqual(['audit:same', 'audit:other']);
+    expect(summary).toMatchObject({ started: 2, duplicates: 1 });
+    expect(asked).toEqual(['audit:same', 'audit:other']);
   });
 
   it('a second run over the same records starts nobody again', async () => {
