@@ -30,6 +30,8 @@ import {
   type PartnerType,
   type ResellerStrategy,
 } from './mca';
+import { languageTagSchema } from './mail/templates/language';
+import { mailFields } from './mail/templates/mail-data.schema';
 import { REDACTED, Secret } from './secret';
 
 export { Secret } from './secret';
@@ -85,9 +87,15 @@ export interface MailConfig {
   readonly partnerContact: string;
   /** Greets the partner's desk and names whom customers may ask; the company name when unset. */
   readonly partnerContactName: string | undefined;
+  /** Shown with the partner contact in customer and provider mails; none when unset. */
+  readonly partnerContactPhone: string | undefined;
+  /** BCP 47 tag: the language of mails to the partner's desk (default en). */
+  readonly partnerLanguage: string;
   readonly indirectProviderContact: string | undefined;
   /** The indirect provider's company name in hand-off mails. */
   readonly indirectProviderName: string | undefined;
+  /** BCP 47 tag: the language of hand-off mails to the indirect provider (default en). */
+  readonly indirectProviderLanguage: string;
 }
 
 export interface TimingConfig {
@@ -147,6 +155,7 @@ const HIDDEN_KEYS = new Set([
   'MAIL_FROM',
   'PARTNER_CONTACT_EMAIL',
   'INDIRECT_PROVIDER_CONTACT',
+  'PARTNER_CONTACT_PHONE',
 ]);
 
 /**
@@ -166,6 +175,8 @@ const DEFAULTS = {
   ACCEPTANCE_DEADLINE: 'P30D',
   POLL_INITIAL_DELAY: 'PT5M',
   POLL_MAX_DELAY: 'PT6H',
+  PARTNER_LANGUAGE: 'en',
+  INDIRECT_PROVIDER_LANGUAGE: 'en',
   // Microsoft's documented webhook sample names its certificate on this storage host (an exact name:
   // anyone can own another *.blob.core.windows.net).
   WEBHOOK_CERTIFICATE_HOSTS: '3psostorageacct.blob.core.windows.net,*.microsoft.com',
@@ -226,6 +237,9 @@ const hostList = spec(
     .refine((hosts) => hosts.length > 0 && hosts.every((host) => HOST_PATTERN.test(host))),
 );
 const guid = spec('a GUID', z.guid());
+/** The same rule as a customer's `language`. */
+const languageTag = spec('a BCP 47 language tag such as en or ja-JP', languageTagSchema);
+const phoneNumber = spec('a phone number of 1-40 characters on one line', mailFields.phone);
 const tenant = spec(
   "the partner's Entra tenant ID (GUID) or domain",
   z.union([z.guid(), z.string().regex(DOMAIN_NAME)]),
@@ -511,7 +525,10 @@ function readMail(r: SettingsReader): MailConfig {
     partnerCompanyName: () => r.required('PARTNER_COMPANY_NAME', displayName),
     partnerContact: () => r.required('PARTNER_CONTACT_EMAIL', email),
     partnerContactName: () => r.optional('PARTNER_CONTACT_NAME', displayName),
+    partnerContactPhone: () => r.optional('PARTNER_CONTACT_PHONE', phoneNumber),
+    partnerLanguage: () => r.withDefault('PARTNER_LANGUAGE', languageTag),
     indirectProviderName: () => r.optional('INDIRECT_PROVIDER_NAME', displayName),
+    indirectProviderLanguage: () => r.withDefault('INDIRECT_PROVIDER_LANGUAGE', languageTag),
     indirectProviderContact: () => {
       const contact = r.optional('INDIRECT_PROVIDER_CONTACT', email);
       if (contact === undefined && handsOffToProvider(r)) {

@@ -210,7 +210,9 @@ describe('reminder', () => {
       expect(mail.text.indexOf(lead)).toBeLessThan(mail.text.indexOf(ADMIN_CENTER_AGREEMENT_URL));
       expect(mail.text).toContain(date);
       expect(hrefs(mail.html)).toEqual([ADMIN_CENTER_AGREEMENT_URL]);
-      expect(mail.text).toContain(tag === 'ja' ? '初期管理者のサインイン情報' : 'initial administrator sign-in details');
+      expect(mail.text).toContain(
+        tag === 'ja' ? '初期管理者のサインイン情報' : 'initial administrator sign-in details',
+      );
     },
   );
 
