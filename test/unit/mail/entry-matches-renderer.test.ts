@@ -9,20 +9,10 @@ import { ValidationError } from '../../../functions/http-errors';
 import { renderMail } from '../../../shared/mail';
 import { customerSchema, type Customer } from '../../../shared/workflow/contracts';
 import { composeMail, type MailRequest, type PartnerDirectory } from '../../../shared/workflow/mail-requests';
+import { entryCustomer } from './mail-data.fixtures';
 
 const TENANT = 'c0000000-0000-4000-8000-000000000004';
-const customer = {
-  tenantId: TENANT,
-  companyName: 'Northwind',
-  country: 'JP',
-  language: 'ja-JP',
-  signatory: {
-    firstName: 'Hanako',
-    lastName: 'Sato',
-    email: 'hanako@northwind.example',
-    phoneNumber: '+81 3 1234 5678',
-  },
-};
+const customer = entryCustomer(TENANT);
 type Signatory = Customer['signatory'];
 
 const partner: PartnerDirectory = {

@@ -1,4 +1,5 @@
 import { renderMail } from '../../../shared/mail';
+import { entryCustomer } from '../mail/mail-data.fixtures';
 import {
   composeMail,
   runTag,
@@ -18,18 +19,7 @@ const partner: PartnerDirectory = {
   providerName: 'Fabrikam Distribution',
   providerLanguage: 'en-GB',
 };
-const customer = {
-  tenantId: TENANT,
-  companyName: 'Northwind',
-  country: 'JP',
-  language: 'ja-JP',
-  signatory: {
-    firstName: 'Hanako',
-    lastName: 'Sato',
-    email: 'hanako@northwind.example',
-    phoneNumber: '+81 3 1234 5678',
-  },
-};
+const customer = entryCustomer(TENANT);
 const base = {
   tenantId: TENANT,
   runKey: 'crm-event-1',
