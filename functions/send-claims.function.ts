@@ -14,15 +14,13 @@ import type { AppDeps } from './app-deps';
 
 export const SEND_CLAIMS_FUNCTION = 'mcaSendClaims';
 export const SEND_CLAIMS_SCHEDULE = '0 */5 * * * *';
-/** The desk is the partner's own staff; the workflow has no setting for its language. */
-const DESK_LANGUAGE = 'ja';
 /** Sends per desk report; more wait for the next run. */
 const DESK_REPORT_MAX_SENDS = 500;
 const STALE_CLAIM_REASON = 'the send was claimed but never finished (the sender stopped mid-send)';
 
 export interface SendClaimsDeps {
   config: {
-    mail: Pick<AppDeps['config']['mail'], 'partnerContact' | 'partnerContactName'>;
+    mail: Pick<AppDeps['config']['mail'], 'partnerContact' | 'partnerContactName' | 'partnerLanguage'>;
     timing: Pick<AppDeps['config']['timing'], 'sendClaimReconcileAfterMs'>;
   };
   store: Pick<Store, 'sendKeys' | 'auditTrail'>;
@@ -78,13 +76,13 @@ export function createSendClaimsHandler(deps: SendClaimsDeps) {
   /** Sends the desk report once per batch; whether it needs sending again is the key's business. */
   async function mailDesk(sends: readonly SendKeyRecord[]): Promise<SendClaimsCounts['deskMail']> {
     const key = deskReportKey(sends);
-    const { partnerContact, partnerContactName } = deps.config.mail;
+    const { partnerContact, partnerContactName, partnerLanguage } = deps.config.mail;
     const report = renderUnknownSendsReport(
       {
         sends: sends.map((send) => ({ tenantId: send.tenantId, mailKind: mailKindOf(send), n: send.n })),
         ...(partnerContactName ? { recipientName: partnerContactName } : {}),
       },
-      DESK_LANGUAGE,
+      partnerLanguage,
     );
     const outcome = await sendOnce(
       store.sendKeys,

@@ -106,11 +106,20 @@ param partnerContactEmail string
 @description('PARTNER_CONTACT_NAME: greets the partner desk and names whom customers may ask; empty for the company name.')
 param partnerContactName string = ''
 
+@description('PARTNER_CONTACT_PHONE: the partner contact\'s phone number, shown with the contact in customer and provider mails; empty for none.')
+param partnerContactPhone string = ''
+
+@description('PARTNER_LANGUAGE: BCP 47 language of mails to the partner desk (escalations).')
+param partnerLanguage string = 'en'
+
 @description('INDIRECT_PROVIDER_CONTACT: required for IndirectReseller with RESELLER_STRATEGY handOff or both.')
 param indirectProviderContact string = ''
 
 @description('INDIRECT_PROVIDER_NAME: the indirect provider\'s company name in hand-off mails.')
 param indirectProviderName string = ''
+
+@description('INDIRECT_PROVIDER_LANGUAGE: BCP 47 language of hand-off mails to the indirect provider.')
+param indirectProviderLanguage string = 'en'
 
 @description('REMINDER_SCHEDULE: ISO-8601 offsets from the workflow start, strictly increasing.')
 param reminderSchedule string = 'P3D,P7D,P14D'
@@ -154,8 +163,11 @@ var workflowSettings = {
   PARTNER_COMPANY_NAME: partnerCompanyName
   PARTNER_CONTACT_EMAIL: partnerContactEmail
   PARTNER_CONTACT_NAME: partnerContactName
+  PARTNER_CONTACT_PHONE: partnerContactPhone
+  PARTNER_LANGUAGE: partnerLanguage
   INDIRECT_PROVIDER_CONTACT: indirectProviderContact
   INDIRECT_PROVIDER_NAME: indirectProviderName
+  INDIRECT_PROVIDER_LANGUAGE: indirectProviderLanguage
   REMINDER_SCHEDULE: reminderSchedule
   ACCEPTANCE_DEADLINE: acceptanceDeadline
   SEND_CLAIM_RECONCILE_AFTER: sendClaimReconcileAfter

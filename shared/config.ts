@@ -30,6 +30,8 @@ import {
   type PartnerType,
   type ResellerStrategy,
 } from './mca';
+import { languageTagSchema } from './mail/templates/language';
+import { mailFields } from './mail/templates/mail-data.schema';
 import { REDACTED, Secret } from './secret';
 
 export { Secret } from './secret';
@@ -97,9 +99,15 @@ export interface MailConfig {
   readonly partnerContact: string;
   /** Greets the partner's desk and names whom customers may ask; the company name when unset. */
   readonly partnerContactName: string | undefined;
+  /** Shown with the partner contact in customer and provider mails; none when unset. */
+  readonly partnerContactPhone: string | undefined;
+  /** BCP 47 tag: the language of mails to the partner's desk (default en). */
+  readonly partnerLanguage: string;
   readonly indirectProviderContact: string | undefined;
   /** The indirect provider's company name in hand-off mails. */
   readonly indirectProviderName: string | undefined;
+  /** BCP 47 tag: the language of hand-off mails to the indirect provider (default en). */
+  readonly indirectProviderLanguage: string;
 }
 
 export interface TimingConfig {
@@ -163,6 +171,7 @@ const HIDDEN_KEYS = new Set([
   'MAIL_FROM',
   'PARTNER_CONTACT_EMAIL',
   'INDIRECT_PROVIDER_CONTACT',
+  'PARTNER_CONTACT_PHONE',
 ]);
 
 /**
@@ -190,6 +199,8 @@ const DEFAULTS = {
   // *.blob.core.windows.net, and other paths on this host are not Microsoft's promise).
   WEBHOOK_CERTIFICATE_URLS:
     'https://3psostorageacct.blob.core.windows.net/cert/pcnotifications-dispatch.microsoft.com.cer',
+  PARTNER_LANGUAGE: 'en',
+  INDIRECT_PROVIDER_LANGUAGE: 'en',
 } as const;
 
 const ENTRA_LOGIN = 'https://login.microsoftonline.com';
@@ -253,6 +264,9 @@ const urlList = spec(
 );
 const filePath = spec('a file path', z.string().min(1));
 const guid = spec('a GUID', z.guid());
+/** The same rule as a customer's `language`. */
+const languageTag = spec('a BCP 47 language tag such as en or ja-JP', languageTagSchema);
+const phoneNumber = spec('a phone number of 1-40 characters on one line', mailFields.phone);
 const tenant = spec(
   "the partner's Entra tenant ID (GUID) or domain",
   z.union([z.guid(), z.string().regex(DOMAIN_NAME)]),
@@ -561,7 +575,10 @@ function readMail(r: SettingsReader): MailConfig {
     partnerCompanyName: () => r.required('PARTNER_COMPANY_NAME', displayName),
     partnerContact: () => r.required('PARTNER_CONTACT_EMAIL', email),
     partnerContactName: () => r.optional('PARTNER_CONTACT_NAME', displayName),
+    partnerContactPhone: () => r.optional('PARTNER_CONTACT_PHONE', phoneNumber),
+    partnerLanguage: () => r.withDefault('PARTNER_LANGUAGE', languageTag),
     indirectProviderName: () => r.optional('INDIRECT_PROVIDER_NAME', displayName),
+    indirectProviderLanguage: () => r.withDefault('INDIRECT_PROVIDER_LANGUAGE', languageTag),
     indirectProviderContact: () => {
       const contact = r.optional('INDIRECT_PROVIDER_CONTACT', email);
       if (contact === undefined && handsOffToProvider(r)) {

@@ -43,7 +43,7 @@ export function createRefreshTokenAlert({
         error: error.message,
         recipientName: partnerContactName,
       };
-      const rendered = renderMail('refreshTokenAlert', data, 'en');
+      const rendered = renderMail('refreshTokenAlert', data, config.mail.partnerLanguage);
       // An unknown outcome keeps the key: better no second alert today than two.
       await sendOnce(
         store.sendKeys,

@@ -23,8 +23,11 @@ export function partnerDirectory({ mail }: AppDeps['config']): PartnerDirectory 
     companyName: mail.partnerCompanyName,
     contactEmail: mail.partnerContact,
     contactName: mail.partnerContactName,
+    contactPhone: mail.partnerContactPhone,
+    partnerLanguage: mail.partnerLanguage,
     providerEmail: mail.indirectProviderContact,
     providerName: mail.indirectProviderName,
+    providerLanguage: mail.indirectProviderLanguage,
   };
 }
 

@@ -498,6 +498,7 @@ class OnboardingFlow {
       language: run.customer?.language ?? 'en',
       deadline: run.deadline.toISOString(),
       customer: run.customer,
+      reacceptance: run.reason !== 'new' || run.state === 'ReattestationRequired',
       mail: spec,
     };
   }

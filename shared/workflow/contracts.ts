@@ -4,19 +4,23 @@
  * triggers, orchestrators, activities and tests all share one definition.
  */
 import { z } from 'zod';
+import { languageTagSchema, mailFields } from '../mail/templates';
 import { MCA_METHODS, tenantIdSchema } from '../store/customer-state';
 
-/** The customer object of a CRM message and of `POST /api/customers/{tenantId}/mca`. */
+/**
+ * The customer object of a CRM message and of `POST /api/customers/{tenantId}/mca`. Its texts use the
+ * mail templates' own field schemas, so every customer that enters can be mailed.
+ */
 export const customerSchema = z.object({
   tenantId: tenantIdSchema,
-  companyName: z.string().trim().min(1).max(500),
+  companyName: mailFields.companyName,
   country: z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 code, e.g. JP'),
-  language: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a BCP 47 tag, e.g. ja-JP'),
+  language: languageTagSchema,
   signatory: z.object({
-    firstName: z.string().trim().min(1).max(200),
-    lastName: z.string().trim().min(1).max(200),
-    email: z.email(),
-    phoneNumber: z.string().trim().min(5).max(40).optional(),
+    firstName: mailFields.personName,
+    lastName: mailFields.personName,
+    email: mailFields.email,
+    phoneNumber: mailFields.phone.min(5).optional(),
   }),
   resellerTenantId: tenantIdSchema.optional(),
 });

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { MailData, MailKind } from '../mail';
+import { languageTagSchema, type MailData, type MailKind } from '../mail/templates';
 import { tenantIdSchema, utcTimestamp } from '../store/customer-state';
 import type { SendKey } from '../store/send-keys.repository';
 import { customerSchema } from './contracts';
@@ -36,10 +36,13 @@ export const mailRequestSchema = z.object({
   /** The event that started this run: part of every send key, so a later run may mail again. */
   runKey: z.string().min(1).max(300),
   companyName: z.string().min(1).max(500),
-  language: z.string().min(2).max(35),
+  /** The customer's language: customer mails only (the desk and the provider have their own). */
+  language: languageTagSchema,
   deadline: utcTimestamp,
   /** Absent only for the escalation of a customer whose signatory was never supplied. */
   customer: customerSchema.optional(),
+  /** The customer accepted before (stale attestation, purchase blocked): mails ask to confirm again. */
+  reacceptance: z.boolean().optional(),
   mail: mailSpecSchema,
 });
 export type MailRequest = z.input<typeof mailRequestSchema>;
@@ -48,8 +51,14 @@ export interface PartnerDirectory {
   companyName: string;
   contactEmail: string;
   contactName: string | undefined;
+  /** Shown with the partner contact in customer and provider mails. */
+  contactPhone: string | undefined;
+  /** BCP 47: the language of mails to the partner's desk (escalations). */
+  partnerLanguage: string;
   providerEmail: string | undefined;
   providerName: string | undefined;
+  /** BCP 47: the language of hand-off mails to the indirect provider. */
+  providerLanguage: string;
 }
 
 export type ComposedMail = {
@@ -70,6 +79,7 @@ export class MailNotComposable extends Error {
 export function composeMail(input: MailRequest, partner: PartnerDirectory): ComposedMail {
   const request = mailRequestSchema.parse(input);
   const { mail, customer, companyName, deadline, language } = request;
+  const again = request.reacceptance === true ? { reacceptance: true } : {};
   const sendKey = (n: number): SendKey => ({
     tenantId: request.tenantId,
     kind: `${mail.kind}-${runTag(request.runKey)}`,
@@ -77,7 +87,11 @@ export function composeMail(input: MailRequest, partner: PartnerDirectory): Comp
   });
   const partnerBlock = {
     companyName: partner.companyName,
-    contact: { name: partner.contactName ?? partner.companyName, email: partner.contactEmail },
+    contact: {
+      name: partner.contactName ?? partner.companyName,
+      email: partner.contactEmail,
+      ...(partner.contactPhone ? { phone: partner.contactPhone } : {}),
+    },
   };
   const signatoryOf = () => {
     if (!customer) throw new MailNotComposable(`a ${mail.kind} mail needs the customer's signatory`);
@@ -96,7 +110,7 @@ export function composeMail(input: MailRequest, partner: PartnerDirectory): Comp
     acceptanceUrl: spec.acceptanceUrl,
     ...(spec.linkExpiresAt ? { linkExpiresAt: spec.linkExpiresAt } : {}),
   });
-  const common = { companyName, partner: partnerBlock, deadline };
+  const common = { companyName, partner: partnerBlock, deadline, ...again };
 
   switch (mail.kind) {
     case 'directInvite':
@@ -138,7 +152,7 @@ export function composeMail(input: MailRequest, partner: PartnerDirectory): Comp
           provider: { companyName: providerName },
         },
         to: { email: partner.providerEmail, name: providerName },
-        language,
+        language: partner.providerLanguage,
         sendKey: sendKey(0),
       };
     }
@@ -155,7 +169,7 @@ export function composeMail(input: MailRequest, partner: PartnerDirectory): Comp
           ...(partner.contactName ? { recipientName: partner.contactName } : {}),
         },
         to: { email: partner.contactEmail, ...(partner.contactName ? { name: partner.contactName } : {}) },
-        language,
+        language: partner.partnerLanguage,
         sendKey: sendKey(0),
       };
   }

@@ -101,8 +101,11 @@ describe('defaults', () => {
         partnerCompanyName: 'Contoso Cloud Partner',
         partnerContact: '***@partner.example',
         partnerContactName: undefined,
+        partnerContactPhone: undefined,
+        partnerLanguage: 'en',
         indirectProviderContact: undefined,
         indirectProviderName: undefined,
+        indirectProviderLanguage: 'en',
       },
       timing: {
         reminderScheduleMs: [3 * DAY, 7 * DAY, 14 * DAY],
@@ -263,6 +266,9 @@ describe('malformed keys', () => {
     ['POLL_INITIAL_DELAY', 'PT0S', 'is zero'],
     ['POLL_INITIAL_DELAY', 'PT7H', 'at least as long as POLL_INITIAL_DELAY, got the default "PT6H"'],
     ['POLL_MAX_DELAY', 'PT4M59S', 'at least as long as POLL_INITIAL_DELAY, got "PT4M59S"'],
+    ['PARTNER_LANGUAGE', 'Japanese', 'expected a BCP 47 language tag such as en or ja-JP, got "Japanese"'],
+    ['INDIRECT_PROVIDER_LANGUAGE', 'ja_JP', 'expected a BCP 47 language tag'],
+    ['PARTNER_CONTACT_PHONE', '+81 3\n1234', 'expected a phone number of 1-40 characters on one line'],
     ['AzureWebJobsStorage__accountName', 'Not_Valid', 'expected a storage account name'],
     [
       'ServiceBusConnection__fullyQualifiedNamespace',
@@ -353,12 +359,18 @@ describe('display names', () => {
     ['PARTNER_COMPANY_NAME', '株式会社コントソ', '株式会社コントソ'],
     ['PARTNER_CONTACT_NAME', 'CSP desk\n', 'CSP desk'], // a trailing newline is trimmed, not refused
     ['INDIRECT_PROVIDER_NAME', 'Fabrikam Distribution', 'Fabrikam Distribution'],
+    ['PARTNER_CONTACT_PHONE', ' +81 3-1234-5678 ', '+81 3-1234-5678'],
+    ['PARTNER_LANGUAGE', 'ja-JP', 'ja-JP'],
+    ['INDIRECT_PROVIDER_LANGUAGE', 'ja', 'ja'],
   ])('%s=%j is read as %j', (key, value, expected) => {
     const { mail } = loadConfig({ ...MINIMAL, [key]: value });
     const read = {
       PARTNER_COMPANY_NAME: mail.partnerCompanyName,
       PARTNER_CONTACT_NAME: mail.partnerContactName,
       INDIRECT_PROVIDER_NAME: mail.indirectProviderName,
+      PARTNER_CONTACT_PHONE: mail.partnerContactPhone,
+      PARTNER_LANGUAGE: mail.partnerLanguage,
+      INDIRECT_PROVIDER_LANGUAGE: mail.indirectProviderLanguage,
     }[key];
     expect(read).toBe(expected);
   });

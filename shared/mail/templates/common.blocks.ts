@@ -8,6 +8,15 @@ import { facts, lines, paragraph, type Block, type Inline, type MailDocument } f
 export const ADMIN_CENTER_AGREEMENT_URL =
   'https://admin.microsoft.com/AdminPortal/Home?ref=/BillingAccounts/agreement';
 
+/**
+ * What Partner Center refuses, since 2025-10-07, for a customer whose only MCA attestation predates
+ * 2023-04-01 (renewals are not on Microsoft's list, so no mail may say they are).
+ */
+export const BLOCKED_CHANGES: Record<MailLanguage, string> = {
+  ja: '新規購入、ライセンス数の変更、契約期間・請求プランの変更、アップグレード',
+  en: 'new purchases, quantity changes, changes of term or billing plan, and upgrades',
+};
+
 export interface TemplateContext {
   language: MailLanguage;
   dates: DateFormatter;
@@ -80,6 +89,17 @@ export function customerMail(
     language,
   );
   return { subject, blocks: [...greeting, ...body, ...partnerContactAndSignOff(data.partner, language)] };
+}
+
+/** Why a customer who accepted before must confirm the MCA again, and what is blocked until then. */
+export function reacceptanceReason(companyName: string, language: MailLanguage): Block {
+  return language === 'ja'
+    ? paragraph(
+        `Microsoft 社は、2023 年 4 月 1 日より前に Microsoft 顧客契約（MCA）へ同意し、その後改めて同意されていないお客様に、同意の再確認を求めています。2025 年 10 月 7 日以降、再確認が済むまで、${companyName} 様の${BLOCKED_CHANGES.ja}は Microsoft 社により停止されています。つきましては、改めて契約内容をご確認のうえ、再度ご同意いただきたく、ご連絡いたしました。`,
+      )
+    : paragraph(
+        `Microsoft asks customers who accepted the Microsoft Customer Agreement (MCA) before 1 April 2023, and have not confirmed it since, to confirm it again. Since 7 October 2025, Microsoft blocks ${BLOCKED_CHANGES.en} for ${companyName} until it does. We therefore kindly ask you to review the agreement and confirm it again.`,
+      );
 }
 
 /** "Please complete this by ..." */

@@ -1,8 +1,9 @@
-/** To the customer's signatory: please accept the MCA yourself in the Microsoft 365 admin center. */
+/** To the customer's signatory: please accept the MCA (again) yourself in the Microsoft 365 admin center. */
 import {
   ADMIN_CENTER_AGREEMENT_URL,
   customerMail,
   deadlineRequest,
+  reacceptanceReason,
   type Template,
   type TemplateContext,
 } from './common.blocks';
@@ -12,18 +13,33 @@ import { link, paragraph, steps, strong, type Block } from './mail-document';
 type Data = Omit<ValidMailData<'directInvite'>, 'deadline'>;
 
 export function directInviteSubject(data: Data, { language }: TemplateContext): string {
+  if (data.reacceptance === true) {
+    return language === 'ja'
+      ? `【ご対応のお願い】Microsoft 顧客契約への再同意について（${data.companyName}）`
+      : `Action required: confirm the Microsoft Customer Agreement again for ${data.companyName}`;
+  }
   return language === 'ja'
     ? `【ご対応のお願い】Microsoft 顧客契約へのご同意について（${data.companyName}）`
     : `Action required: accept the Microsoft Customer Agreement for ${data.companyName}`;
 }
 
+function introduction(data: Data, { language }: TemplateContext): Block {
+  if (data.reacceptance === true) return reacceptanceReason(data.companyName, language);
+  return language === 'ja'
+    ? paragraph(
+        '当社は貴社の Microsoft クラウド ソリューション プロバイダー（CSP）パートナーです。Microsoft 社の規定により、当社を通じて Microsoft 製品をご購入いただいたり、ご契約内容を変更したりするには、貴社による Microsoft 顧客契約（MCA）へのご同意が必要です。つきましては、Microsoft 365 管理センターにてご同意のお手続きをお願いしたく、ご連絡いたしました。',
+      )
+    : paragraph(
+        `${data.partner.companyName} is your Microsoft Cloud Solution Provider (CSP) partner. To buy Microsoft products through us and to change your subscriptions, Microsoft requires ${data.companyName} to accept the Microsoft Customer Agreement (MCA). We kindly ask you, as the person who can accept it on behalf of ${data.companyName}, to do so in the Microsoft 365 admin center.`,
+      );
+}
+
 /** The request and the steps, without greeting, deadline or sign-off (reminders reuse it). */
-export function directInviteBody(data: Data, { language }: TemplateContext): Block[] {
-  if (language === 'ja') {
+export function directInviteBody(data: Data, context: TemplateContext): Block[] {
+  const again = data.reacceptance === true;
+  if (context.language === 'ja') {
     return [
-      paragraph(
-        '当社は貴社の Microsoft クラウド ソリューション プロバイダー（CSP）パートナーです。Microsoft 社の規定により、当社を通じて Microsoft 製品をご購入・ご更新いただくには、貴社による Microsoft 顧客契約（MCA）へのご同意が必要です。つきましては、Microsoft 365 管理センターにてご同意のお手続きをお願いしたく、ご連絡いたしました。',
-      ),
+      introduction(data, context),
       paragraph('下記のリンクから Microsoft 365 管理センターを開いてください。'),
       paragraph(link(ADMIN_CENTER_AGREEMENT_URL)),
       steps(
@@ -31,21 +47,25 @@ export function directInviteBody(data: Data, { language }: TemplateContext): Blo
           '貴社の Microsoft 365 テナントのグローバル管理者または課金管理者のアカウントでサインインしてください。',
         ],
         ['表示される Microsoft 顧客契約の内容をご確認ください。'],
-        ['画面の案内に従い、契約に同意してください。'],
+        [
+          again
+            ? '画面の案内に従い、契約に改めて同意してください。'
+            : '画面の案内に従い、契約に同意してください。',
+        ],
       ),
       paragraph(
         strong(
-          '※これまで Microsoft 365 管理センターにサインインされたことがない場合は、貴社のアカウント作成時に保存されたサインイン情報（ユーザー名とパスワード）が必要です。',
+          '※これまで Microsoft 365 管理センターにサインインされたことがない場合は、貴社の管理者アカウントのサインイン情報（ユーザー名とパスワード）が必要です。',
         ),
-        'お手元に見当たらない場合は、下記担当までご連絡ください。',
+        '当社が貴社のテナントを作成した場合は、初期管理者のサインイン情報を別途お送りしております（パスワードをメールでお送りすることはございません）。お手元に見当たらない場合は、下記担当までご連絡ください。',
       ),
-      paragraph('ご同意いただいた後のご対応は不要です。同意の状況は当社にて確認いたします。'),
+      paragraph(
+        '管理センターでのご同意について、Microsoft 社から確認のメールは送信されません。ご同意いただいた後のご対応は不要です。同意の状況は当社にて確認いたします。',
+      ),
     ];
   }
   return [
-    paragraph(
-      `${data.partner.companyName} is your Microsoft Cloud Solution Provider (CSP) partner. To keep purchasing and renewing Microsoft products through us, Microsoft requires ${data.companyName} to accept the Microsoft Customer Agreement (MCA). We kindly ask you, as the person who can accept it on behalf of ${data.companyName}, to do so in the Microsoft 365 admin center.`,
-    ),
+    introduction(data, context),
     paragraph('Open the Microsoft 365 admin center here:'),
     paragraph(link(ADMIN_CENTER_AGREEMENT_URL)),
     steps(
@@ -53,15 +73,21 @@ export function directInviteBody(data: Data, { language }: TemplateContext): Blo
         "Sign in with a Global Administrator or Billing Administrator account of your organization's Microsoft 365 tenant.",
       ],
       ['Review the Microsoft Customer Agreement shown on the page.'],
-      ['Follow the instructions on the page to accept the agreement.'],
+      [
+        again
+          ? 'Follow the instructions on the page to accept the agreement again.'
+          : 'Follow the instructions on the page to accept the agreement.',
+      ],
     ),
     paragraph(
       strong(
-        'If you have never signed in to the Microsoft 365 admin center, you will need the sign-in credentials (user name and password) that were saved when your account was created.',
+        'If you have never signed in to the Microsoft 365 admin center, you will need the sign-in details (user name and password) of an administrator account of your organization.',
       ),
-      ' If you cannot find them, please contact us.',
+      ' If we created your Microsoft 365 tenant for you, we sent you the initial administrator sign-in details separately; we never send a password by e-mail. If you cannot find them, please contact us.',
     ),
-    paragraph('Nothing else is needed once you have accepted: we will confirm your acceptance on our side.'),
+    paragraph(
+      'Microsoft does not send a confirmation e-mail for an acceptance in the admin center. Nothing else is needed once you have accepted: we will see your acceptance on our side.',
+    ),
   ];
 }
 

@@ -1,46 +1,56 @@
 /** To the partner's own contact: the customer did not accept by the deadline; a person must follow up. */
-import { fullName, internalMail, METHOD_LABEL, type Template } from './common.blocks';
+import { BLOCKED_CHANGES, fullName, internalMail, METHOD_LABEL, type Template } from './common.blocks';
 import type { MailLanguage } from './language';
 import type { ValidMailData, WorkflowPath } from './mail-data.schema';
 import { facts, link, paragraph, steps, type Inline } from './mail-document';
 
+/** What a person does with the customer, per path. */
 const NEXT_STEPS: Record<MailLanguage, Record<WorkflowPath, string[]>> = {
   ja: {
     direct: [
       'お客様のご署名者に（可能であればお電話で）直接ご連絡し、ご案内メールが届いているかご確認ください。',
-      'Microsoft 365 管理センターにグローバル管理者または課金管理者のアカウントでサインインできるかご確認のうえ、必要に応じてサインイン情報の確認をご支援ください。',
-      'お客様による直接の同意が難しい場合は、パートナーによる証明をご検討ください（直接請求パートナーのみ）。',
+      'Microsoft 365 管理センターにグローバル管理者または課金管理者のアカウントでサインインできるかご確認ください。当社がお客様のテナントを作成した場合は、初期管理者のサインイン情報をメールとは別の方法で改めてお伝えください（パスワードをメールで送らないでください）。',
+      'お客様による直接の同意が難しい場合は、パートナーによる証明をご検討ください。証明できるのは直接請求パートナーと間接プロバイダーのみです。間接リセラーのお客様は、間接プロバイダーが証明します。',
     ],
     attestation: [
       'お客様のご署名者に直接ご連絡し、同意リンクのメールが届いているか（迷惑メールフォルダーを含めて）ご確認ください。',
-      'リンクの有効期限が切れている場合は新しいリンクをお送りするか、Microsoft 365 管理センターでの直接の同意をご案内ください。',
+      'リンクの有効期限が切れている場合は、下記の新しい実行で新しいリンクをお送りするか、Microsoft 365 管理センターでの直接の同意をご案内ください。',
     ],
     handOff: [
-      '間接プロバイダーにご連絡し、同意の証明が済んでいるかご確認ください。',
+      '間接プロバイダーにご連絡し、同意の証明が済んでいるかご確認ください（間接リセラーのお客様は、間接プロバイダーが証明します）。',
       '未対応の場合は、お客様に Microsoft 365 管理センターでの直接の同意をご案内ください。',
     ],
   },
   en: {
     direct: [
       "Contact the customer's signatory directly (by phone if possible) and check that they received the invitation.",
-      'Check that they can sign in to the Microsoft 365 admin center with a Global Administrator or Billing Administrator account, and help them find their sign-in credentials if needed.',
-      'If the customer cannot accept directly, consider partner attestation (direct-bill partners only).',
+      'Check that they can sign in to the Microsoft 365 admin center with a Global Administrator or Billing Administrator account. If we created their tenant, give them the initial administrator sign-in details again by another channel than e-mail (never a password by e-mail).',
+      "If the customer cannot accept directly, consider partner attestation. Only direct-bill partners and indirect providers can attest; an indirect reseller's customer is attested by its indirect provider.",
     ],
     attestation: [
       "Contact the customer's signatory directly and check that they received the acceptance link (including their spam folder).",
-      'If the link has expired, send a new one, or ask them to accept directly in the Microsoft 365 admin center.',
+      'If the link has expired, start a new run (below) to send a new link, or ask them to accept directly in the Microsoft 365 admin center.',
     ],
     handOff: [
-      "Contact the indirect provider and ask whether they have attested the customer's acceptance.",
+      "Contact the indirect provider and ask whether they have attested the customer's acceptance (an indirect reseller's customer is attested by its indirect provider).",
       'If not, ask the customer to accept directly in the Microsoft 365 admin center.',
     ],
   },
 };
 
-const RECHECK_STEP: Record<MailLanguage, string> = {
-  ja: 'ご同意の完了後、MCA 同意管理ワークフローで再確認（recheck）を実行し、状態を更新してください。',
-  en: "Once the customer has accepted, run a recheck in the MCA workflow to update the customer's status.",
-};
+/** The workflow's HTTP API calls that act on this customer: only those that work on an ended run. */
+function workflowActions(tenantId: string, language: MailLanguage): string[] {
+  const api = `/api/customers/${tenantId}/mca`;
+  return language === 'ja'
+    ? [
+        `お客様のご同意後：POST ${api}/recheck で Partner Center を再確認し、状態を最新にしてください（終了した実行にも使えます。確認のみの実行が始まります）。`,
+        `新しい期限でご案内をやり直す場合：お客様の情報を本文として POST ${api} を送信すると、新しい実行が始まります（POST ${api}/remind は待機中の実行にのみ使えます。この実行は終了しています）。`,
+      ]
+    : [
+        `Once the customer has accepted: POST ${api}/recheck checks Partner Center and updates the status (it works on this ended run too: it starts a check-only run).`,
+        `To invite the customer again with a new deadline: POST ${api} with the customer's details starts a new run (POST ${api}/remind works only on a run that is still waiting; this one has ended).`,
+      ];
+}
 
 function escalationFacts(data: ValidMailData<'escalation'>, language: MailLanguage): [string, Inline][] {
   const ja = language === 'ja';
@@ -83,11 +93,13 @@ export const escalationTemplate: Template<'escalation'> = (data, { language, dat
       ),
       facts(...escalationFacts(data, language)),
       paragraph(ja ? '今後の対応：' : 'What to do next:'),
-      steps(...[...NEXT_STEPS[language][data.path], RECHECK_STEP[language]].map((step) => [step])),
+      steps(...NEXT_STEPS[language][data.path].map((step) => [step])),
+      paragraph(ja ? 'MCA 同意管理ワークフローでの操作：' : 'In the MCA workflow:'),
+      steps(...workflowActions(data.tenantId, language).map((step) => [step])),
       paragraph(
         ja
-          ? '同意が完了するまで、Partner Center で当該お客様の新規購入やサブスクリプションの変更が拒否される場合があります。'
-          : 'Until the agreement is accepted, Partner Center may refuse new purchases and subscription changes for this customer.',
+          ? `同意が完了するまで、Partner Center で当該お客様の${BLOCKED_CHANGES.ja}が拒否される場合があります。`
+          : `Until the agreement is accepted, Partner Center may refuse ${BLOCKED_CHANGES.en} for this customer.`,
       ),
     ],
   );

@@ -1,9 +1,11 @@
 /**
  * To the indirect provider's contact: an indirect reseller cannot attest the MCA, so it asks its provider
- * to attest, or to have the customer accept directly.
+ * to attest (through the Partner Center API, the only way since 2026-01-05), or to have the customer
+ * accept directly.
  */
 import {
   ADMIN_CENTER_AGREEMENT_URL,
+  BLOCKED_CHANGES,
   deadlineRequest,
   fullName,
   partnerContactAndSignOff,
@@ -33,14 +35,17 @@ export const handOffTemplate: Template<'handOff'> = (data, context) => {
     data.partner,
     language,
   );
+  const again = data.reacceptance === true;
   const body = ja
     ? [
         paragraph(
-          '当社が間接リセラーとして Microsoft 製品をご提供している下記のお客様について、Microsoft 顧客契約（MCA）へのご同意が確認できておりません。間接リセラーはお客様に代わって MCA の同意を証明することができないため、貴社にご対応をお願いしたく、ご連絡いたしました。',
+          again
+            ? `当社が間接リセラーとして Microsoft 製品をご提供している下記のお客様は、2023 年 4 月 1 日より前に Microsoft 顧客契約（MCA）へ同意し、その後改めて同意されていないため、Microsoft 社により同意の再確認が求められています。2025 年 10 月 7 日以降、再確認が済むまで、${BLOCKED_CHANGES.ja}が停止されています。間接リセラーはお客様に代わって MCA の同意を証明することができないため、貴社にご対応をお願いしたく、ご連絡いたしました。`
+            : '当社が間接リセラーとして Microsoft 製品をご提供している下記のお客様について、Microsoft 顧客契約（MCA）へのご同意が確認できておりません。間接リセラーはお客様に代わって MCA の同意を証明することができないため、貴社にご対応をお願いしたく、ご連絡いたしました。',
         ),
         facts(...customerFacts(data, ja)),
         paragraph(
-          'お手数ですが、貴社の Partner Center からお客様の同意を証明（パートナーによる証明）いただくか、お客様ご自身に下記の Microsoft 365 管理センターにて直接ご同意いただくよう、お取り計らいのほどお願い申し上げます。',
+          `お手数ですが、貴社にてお客様の同意を${again ? '改めて' : ''}証明（パートナーによる証明）いただくか、お客様ご自身に下記の Microsoft 365 管理センターにて直接ご同意いただくよう、お取り計らいのほどお願い申し上げます。なお、2026 年 1 月 5 日以降、パートナーによる証明は Partner Center API でのみ行えます（拡張証明の作成、Microsoft 社の同意ページでのお客様のご同意、契約の作成）。`,
         ),
         paragraph(link(ADMIN_CENTER_AGREEMENT_URL)),
         ...deadlineRequest(data.deadline, context),
@@ -48,11 +53,13 @@ export const handOffTemplate: Template<'handOff'> = (data, context) => {
       ]
     : [
         paragraph(
-          `${data.partner.companyName} resells Microsoft products through ${data.provider.companyName} as an indirect reseller. The customer below has not yet accepted the Microsoft Customer Agreement (MCA). Indirect resellers cannot attest the MCA on their customers' behalf, so we ask for your help.`,
+          again
+            ? `${data.partner.companyName} resells Microsoft products through ${data.provider.companyName} as an indirect reseller. The customer below accepted the Microsoft Customer Agreement (MCA) before 1 April 2023 and has not confirmed it since, so Microsoft asks for the acceptance to be confirmed again: since 7 October 2025, ${BLOCKED_CHANGES.en} are blocked for this customer until it is. Indirect resellers cannot attest the MCA on their customers' behalf, so we ask for your help.`
+            : `${data.partner.companyName} resells Microsoft products through ${data.provider.companyName} as an indirect reseller. The customer below has not yet accepted the Microsoft Customer Agreement (MCA). Indirect resellers cannot attest the MCA on their customers' behalf, so we ask for your help.`,
         ),
         facts(...customerFacts(data, ja)),
         paragraph(
-          "Please either attest the customer's acceptance in your Partner Center account (partner attestation), or have the customer accept the agreement directly in the Microsoft 365 admin center:",
+          `Please either ${again ? 're-attest' : 'attest'} the customer's acceptance (partner attestation), or have the customer accept the agreement directly in the Microsoft 365 admin center. Since 5 January 2026, partner attestation is done only through the Partner Center API: you create an enhanced attestation, the customer accepts on Microsoft's acceptance page, and you then create the agreement. The admin center page:`,
         ),
         paragraph(link(ADMIN_CENTER_AGREEMENT_URL)),
         ...deadlineRequest(data.deadline, context),
@@ -60,8 +67,8 @@ export const handOffTemplate: Template<'handOff'> = (data, context) => {
       ];
   return {
     subject: ja
-      ? `【ご依頼】Microsoft 顧客契約の同意手続きについて（${data.companyName}）`
-      : `MCA acceptance needed for ${data.companyName}, a customer of ${data.partner.companyName}`,
+      ? `【ご依頼】Microsoft 顧客契約の${again ? '再同意' : '同意'}手続きについて（${data.companyName}）`
+      : `MCA ${again ? 're-acceptance' : 'acceptance'} needed for ${data.companyName}, a customer of ${data.partner.companyName}`,
     blocks: [...greeting, ...body, ...partnerContactAndSignOff(data.partner, language)],
   };
 };

@@ -1,8 +1,9 @@
 export { renderMail, InvalidMailDataError, type RenderedMail, type RenderOptions } from './render-mail';
-export { pickLanguage, MAIL_LANGUAGES, type MailLanguage } from './language';
+export { pickLanguage, languageTagSchema, MAIL_LANGUAGES, type MailLanguage } from './language';
 export { ADMIN_CENTER_AGREEMENT_URL } from './common.blocks';
 export {
   mailDataSchemas,
+  mailFields,
   MAIL_KINDS,
   WORKFLOW_PATHS,
   type MailKind,

@@ -21,30 +21,49 @@ function isHttpsOrLoopback(url: string): boolean {
   return protocol === 'https:' || LOOPBACK_HOSTS.has(hostname);
 }
 
-const person = z.object({ firstName: text(), lastName: text() });
+/**
+ * The fields a person or company supplies, as the templates accept them. The workflow's entry schemas
+ * (shared/workflow/contracts.ts) build on these, so whatever enters can be mailed.
+ */
+export const mailFields = {
+  companyName: text(),
+  personName: text(),
+  email: z.email(),
+  phone: text(40),
+} as const;
+
+const person = z.object({ firstName: mailFields.personName, lastName: mailFields.personName });
 
 /** Someone to write to with questions. */
-const contact = z.object({ name: text(), email: z.email(), phone: text(40).optional() });
+const contact = z.object({ name: text(), email: mailFields.email, phone: mailFields.phone.optional() });
 
 /** The CSP partner the mail comes from, and whom the reader can ask. */
 const partner = z.object({ companyName: text(), contact });
 
+/**
+ * The customer accepted the MCA before (an attestation dated before 2023-04-01, never renewed) and
+ * must confirm it again: the mail says why and what is blocked instead of the first-time invitation.
+ */
+const reacceptance = z.boolean().optional();
+
 const directInvite = z.object({
-  companyName: text(),
+  companyName: mailFields.companyName,
   signatory: person,
   partner,
   /** When given, the mail asks to accept by this date. */
   deadline: instant.optional(),
+  reacceptance,
 });
 
 const attestationLink = z.object({
-  companyName: text(),
+  companyName: mailFields.companyName,
   signatory: person,
   partner,
   /** Microsoft's acceptance page for this attestation (plain http only from the local emulator). */
   acceptanceUrl: z.url({ protocol: /^https?$/ }).refine(isHttpsOrLoopback, 'expected an https URL'),
   linkExpiresAt: instant.optional(),
   deadline: instant.optional(),
+  reacceptance,
 });
 
 const reminderFields = { reminderNumber: z.int().min(1), deadline: instant };
@@ -54,10 +73,10 @@ const reminder = z.discriminatedUnion('path', [
   attestationLink.extend({ path: z.literal('attestation'), ...reminderFields }),
 ]);
 
-const signatoryContact = person.extend({ email: z.email(), phone: text(40).optional() });
+const signatoryContact = person.extend({ email: mailFields.email, phone: mailFields.phone.optional() });
 
 const handOff = z.object({
-  companyName: text(),
+  companyName: mailFields.companyName,
   tenantId,
   signatory: signatoryContact,
   /** The indirect provider the reseller buys through. */
@@ -65,13 +84,14 @@ const handOff = z.object({
   /** The indirect reseller sending the mail. */
   partner,
   deadline: instant.optional(),
+  reacceptance,
 });
 
 export const WORKFLOW_PATHS = ['direct', 'attestation', 'handOff'] as const;
 export type WorkflowPath = (typeof WORKFLOW_PATHS)[number];
 
 const escalation = z.object({
-  companyName: text(),
+  companyName: mailFields.companyName,
   tenantId,
   path: z.enum(WORKFLOW_PATHS),
   /** Every mail sent to the customer or provider, reminders included. */
@@ -85,7 +105,7 @@ const escalation = z.object({
 });
 
 const accepted = z.object({
-  companyName: text(),
+  companyName: mailFields.companyName,
   tenantId,
   method: z.enum(['direct', 'attestation']),
   acceptedAt: instant,

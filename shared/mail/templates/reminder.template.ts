@@ -19,12 +19,20 @@ function ordinal(n: number): string {
   return `${n}${ENGLISH_ORDINAL_SUFFIX[englishOrdinals.select(n)]}`;
 }
 
-function leadIn(reminderNumber: number, deadline: string, { language, dates }: TemplateContext): Block[] {
+function leadIn(
+  {
+    reminderNumber,
+    deadline,
+    reacceptance,
+  }: { reminderNumber: number; deadline: string; reacceptance?: boolean },
+  { language, dates }: TemplateContext,
+): Block[] {
   const by = dates.date(deadline);
+  const again = reacceptance === true;
   if (language === 'ja') {
     return [
       paragraph(
-        `※本メールは${reminderNumber}回目の再送です。先日ご案内いたしました Microsoft 顧客契約へのご同意について、現時点でまだ確認ができておりません。お手数をおかけしますが、`,
+        `※本メールは${reminderNumber}回目の再送です。先日ご案内いたしました Microsoft 顧客契約への${again ? '再同意' : 'ご同意'}について、現時点でまだ確認ができておりません。お手数をおかけしますが、`,
         strong(by),
         'までにお手続きをお願いいたします。なお、本メールと行き違いでご同意いただいている場合は、何卒ご容赦ください。',
       ),
@@ -32,7 +40,7 @@ function leadIn(reminderNumber: number, deadline: string, { language, dates }: T
   }
   return [
     paragraph(
-      `This is our ${ordinal(reminderNumber)} reminder: we have not yet seen your acceptance of the Microsoft Customer Agreement. Please complete it by `,
+      `This is our ${ordinal(reminderNumber)} reminder: ${again ? 'we have not yet seen that you have accepted the Microsoft Customer Agreement again' : 'we have not yet seen your acceptance of the Microsoft Customer Agreement'}. Please complete it by `,
       strong(by),
       '. If you have accepted it in the meantime, please disregard this message.',
     ),
@@ -47,7 +55,7 @@ export const reminderTemplate: Template<'reminder'> = (data, context) => {
       ? [directInviteSubject(data, context), directInviteBody(data, context)]
       : [attestationLinkSubject(data, context), attestationLinkBody(data, context)];
   return customerMail(data, context.language, `${SUBJECT_PREFIX[context.language]}${subject}`, [
-    ...leadIn(data.reminderNumber, data.deadline, context),
+    ...leadIn(data, context),
     ...body,
   ]);
 };

@@ -67,3 +67,19 @@ export function mailData(names: Names = ASCII_NAMES): { [K in MailKind]: MailDat
     },
   };
 }
+
+/** A customer as the CRM or the API sends it (the workflow's `customerSchema` input). */
+export function entryCustomer(tenantId: string) {
+  return {
+    tenantId,
+    companyName: 'Northwind',
+    country: 'JP',
+    language: 'ja-JP',
+    signatory: {
+      firstName: 'Hanako',
+      lastName: 'Sato',
+      email: 'hanako@northwind.example',
+      phoneNumber: '+81 3 1234 5678',
+    },
+  };
+}

@@ -1,4 +1,5 @@
 import { renderMail } from '../../../shared/mail';
+import { entryCustomer } from '../mail/mail-data.fixtures';
 import {
   composeMail,
   runTag,
@@ -12,21 +13,13 @@ const partner: PartnerDirectory = {
   companyName: 'Contoso Cloud Partner',
   contactEmail: 'desk@partner.example',
   contactName: 'CSP desk',
+  contactPhone: '+81 3 0000 0000',
+  partnerLanguage: 'en',
   providerEmail: 'onboarding@provider.example',
   providerName: 'Fabrikam Distribution',
+  providerLanguage: 'en-GB',
 };
-const customer = {
-  tenantId: TENANT,
-  companyName: 'Northwind',
-  country: 'JP',
-  language: 'ja-JP',
-  signatory: {
-    firstName: 'Hanako',
-    lastName: 'Sato',
-    email: 'hanako@northwind.example',
-    phoneNumber: '+81 3 1234 5678',
-  },
-};
+const customer = entryCustomer(TENANT);
 const base = {
   tenantId: TENANT,
   runKey: 'crm-event-1',
@@ -41,14 +34,23 @@ const link = {
 };
 
 describe('composeMail', () => {
-  it.each<[string, MailRequest['mail'], string, string, number]>([
-    ['invite to the signatory', { kind: 'directInvite' }, 'directInvite', 'hanako@northwind.example', 0],
+  // Customer mails in the customer's language; the provider's and the desk's in their own settings'.
+  it.each<[string, MailRequest['mail'], string, string, number, string]>([
+    [
+      'invite to the signatory',
+      { kind: 'directInvite' },
+      'directInvite',
+      'hanako@northwind.example',
+      0,
+      'ja',
+    ],
     [
       'attestation link to the signatory',
       { kind: 'attestationLink', ...link },
       'attestationLink',
       'hanako@northwind.example',
       0,
+      'ja',
     ],
     [
       '2nd direct reminder',
@@ -56,6 +58,7 @@ describe('composeMail', () => {
       'reminder',
       'hanako@northwind.example',
       2,
+      'ja',
     ],
     [
       '1st attestation reminder',
@@ -63,23 +66,25 @@ describe('composeMail', () => {
       'reminder',
       'hanako@northwind.example',
       1,
+      'ja',
     ],
-    ['hand-off to the provider', { kind: 'handOff' }, 'handOff', 'onboarding@provider.example', 0],
+    ['hand-off to the provider', { kind: 'handOff' }, 'handOff', 'onboarding@provider.example', 0, 'en'],
     [
       'escalation to the desk',
       { kind: 'escalation', path: 'direct', invitationsSent: 3 },
       'escalation',
       'desk@partner.example',
       0,
+      'en',
     ],
-  ])('%s', (_name, mail, template, to, n) => {
+  ])('%s', (_name, mail, template, to, n, language) => {
     const composed = composeMail({ ...base, mail }, partner);
     expect(composed.template).toBe(template);
     expect(composed.to.email).toBe(to);
     expect(composed.sendKey).toEqual({ tenantId: TENANT, kind: `${mail.kind}-${runTag('crm-event-1')}`, n });
     // The data is what the template accepts: rendering validates it.
     const rendered = renderMail(composed.template, composed.data, composed.language);
-    expect(rendered.language).toBe('ja');
+    expect(rendered.language).toBe(language);
   });
 
   it('gives another run of the same customer other send keys, the same run the same', () => {
