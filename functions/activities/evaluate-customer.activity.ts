@@ -8,7 +8,7 @@
 import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { z } from 'zod';
-import { InvalidAgreementDateError, type McaStatus } from '../../shared/mca';
+import type { McaStatus } from '../../shared/mca';
 import { PartnerCenterError, readMcaStatus, type McaStatusReader } from '../../shared/partnerCenter';
 import type { Store } from '../../shared/store';
 import {
@@ -31,7 +31,7 @@ export type EvaluateCustomerOutcome =
   | { kind: 'accepted'; tenantId: string; method: 'direct' | 'attestation' }
   | { kind: 'started'; tenantId: string; reason: 'new' | 'stale' }
   | { kind: 'skipped'; tenantId: string; reason: string }
-  /** Permanent: retrying cannot help (e.g. 404, 401/MFA, an unreadable agreement date). */
+  /** Permanent: retrying cannot help (e.g. 404, 401/MFA). */
   | { kind: 'failed'; tenantId: string; reason: string };
 
 export interface EvaluateCustomerDeps extends HealDeps {
@@ -56,8 +56,6 @@ export async function evaluateCustomer(
   } catch (error) {
     if (error instanceof PartnerCenterError && !error.retryable)
       return { kind: 'failed', tenantId, reason: error.name };
-    if (error instanceof InvalidAgreementDateError)
-      return { kind: 'failed', tenantId, reason: 'unreadable agreement date' };
     throw error;
   }
   const row = await deps.store.customerState.get(tenantId);
