@@ -73,19 +73,14 @@ function receiverSettler(receiver: ServiceBusReceiver): MessageSettler {
 }
 
 /**
- * The real receiver: `@azure/service-bus` in peek-lock mode; settling is left to the host.
- * The SDK renews locks on the wall clock against `lockedUntilUtc`; under a virtual clock that moment
- * may lie in the past and it would renew in a tight loop, so pass `autoLockRenewal: false` then.
+ * The real receiver: `@azure/service-bus` in peek-lock mode; settling and lock renewal are left to
+ * the host (message-lock-keeper.ts), so the SDK's own wall-clock auto-renewal is off.
  */
-export function sdkMessageSource(
-  clients: ServiceBusClients,
-  options: { autoLockRenewal?: boolean } = {},
-): MessageSource {
-  const lockRenewal = options.autoLockRenewal === false ? { maxAutoLockRenewalDurationInMs: 0 } : {};
+export function sdkMessageSource(clients: ServiceBusClients): MessageSource {
   return ({ connectionString, queueName, maxConcurrentCalls }, handler, onError) => {
     const receiver = clients.get(connectionString).createReceiver(queueName, {
       receiveMode: 'peekLock',
-      ...lockRenewal,
+      maxAutoLockRenewalDurationInMs: 0,
     });
     const settler = receiverSettler(receiver);
     const subscription = receiver.subscribe(
