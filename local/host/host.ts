@@ -118,7 +118,7 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
   };
 
   try {
-    loadApp(settings, registry);
+    const programmingModel = loadApp(settings, registry);
     registry.lock();
     // `AzureWebJobs.<name>.Disabled`, as in Azure: the function is loaded but its trigger never fires.
     const registered = [...registry.functions.values()].filter((fn) => !isDisabled(env, fn.info.name));
@@ -131,6 +131,7 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
 
     const invoker = new LocalFunctionInvoker({
       registry,
+      programmingModel,
       logger,
       now: () => clock.now(),
       inputFor: (type) =>
