@@ -87,6 +87,13 @@ param partnerCenterCertificateThumbprint string = ''
 @description('WEBHOOK_CERTIFICATE_HOSTS: hosts a Partner Center webhook\'s X-MS-Certificate-Url may name (comma list; exact names or *.suffix).')
 param webhookCertificateHosts string = '3psostorageacct.blob.core.windows.net,*.microsoft.com'
 
+@description('PARTNER_CENTER_ACCEPTANCE_URL_TEMPLATE: Microsoft\'s parameterized acceptance link with {attestationId} (optional {country}, {language}); https. Empty: only links Partner Center returns are used.')
+param partnerCenterAcceptanceUrlTemplate string = ''
+
+@description('ON_AGREEMENT_CONFLICT: 600061 on a re-attestation with the customer still not covered: direct (invite in the admin center) or fail.')
+@allowed(['direct', 'fail'])
+param onAgreementConflict string = 'direct'
+
 @description('MAIL_FROM: sender address verified in SendGrid.')
 param mailFrom string
 
@@ -117,6 +124,12 @@ param pollInitialDelay string = 'PT5M'
 @description('POLL_MAX_DELAY: cap of the polling back-off.')
 param pollMaxDelay string = 'PT6H'
 
+@description('ATTESTATION_POLL_INTERVAL: fixed re-check interval while an attestation link is out.')
+param attestationPollInterval string = 'PT15M'
+
+@description('CONFIRMATION_TIMEOUT: how long a created agreement may take to show in Partner Center reads.')
+param confirmationTimeout string = 'PT48H'
+
 // ---- names ----------------------------------------------------------------------------------------
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -136,6 +149,8 @@ var workflowSettings = {
   PARTNER_CENTER_MAX_CONCURRENCY: partnerCenterMaxConcurrency
   PARTNER_CENTER_CERTIFICATE_THUMBPRINT: partnerCenterCertificateThumbprint
   WEBHOOK_CERTIFICATE_HOSTS: webhookCertificateHosts
+  PARTNER_CENTER_ACCEPTANCE_URL_TEMPLATE: partnerCenterAcceptanceUrlTemplate
+  ON_AGREEMENT_CONFLICT: onAgreementConflict
   MAIL_FROM: mailFrom
   PARTNER_COMPANY_NAME: partnerCompanyName
   PARTNER_CONTACT_EMAIL: partnerContactEmail
@@ -146,6 +161,8 @@ var workflowSettings = {
   ACCEPTANCE_DEADLINE: acceptanceDeadline
   POLL_INITIAL_DELAY: pollInitialDelay
   POLL_MAX_DELAY: pollMaxDelay
+  ATTESTATION_POLL_INTERVAL: attestationPollInterval
+  CONFIRMATION_TIMEOUT: confirmationTimeout
 }
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {

@@ -31,6 +31,8 @@ import {
   type ResellerStrategy,
 } from './mca';
 import { REDACTED, Secret } from './secret';
+import { AGREEMENT_CONFLICT_ACTIONS, type AgreementConflictAction } from './workflow/attestation-rules';
+import { acceptanceUrlTemplateProblem } from './workflow/acceptance-link';
 
 export { Secret } from './secret';
 
@@ -63,6 +65,13 @@ export interface PartnerCenterConfig {
    * Microsoft's hosts in Azure; the local emulator's host locally.
    */
   readonly webhookCertificateHosts: readonly string[];
+  /**
+   * Microsoft's parameterized acceptance link with `{attestationId}` (and optionally `{country}`,
+   * `{language}`): used when the create response carries no link. Undefined: no template.
+   */
+  readonly acceptanceUrlTemplate: string | undefined;
+  /** 600061 on a re-attestation with the customer still not covered: invite directly, or fail. */
+  readonly onAgreementConflict: AgreementConflictAction;
 }
 
 export type ClientCredential =
@@ -97,6 +106,10 @@ export interface TimingConfig {
   readonly acceptanceDeadlineMs: number;
   readonly pollInitialDelayMs: number;
   readonly pollMaxDelayMs: number;
+  /** Fixed poll interval while an attestation link is out and not accepted. */
+  readonly attestationPollIntervalMs: number;
+  /** How long a created agreement may take to show in Partner Center's reads. */
+  readonly confirmationTimeoutMs: number;
 }
 
 export type StorageConfig =
@@ -166,6 +179,10 @@ const DEFAULTS = {
   ACCEPTANCE_DEADLINE: 'P30D',
   POLL_INITIAL_DELAY: 'PT5M',
   POLL_MAX_DELAY: 'PT6H',
+  ATTESTATION_POLL_INTERVAL: 'PT15M',
+  // Microsoft: attestations show in reads within four hours; a margin for slow days.
+  CONFIRMATION_TIMEOUT: 'PT48H',
+  ON_AGREEMENT_CONFLICT: 'direct',
   // Microsoft's documented webhook sample names its certificate on this storage host (an exact name:
   // anyone can own another *.blob.core.windows.net).
   WEBHOOK_CERTIFICATE_HOSTS: '3psostorageacct.blob.core.windows.net,*.microsoft.com',
@@ -188,6 +205,7 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
 const partnerType = oneOf(PARTNER_TYPES);
 const method = oneOf(METHODS);
 const resellerStrategy = oneOf(RESELLER_STRATEGIES);
+const agreementConflict = oneOf(AGREEMENT_CONFLICT_ACTIONS);
 
 /** A DNS name with at least two labels, e.g. contoso.onmicrosoft.com. */
 const DOMAIN_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/i;
@@ -207,6 +225,17 @@ function isAllowedUrl(text: string): boolean {
   const { protocol, hostname } = new URL(text);
   return protocol === 'https:' || (protocol === 'http:' && LOOPBACK_HOSTS.has(hostname));
 }
+
+const ACCEPTANCE_TEMPLATE_FORMS =
+  'an https URL (http only for localhost) with {attestationId}, optionally {country} and {language}';
+const acceptanceUrlTemplate = spec(
+  ACCEPTANCE_TEMPLATE_FORMS,
+  z.string().superRefine((text, ctx) => {
+    const problem = acceptanceUrlTemplateProblem(text);
+    if (problem)
+      ctx.addIssue({ code: 'custom', message: `expected ${ACCEPTANCE_TEMPLATE_FORMS}; ${problem}` });
+  }),
+);
 
 const email = spec('an e-mail address', z.email());
 const displayName = spec(
@@ -459,6 +488,8 @@ function readPartnerCenter(r: SettingsReader): PartnerCenterConfig {
     maxRequestsPerSecond: () => r.withDefault('PARTNER_CENTER_MAX_REQUESTS_PER_SECOND', requestsPerSecond),
     maxConcurrency: () => r.withDefault('PARTNER_CENTER_MAX_CONCURRENCY', concurrency),
     webhookCertificateHosts: () => r.withDefault('WEBHOOK_CERTIFICATE_HOSTS', hostList),
+    acceptanceUrlTemplate: () => r.optional('PARTNER_CENTER_ACCEPTANCE_URL_TEMPLATE', acceptanceUrlTemplate),
+    onAgreementConflict: () => r.withDefault('ON_AGREEMENT_CONFLICT', agreementConflict),
   });
 }
 
@@ -551,6 +582,8 @@ function readTiming(r: SettingsReader): TimingConfig {
       }
       return maxMs;
     },
+    attestationPollIntervalMs: () => r.withDefault('ATTESTATION_POLL_INTERVAL', duration),
+    confirmationTimeoutMs: () => r.withDefault('CONFIRMATION_TIMEOUT', duration),
   });
 }
 

@@ -87,6 +87,8 @@ export function localAppSettings(
     SENDGRID_API_KEY: LOCAL_SENDGRID_API_KEY,
     SENDGRID_BASE_URL: emulators.sendGridUrl,
     WEBHOOK_CERTIFICATE_HOSTS: partnerCenter.hostname,
+    // The emulator's acceptance page, where Microsoft's parameterized link would point.
+    PARTNER_CENTER_ACCEPTANCE_URL_TEMPLATE: `${emulators.partnerCenterUrl}/acceptance/{attestationId}?country={country}&language={language}`,
     ...overrides,
   };
   return Object.fromEntries(

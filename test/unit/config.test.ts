@@ -82,6 +82,8 @@ describe('defaults', () => {
         maxRequestsPerSecond: 5,
         maxConcurrency: 4,
         webhookCertificateHosts: ['3psostorageacct.blob.core.windows.net', '*.microsoft.com'],
+        acceptanceUrlTemplate: undefined,
+        onAgreementConflict: 'direct',
       },
       mail: {
         sendGridApiKey: '[redacted]',
@@ -98,6 +100,8 @@ describe('defaults', () => {
         acceptanceDeadlineMs: 30 * DAY,
         pollInitialDelayMs: 5 * 60_000,
         pollMaxDelayMs: 6 * HOUR,
+        attestationPollIntervalMs: 15 * 60_000,
+        confirmationTimeoutMs: 48 * HOUR,
       },
       storage: { kind: 'connectionString', connectionString: '[redacted]' },
       serviceBus: { kind: 'connectionString', connectionString: '[redacted]' },
@@ -247,6 +251,25 @@ describe('malformed keys', () => {
     ['POLL_INITIAL_DELAY', 'PT0S', 'is zero'],
     ['POLL_INITIAL_DELAY', 'PT7H', 'at least as long as POLL_INITIAL_DELAY, got the default "PT6H"'],
     ['POLL_MAX_DELAY', 'PT4M59S', 'at least as long as POLL_INITIAL_DELAY, got "PT4M59S"'],
+    ['ATTESTATION_POLL_INTERVAL', 'PT0S', 'is zero'],
+    ['ATTESTATION_POLL_INTERVAL', '15 minutes', 'expected a positive ISO-8601 duration'],
+    ['CONFIRMATION_TIMEOUT', 'P1M', 'months are not supported'],
+    ['ON_AGREEMENT_CONFLICT', 'wait', 'expected one of direct, fail'],
+    [
+      'PARTNER_CENTER_ACCEPTANCE_URL_TEMPLATE',
+      'https://accept.example/mca?c={country}',
+      'expected the {attestationId} placeholder',
+    ],
+    [
+      'PARTNER_CENTER_ACCEPTANCE_URL_TEMPLATE',
+      'http://accept.example/{attestationId}',
+      'expected an https URL (http only for localhost)',
+    ],
+    [
+      'PARTNER_CENTER_ACCEPTANCE_URL_TEMPLATE',
+      'https://accept.example/{attestationId}?t={tenant}',
+      'unknown placeholder {tenant}',
+    ],
     ['AzureWebJobsStorage__accountName', 'Not_Valid', 'expected a storage account name'],
     [
       'ServiceBusConnection__fullyQualifiedNamespace',
@@ -282,6 +305,13 @@ describe('malformed keys', () => {
     ['PARTNER_CONTACT_NAME', 'y'.repeat(200)],
     ['INDIRECT_PROVIDER_NAME', 'z'.repeat(200)],
     ['WEBHOOK_CERTIFICATE_HOSTS', `${'a'.repeat(63)}.example`],
+    ['PARTNER_CENTER_ACCEPTANCE_URL_TEMPLATE', 'https://accept.example/{attestationId}'],
+    [
+      'PARTNER_CENTER_ACCEPTANCE_URL_TEMPLATE',
+      'http://localhost:7081/acceptance/{attestationId}?country={country}&language={language}',
+    ],
+    ['ON_AGREEMENT_CONFLICT', 'fail'],
+    ['CONFIRMATION_TIMEOUT', 'PT4H'],
   ])('accepts the boundary value %s=%j', (key, value) => {
     expect(() => loadConfig({ ...MINIMAL, [key]: value })).not.toThrow();
   });

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Clock } from '../../clock';
 import { acceptDirectly } from './admin-center.routes';
 import { mcaCoverage, type McaCoverage } from './agreements.routes';
-import { acceptAttestation } from './attestations.routes';
+import { acceptAttestation, type AttestationOptions } from './attestations.routes';
 import {
   MCA_AGREEMENT_LINK,
   MCA_TEMPLATE_ID,
@@ -95,6 +95,7 @@ export interface ControlDeps {
   webhooks: WebhookDispatcher;
   initialState: () => EmulatorState;
   baseUrl: () => string;
+  attestationOptions: AttestationOptions;
 }
 
 export class PartnerCenterControl {
@@ -169,6 +170,11 @@ export class PartnerCenterControl {
   /** Accepts as the customer would in the admin center: direct-signed becomes true. */
   acceptDirectly(tenantId: string): void {
     acceptDirectly(this.deps.store, this.requireCustomer(tenantId));
+  }
+
+  /** Whether attestation responses carry an `acceptanceLink` (default off, as Microsoft documents). */
+  setAttestationLinkInResponse(on: boolean): void {
+    this.deps.attestationOptions.linkInResponse = on;
   }
 
   /** Expires one attestation link, or every link not yet accepted; returns how many expired. */

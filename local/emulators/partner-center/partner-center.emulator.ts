@@ -35,6 +35,11 @@ export interface PartnerCenterEmulatorOptions {
   dataDir?: string;
   /** How long an acceptance link stays valid. Default 7 days. */
   linkTtlMs?: number;
+  /**
+   * Whether attestation responses carry an `acceptanceLink`. Default false: Microsoft documents that
+   * the partner builds the link (PARTNER_CENTER_ACCEPTANCE_URL_TEMPLATE). Switchable by the control API.
+   */
+  attestationLinkInResponse?: boolean;
   /** How long a new agreement stays invisible to reads. Default 60 s. */
   agreementVisibilityDelayMs?: number;
   /** Access token lifetime. Default 1 hour. */
@@ -65,6 +70,7 @@ export async function startPartnerCenterEmulator(
   const store = StateStore.open(options.dataDir, initialState);
   let baseUrl = '';
   const faults = new FaultInjector();
+  const attestationOptions = { linkInResponse: options.attestationLinkInResponse ?? false };
   const webhooks = new WebhookDispatcher(store, clock, () => baseUrl);
   const control = new PartnerCenterControl({
     store,
@@ -73,6 +79,7 @@ export async function startPartnerCenterEmulator(
     webhooks,
     initialState,
     baseUrl: () => baseUrl,
+    attestationOptions,
   });
   const authDeps: AuthDeps = {
     store,
@@ -91,7 +98,12 @@ export async function startPartnerCenterEmulator(
       clock,
       agreementVisibilityDelayMs: options.agreementVisibilityDelayMs ?? 60_000,
     }),
-    ...attestationsRoutes({ store, clock, linkTtlMs: options.linkTtlMs ?? 7 * DAY_MS }),
+    ...attestationsRoutes({
+      store,
+      clock,
+      linkTtlMs: options.linkTtlMs ?? 7 * DAY_MS,
+      options: attestationOptions,
+    }),
     ...adminCenterRoutes(store),
     ...webhookRoutes(store, webhooks),
     ...controlRoutes(control),
