@@ -14,9 +14,12 @@ import { acceptForm, escapeHtml, notFoundPage, page } from './html-pages';
 import { readJson } from './json-body';
 import type { RequestContext, Route } from './router';
 
-/** Switchable while running (control API): whether responses carry an `acceptanceLink`. */
+/** Switchable while running (control API). */
 export interface AttestationOptions {
+  /** Whether responses carry an `acceptanceLink`. */
   linkInResponse: boolean;
+  /** A status word to report instead of the real state, per attestation id (e.g. one we do not know). */
+  reportedStatus: Map<string, string>;
 }
 
 export interface AttestationsDeps {
@@ -85,7 +88,7 @@ function attestationView(
 ): Record<string, unknown> {
   return {
     id: a.id,
-    status: attestationState(a, now),
+    status: options.reportedStatus.get(a.id) ?? attestationState(a, now),
     ...(options.linkInResponse ? { acceptanceLink: `${baseUrl}/acceptance/${a.id}` } : {}),
     expiresAt: new Date(a.expiresAt).toISOString(),
     createdAt: new Date(a.createdAt).toISOString(),

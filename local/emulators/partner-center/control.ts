@@ -79,6 +79,12 @@ export interface CustomerSummary {
   agreementCount: number;
 }
 
+export interface AgreementSummary {
+  dateAgreed: string;
+  primaryContact: { firstName: string; lastName: string; email: string; phoneNumber?: string };
+  attestationId?: string;
+}
+
 export interface AttestationSummary {
   id: string;
   customerTenantId?: string;
@@ -177,6 +183,21 @@ export class PartnerCenterControl {
     this.deps.attestationOptions.linkInResponse = on;
   }
 
+  /** Makes reads report `word` as the attestation's status (undefined: its real state again). */
+  reportAttestationStatus(attestationId: string, word: string | undefined): void {
+    if (word === undefined) this.deps.attestationOptions.reportedStatus.delete(attestationId);
+    else this.deps.attestationOptions.reportedStatus.set(attestationId, word);
+  }
+
+  /** The customer's agreements as stored (visible to reads or not yet). */
+  agreements(tenantId: string): AgreementSummary[] {
+    return this.requireCustomer(tenantId).agreements.map((a) => ({
+      dateAgreed: a.dateAgreed,
+      primaryContact: { ...a.primaryContact },
+      ...(a.attestationId === undefined ? {} : { attestationId: a.attestationId }),
+    }));
+  }
+
   /** Expires one attestation link, or every link not yet accepted; returns how many expired. */
   expireLinks(attestationId?: string): number {
     const { attestations } = this.deps.store.state;
@@ -244,6 +265,7 @@ export class PartnerCenterControl {
     const tokens = this.deps.store.state.tokens;
     this.deps.store.replace({ ...this.deps.initialState(), tokens });
     this.deps.faults.clear();
+    this.deps.attestationOptions.reportedStatus.clear();
     this.log.length = 0;
     this.deps.webhooks.deliveries.length = 0;
   }

@@ -70,7 +70,10 @@ export async function startPartnerCenterEmulator(
   const store = StateStore.open(options.dataDir, initialState);
   let baseUrl = '';
   const faults = new FaultInjector();
-  const attestationOptions = { linkInResponse: options.attestationLinkInResponse ?? false };
+  const attestationOptions = {
+    linkInResponse: options.attestationLinkInResponse ?? false,
+    reportedStatus: new Map<string, string>(),
+  };
   const webhooks = new WebhookDispatcher(store, clock, () => baseUrl);
   const control = new PartnerCenterControl({
     store,
