@@ -8,6 +8,7 @@ import { startAppStack, type AppStack } from '../../helpers/app-stack';
 import {
   DAY,
   HOUR,
+  PERSONAL_DATA,
   TEST_SETTINGS,
   advanceUntilState,
   mailsTo,
@@ -34,6 +35,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
+});
+
+// Whatever the path, no log line carries an e-mail address, a phone number or a signatory's name.
+afterEach(() => {
+  expect(app.logs.filter((line) => PERSONAL_DATA.test(line))).toEqual([]);
 });
 
 function nextTenantId(): string {

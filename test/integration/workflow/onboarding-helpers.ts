@@ -22,6 +22,10 @@ export const TEST_SETTINGS = {
   'AzureWebJobs.mcaComplianceSweepTimer.Disabled': 'true',
 };
 
+/** An e-mail address, a phone number, or the test signatories' names: never in a log line. */
+export const PERSONAL_DATA =
+  /[^\s@<>"']+@[^\s@<>"']+\.[a-z]{2,}|\+\d[\d\s-]{7,}|\bAlex\b|\bSigner\b|\bSuccessor\b/i;
+
 export interface TestCustomer {
   tenantId: string;
   companyName: string;
