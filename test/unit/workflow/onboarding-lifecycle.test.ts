@@ -275,6 +275,7 @@ describe('bounded history', () => {
     await start(1, hourly);
     const instanceId = onboardingInstanceId(T(1));
     let raised = 0;
+    const lengths: number[] = [];
     for (let hour = 1; hour <= 6; hour++) {
       // Just before the wake-up (that may switch generations), then just after it.
       await advanceTo(START + hour * HOUR - 1);
@@ -283,7 +284,10 @@ describe('bounded history', () => {
       await advanceTo(START + hour * HOUR + 1);
       await harness.client.raiseEvent(instanceId, ONBOARDING_EVENTS.reminderDue, {});
       raised++;
+      lengths.push(await historyLength(1));
     }
+    // Generations did switch meanwhile: twelve events and six hours of polls, yet each history is short.
+    expect(Math.max(...lengths)).toBeLessThan(10);
     await advanceTo(START + 7 * HOUR);
     const reminders = mailsTo(1).filter((m) => m.request.mail.kind === 'reminder');
     expect(reminders.map((m) => (m.request.mail as { n: number }).n)).toEqual(
