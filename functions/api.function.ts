@@ -13,6 +13,7 @@ import {
 import { createOperatorActionHttp } from './api/operator-actions.http';
 import { startOnboardingHttp } from './api/start-onboarding.http';
 import type { AppDeps } from './app-deps';
+import { onboardingPolicy } from './workflow';
 
 export const API_FUNCTIONS = {
   start: 'apiStartOnboarding',
@@ -36,10 +37,11 @@ export function registerApi(deps: AppDeps): void {
       handler(request, df.getClient(context), context),
   });
   const route = { authLevel: 'function' } as const;
+  const policy = onboardingPolicy(deps.config);
   app.post(API_FUNCTIONS.start, {
     ...route,
     route: 'customers/{tenantId}/mca',
-    ...withClient(startOnboardingHttp),
+    ...withClient((request, client, context) => startOnboardingHttp(request, client, context, policy)),
   });
   app.get(API_FUNCTIONS.status, {
     ...route,

@@ -10,6 +10,7 @@ import { createEvaluateCustomerActivity } from './activities/evaluate-customer.a
 import { createListCustomersActivity } from './activities/list-customers.activity';
 import type { AppDeps } from './app-deps';
 import { existingInstance } from './durable-instance';
+import { onboardingPolicy } from './workflow';
 import {
   createComplianceSweepOrchestrator,
   defaultSweepRetry,
@@ -58,6 +59,7 @@ export function registerComplianceSweep(deps: AppDeps): void {
     handler: createEvaluateCustomerActivity({
       ...deps,
       remediationRetryAfterMs: deps.config.timing.remediationRetryAfterMs,
+      policy: onboardingPolicy(deps.config),
     }),
     extraInputs: [df.input.durableClient()],
   });

@@ -15,6 +15,8 @@ import { crmEventSchema, QUEUES, type CrmEvent, type OnboardingRequest } from '.
 import type { AppDeps } from './app-deps';
 import { describeError, fieldErrorsOf, type FieldError } from './http-errors';
 import { startOnboarding } from './onboarding-starter';
+import { onboardingPolicy } from './workflow';
+import type { OnboardingPolicy } from '../shared/workflow/run-policy';
 
 export const CRM_QUEUE_FUNCTION = 'crmCustomerEvents';
 export const CRM_SOURCE = 'crm';
@@ -43,6 +45,8 @@ export interface CrmMessageContext {
 
 export interface CrmQueueDeps {
   store: Pick<Store, 'processedEvents'>;
+  /** Pinned in every run this queue starts. */
+  policy?: OnboardingPolicy;
   /** Waits between retries of a transient failure; default a wall-clock timer. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -161,7 +165,7 @@ async function startWithRetries(deps: CrmQueueDeps, delivery: Delivery, event: C
 async function startOnce(deps: CrmQueueDeps, client: df.DurableClient, event: CrmEvent): Promise<string> {
   const { processedEvents } = deps.store;
   if (await processedEvents.isProcessed(CRM_SOURCE, event.eventId)) return 'already processed';
-  const { kind } = await startOnboarding(client, toOnboardingRequest(event));
+  const { kind } = await startOnboarding(client, toOnboardingRequest(event), { policy: deps.policy });
   await processedEvents.markProcessed(CRM_SOURCE, event.eventId);
   return kind;
 }
@@ -191,12 +195,13 @@ function safe(id: string): string {
 }
 
 export function registerCrmQueue(deps: AppDeps): void {
+  const queueDeps: CrmQueueDeps = { store: deps.store, policy: onboardingPolicy(deps.config) };
   app.serviceBusQueue<CrmMessageContext>(CRM_QUEUE_FUNCTION, {
     queueName: QUEUES.crmEvents,
     connection: 'ServiceBusConnection',
     sdkBinding: true,
     autoCompleteMessages: false,
     extraInputs: [df.input.durableClient()],
-    handler: (sdk, context) => handleCrmMessages(deps, sdk, df.getClient(context), context),
+    handler: (sdk, context) => handleCrmMessages(queueDeps, sdk, df.getClient(context), context),
   });
 }

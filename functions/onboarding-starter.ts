@@ -10,6 +10,7 @@ import {
   onboardingInstanceId,
   type OnboardingRequest,
 } from '../shared/workflow/contracts';
+import { pinnedInput, type OnboardingPolicy } from '../shared/workflow/run-policy';
 import { existingInstance } from './durable-instance';
 
 export type StartOutcome =
@@ -28,6 +29,11 @@ export interface StartOptions {
    * `restartFinished` (the sweep, for a run that ended uncovered long ago): start over a finished one.
    */
   mode?: 'startOrJoin' | 'ifNew' | 'restartFinished';
+  /**
+   * The policy a new run keeps for its whole life (settings changed or a deploy later do not touch it).
+   * Every entry point passes the app's; without it (older callers) the run uses the registered policy.
+   */
+  policy?: OnboardingPolicy;
 }
 
 const ACTIVE = new Set(['Running', 'Pending', 'ContinuedAsNew', 'Suspended']);
@@ -37,7 +43,7 @@ const SETTLED_STATES = new Set(['Accepted', 'HandedOff']);
 export async function startOnboarding(
   client: df.DurableClient,
   request: OnboardingRequest,
-  { mode = 'startOrJoin' }: StartOptions = {},
+  { mode = 'startOrJoin', policy }: StartOptions = {},
 ): Promise<StartOutcome> {
   const instanceId = onboardingInstanceId(request.tenantId);
   const existing = await existingInstance(client, instanceId);
@@ -59,7 +65,8 @@ export async function startOnboarding(
     }
   }
   try {
-    await client.startNew(ORCHESTRATORS.onboarding, { instanceId, input: request });
+    const input = policy ? pinnedInput(request, policy) : request;
+    await client.startNew(ORCHESTRATORS.onboarding, { instanceId, input });
     return { kind: 'started', instanceId };
   } catch (error) {
     // Another event started it between our read and our start (409): join that run instead.

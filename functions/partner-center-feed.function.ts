@@ -28,7 +28,9 @@ import {
 } from '../shared/partnerCenter';
 import { ConflictError, type Store } from '../shared/store';
 import type { AppDeps } from './app-deps';
+import type { OnboardingPolicy } from '../shared/workflow/run-policy';
 import { startOnboarding } from './onboarding-starter';
+import { onboardingPolicy } from './workflow';
 
 export const FEED_FUNCTIONS = {
   webhook: 'partnerCenterWebhook',
@@ -58,12 +60,18 @@ export interface FeedDeps {
   store: Pick<Store, 'processedEvents' | 'cursors'>;
   partnerCenter: Pick<PartnerCenterClient, 'listAuditRecords'>;
   now: () => Date;
+  /** Pinned in every run the feed starts. */
+  policy?: OnboardingPolicy;
 }
 
-export async function startNewCustomer(client: df.DurableClient, customer: NewCustomer): Promise<string> {
+export async function startNewCustomer(
+  client: df.DurableClient,
+  customer: NewCustomer,
+  policy?: OnboardingPolicy,
+): Promise<string> {
   const { tenantId, companyName, eventId } = customer;
   const request = { tenantId, companyName, eventId, reason: 'new', source: PARTNER_CENTER_SOURCE } as const;
-  return (await startOnboarding(client, request, { mode: 'ifNew' })).kind;
+  return (await startOnboarding(client, request, { mode: 'ifNew', policy })).kind;
 }
 
 export interface WebhookGuards {
@@ -133,7 +141,7 @@ async function handleEvent(
     context.log(`Partner Center webhook for ${tenantId}: already processed`);
     return { status: 200 };
   }
-  const outcome = await startNewCustomer(client, { tenantId, eventId });
+  const outcome = await startNewCustomer(client, { tenantId, eventId }, deps.policy);
   await deps.store.processedEvents.markProcessed(PARTNER_CENTER_SOURCE, eventId);
   context.log(`Partner Center webhook for ${tenantId}: ${outcome}`);
   return { status: 200 };
@@ -165,7 +173,9 @@ export function createAuditFeedHandler(deps: FeedDeps) {
       isProcessed: (eventId) => processedEvents.isProcessed(PARTNER_CENTER_SOURCE, eventId),
       markProcessed: (eventId) => processedEvents.markProcessed(PARTNER_CENTER_SOURCE, eventId),
       startCustomer: async (customer) => {
-        context.log(`Audit feed: ${customer.tenantId} ${await startNewCustomer(client, customer)}`);
+        context.log(
+          `Audit feed: ${customer.tenantId} ${await startNewCustomer(client, customer, deps.policy)}`,
+        );
       },
       now: deps.now,
     });
@@ -189,15 +199,16 @@ export function registerPartnerCenterFeed(
         : parseCertificates(readFileSync(webhookLocalTrustAnchorsFile, 'utf8')),
   });
   const replays = createReplayGuard({ now: deps.now });
+  const feedDeps: FeedDeps = { ...deps, policy: onboardingPolicy(deps.config) };
   // Anonymous: Partner Center cannot send a function key; the signature is the authentication.
   df.app.client.http(FEED_FUNCTIONS.webhook, {
     route: 'webhooks/partner-center',
     methods: ['POST'],
     authLevel: 'anonymous',
-    handler: createWebhookHandler(deps, { verifier, replays }),
+    handler: createWebhookHandler(feedDeps, { verifier, replays }),
   });
   df.app.client.timer(FEED_FUNCTIONS.auditFeed, {
     schedule: AUDIT_FEED_SCHEDULE,
-    handler: createAuditFeedHandler(deps),
+    handler: createAuditFeedHandler(feedDeps),
   });
 }

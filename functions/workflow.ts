@@ -2,6 +2,7 @@
 import * as df from 'durable-functions';
 import type { AppConfig } from '../shared/config';
 import { ACTIVITIES, ORCHESTRATORS } from '../shared/workflow/contracts';
+import { ACTIVITY_BACKOFF, attemptsWithin, type OnboardingPolicy } from '../shared/workflow/run-policy';
 import { createCreateAgreementActivity } from './activities/create-agreement.activity';
 import {
   createCreateAttestationActivity,
@@ -12,12 +13,10 @@ import { createPublishOutcomeActivity } from './activities/publish-outcome.activ
 import { createSaveStateActivity } from './activities/save-state.activity';
 import { createSendMailActivity } from './activities/send-mail.activity';
 import type { AppDeps } from './app-deps';
-import {
-  createOnboardingOrchestrator,
-  type OnboardingPolicy,
-} from './orchestrators/mca-onboarding.orchestrator';
+import { createOnboardingOrchestrator } from './orchestrators/mca-onboarding.orchestrator';
 
-const MINUTE = 60_000;
+/** Wait-loop wake-ups per generation: a month of polling stays a few small histories. */
+const WAKE_UPS_PER_GENERATION = 20;
 
 /** The orchestrator's settings, read once here: orchestrators never read configuration themselves. */
 export function onboardingPolicy(config: AppConfig): OnboardingPolicy {
@@ -32,13 +31,21 @@ export function onboardingPolicy(config: AppConfig): OnboardingPolicy {
     attestationPollMs: timing.attestationPollIntervalMs,
     confirmationTimeoutMs: timing.confirmationTimeoutMs,
     onAgreementConflict: config.partnerCenter.onAgreementConflict,
-    // Transient failures (429, 5xx, network) beyond the client's own retries: minutes apart, then give up.
-    retry: {
-      firstRetryIntervalMs: MINUTE,
-      maxNumberOfAttempts: 5,
-      backoffCoefficient: 2,
-      maxRetryIntervalMs: 15 * MINUTE,
-    },
+    retry: outageRetry(timing.outageToleranceMs),
+    wakeUpsPerGeneration: WAKE_UPS_PER_GENERATION,
+  };
+}
+
+/**
+ * Failures beyond the client's own retries (429, 5xx, network, storage): minutes apart, then every 15
+ * minutes on durable timers until OUTAGE_TOLERANCE has passed, so an outage of hours leaves customers
+ * waiting instead of Failed.
+ */
+function outageRetry(toleranceMs: number): OnboardingPolicy['retry'] {
+  return {
+    ...ACTIVITY_BACKOFF,
+    maxNumberOfAttempts: attemptsWithin(toleranceMs, ACTIVITY_BACKOFF),
+    retryTimeoutMs: toleranceMs,
   };
 }
 

@@ -151,6 +151,9 @@ param attestationPollInterval string = 'PT15M'
 @description('CONFIRMATION_TIMEOUT: how long a created agreement may take to show in Partner Center reads.')
 param confirmationTimeout string = 'PT48H'
 
+@description('OUTAGE_TOLERANCE: how long a failing activity (SendGrid, Partner Center, storage down) is retried.')
+param outageTolerance string = 'PT12H'
+
 // ---- names ----------------------------------------------------------------------------------------
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -190,6 +193,7 @@ var workflowSettings = {
   REMEDIATION_RETRY_AFTER: remediationRetryAfter
   ATTESTATION_POLL_INTERVAL: attestationPollInterval
   CONFIRMATION_TIMEOUT: confirmationTimeout
+  OUTAGE_TOLERANCE: outageTolerance
 }
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {

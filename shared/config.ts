@@ -134,6 +134,8 @@ export interface TimingConfig {
   readonly attestationPollIntervalMs: number;
   /** How long a created agreement may take to show in Partner Center's reads. */
   readonly confirmationTimeoutMs: number;
+  /** How long a failing activity (SendGrid, Partner Center or storage down) is retried before it fails. */
+  readonly outageToleranceMs: number;
 }
 
 export type StorageConfig =
@@ -217,6 +219,8 @@ const DEFAULTS = {
   ATTESTATION_POLL_INTERVAL: 'PT15M',
   // Microsoft: attestations show in reads within four hours; a margin for slow days.
   CONFIRMATION_TIMEOUT: 'PT48H',
+  // An outage of hours (SendGrid, Partner Center, storage) is waited out; the customer is not Failed.
+  OUTAGE_TOLERANCE: 'PT12H',
   ON_AGREEMENT_CONFLICT: 'direct',
 } as const;
 
@@ -653,6 +657,7 @@ function readTiming(r: SettingsReader): TimingConfig {
     remediationRetryAfterMs: () => r.withDefault('REMEDIATION_RETRY_AFTER', duration),
     attestationPollIntervalMs: () => r.withDefault('ATTESTATION_POLL_INTERVAL', duration),
     confirmationTimeoutMs: () => r.withDefault('CONFIRMATION_TIMEOUT', duration),
+    outageToleranceMs: () => r.withDefault('OUTAGE_TOLERANCE', duration),
   });
 }
 

@@ -17,6 +17,7 @@ import {
   isHealable,
   type HealDeps,
 } from '../../shared/workflow/finished-runs';
+import type { OnboardingPolicy } from '../../shared/workflow/run-policy';
 import { startOnboarding } from '../onboarding-starter';
 
 export const evaluateCustomerInputSchema = z.object({
@@ -42,6 +43,8 @@ export interface EvaluateCustomerDeps extends HealDeps {
   };
   /** `REMEDIATION_RETRY_AFTER`: a finished, still uncovered customer is restarted this long after. */
   remediationRetryAfterMs: number;
+  /** Pinned in every run the sweep starts. */
+  policy?: OnboardingPolicy;
 }
 
 export async function evaluateCustomer(
@@ -76,7 +79,8 @@ export async function evaluateCustomer(
     eventId: `sweep:${sweepDate}:${tenantId}`,
   } as const;
   // ifNew: never a second instance for a customer the workflow already knows, unless its run is due again.
-  const outcome = await startOnboarding(client, request, { mode: retry ? 'restartFinished' : 'ifNew' });
+  const mode = retry ? 'restartFinished' : 'ifNew';
+  const outcome = await startOnboarding(client, request, { mode, policy: deps.policy });
   if (outcome.kind === 'started') return { kind: 'started', tenantId, reason };
   return {
     kind: 'skipped',

@@ -9,6 +9,7 @@ import type * as df from 'durable-functions';
 import { z } from 'zod';
 import { customerSchema, methodSchema, type OnboardingRequest } from '../../shared/workflow/contracts';
 import { respond, ValidationError } from '../http-errors';
+import type { OnboardingPolicy } from '../../shared/workflow/run-policy';
 import { startOnboarding } from '../onboarding-starter';
 import { decodeOrThrow, isPlainObject, readJson, routeTenantId } from './request-input';
 
@@ -21,11 +22,14 @@ export async function startOnboardingHttp(
   request: HttpRequest,
   client: df.DurableClient,
   context: InvocationContext,
+  /** Pinned in the run it starts. */
+  policy?: OnboardingPolicy,
 ): Promise<HttpResponseInit> {
   return respond(context, async () => {
     const tenantId = routeTenantId(request);
     const body = decodeStartBody(await readJson(request), tenantId);
-    const outcome = await startOnboarding(client, toOnboardingRequest(body, eventIdOf(request, body)));
+    const started = toOnboardingRequest(body, eventIdOf(request, body));
+    const outcome = await startOnboarding(client, started, { policy });
     const statusUrl = statusUrlOf(request, tenantId);
     context.log(`API start for ${tenantId}: ${outcome.kind} (${outcome.instanceId})`);
     return {

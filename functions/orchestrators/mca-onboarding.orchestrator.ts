@@ -4,19 +4,19 @@
  * reminding on schedule, listening for new details and operator actions — until the customer is
  * Accepted, or the deadline passes (Expired + escalation). Deterministic: time comes from
  * `context.df.currentUtcDateTime`, every side effect is an activity, settings arrive in the policy.
+ * A run keeps the policy pinned in its input when it started, and every few wake-ups continues as new
+ * with its state (`Run` is plain JSON), so its history stays small however long it waits.
  */
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 import {
   decidePath,
   deadlineAt,
   instantAt,
+  instantOf,
   nextReminder,
   type McaStatus,
   type Method,
   type Path,
-  type PartnerType,
-  type PollBackoff,
-  type ResellerStrategy,
 } from '../../shared/mca';
 import type { CustomerStateName } from '../../shared/store/customer-state';
 import type { GetAttestationResult } from '../../shared/workflow/activities';
@@ -27,7 +27,6 @@ import {
   isStaleUpdate,
   needsNewAttestation,
   pollInterval,
-  type AgreementConflictAction,
 } from '../../shared/workflow/attestation-rules';
 import {
   ONBOARDING_EVENTS,
@@ -37,23 +36,15 @@ import {
   type OutcomeType,
 } from '../../shared/workflow/contracts';
 import type { MailRequest } from '../../shared/workflow/mail-requests';
-import { onboardingSteps, type ActivityRetry, type OnboardingSteps, type Step } from './onboarding-steps';
+import {
+  onboardingInputSchema,
+  type OnboardingInput,
+  type OnboardingPolicy,
+  VERSION_0_RETRY,
+} from '../../shared/workflow/run-policy';
+import { onboardingSteps, type OnboardingSteps, type Step } from './onboarding-steps';
 
-export interface OnboardingPolicy {
-  partnerType: PartnerType;
-  defaultMethod: Method;
-  resellerStrategy: ResellerStrategy;
-  reminderScheduleMs: readonly number[];
-  acceptanceDeadlineMs: number;
-  poll: PollBackoff;
-  /** Fixed poll interval while an attestation link is out and not accepted. */
-  attestationPollMs: number;
-  /** How long a created agreement may take to show in Partner Center's reads before the run fails. */
-  confirmationTimeoutMs: number;
-  /** 600061 on a re-attestation with the customer still not covered. */
-  onAgreementConflict: AgreementConflictAction;
-  retry: ActivityRetry;
-}
+export type { OnboardingPolicy };
 
 /** How a run ended: the orchestration's output. */
 export interface OnboardingResult {
@@ -81,7 +72,10 @@ interface Waiter {
   handled: boolean;
 }
 
-/** Everything the run knows; lives in the orchestrator's replayed locals, never in storage. */
+/**
+ * Everything the run knows: the orchestrator's replayed locals, carried into the next generation by
+ * continue-as-new, so plain JSON only (times as ISO strings, sets as arrays).
+ */
 interface Run {
   tenantId: string;
   runKey: string;
@@ -89,10 +83,10 @@ interface Run {
   method: Method | undefined;
   customer: Customer | undefined;
   companyName: string;
-  startedAt: Date;
+  startedAt: string;
   /** When the first invitation went out: reminders and the deadline count from here. */
-  invitedAt: Date | undefined;
-  deadline: Date;
+  invitedAt: string | undefined;
+  deadline: string;
   state: CustomerStateName;
   stateReason: string | null;
   acceptedMethod: Method | null;
@@ -100,33 +94,51 @@ interface Run {
   path: Path | undefined;
   /** Every attestation of the run, oldest first; the last is the one reminders link to. */
   attestations: Attestation[];
-  agreementCreatedAt: Date | undefined;
+  agreementCreatedAt: string | undefined;
   /** False while Partner Center answers 404 for the customer (a new relationship not shown yet). */
   visible: boolean;
+  /** False until a status read succeeds: no path starts before the customer's status is known. */
+  statusKnown: boolean;
   /** The customer had an earlier (stale) agreement: a 600061 then may mean nothing new was recorded. */
   reattestation: boolean;
   /** `occurredAt` of the latest CRM update applied: older ones are ignored. */
   lastAppliedAt: string | undefined;
   /** Attestation status words we did not know, each logged once. */
-  unknownWords: Set<string>;
+  unknownWords: string[];
   remindersSent: number;
   invitationsSent: number;
-  seenEvents: Set<string>;
+  seenEvents: string[];
+  /** The rules version the run started under (`POLICY_VERSION`; 0: before versioning). */
+  policyVersion: number;
 }
 
 type Done = { done: true; result: OnboardingResult } | { done: false };
 const CONTINUE: Done = { done: false };
 
-export function createOnboardingOrchestrator(policy: OnboardingPolicy): OrchestrationHandler {
+/**
+ * `registered`: the app's current policy, for runs started before policies were pinned in the input.
+ * Every newer run uses the policy of its input, whatever the settings are now.
+ */
+export function createOnboardingOrchestrator(registered: OnboardingPolicy): OrchestrationHandler {
   return function* onboarding(context: OrchestrationContext): Generator<Task, OnboardingResult, unknown> {
+    const input = parseInput(context.df.getInput());
+    const policy = input.policy ?? asUnpinnedRunRan(registered);
     const steps = onboardingSteps(context, policy.retry);
-    const flow = new OnboardingFlow(context, steps, policy, parseRequest(context.df.getInput()));
+    const flow = new OnboardingFlow(context, steps, policy, input);
     return yield* flow.execute();
   };
 }
 
-function parseRequest(input: unknown): OnboardingRequest {
-  const parsed = onboardingRequestSchema.safeParse(input);
+/**
+ * A run started before policies were pinned replays its history as it ran: the retries it had then and
+ * one history (continue-as-new at a point its history went on would break the replay).
+ */
+function asUnpinnedRunRan(registered: OnboardingPolicy): OnboardingPolicy {
+  return { ...registered, retry: VERSION_0_RETRY, wakeUpsPerGeneration: undefined };
+}
+
+function parseInput(input: unknown): OnboardingInput {
+  const parsed = onboardingInputSchema.safeParse(input);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(input)').join(', ');
     throw new Error(`invalid onboarding request: ${fields}`);
@@ -134,57 +146,73 @@ function parseRequest(input: unknown): OnboardingRequest {
   return parsed.data;
 }
 
+/** A new run's state, from the request that starts it. */
+function newRun(input: OnboardingInput, policy: OnboardingPolicy, context: OrchestrationContext): Run {
+  const startedAt = context.df.currentUtcDateTime;
+  return {
+    tenantId: input.tenantId,
+    // Per execution: a later run started by the same event id (an operator's retry) may mail again.
+    runKey: `${input.eventId}@${startedAt.toISOString()}`,
+    reason: input.reason,
+    method: input.method,
+    customer: input.customer,
+    companyName: input.customer?.companyName ?? input.companyName ?? input.tenantId,
+    startedAt: startedAt.toISOString(),
+    invitedAt: undefined,
+    deadline: deadlineAt(startedAt, policy.acceptanceDeadlineMs).toISOString(),
+    state: 'Checking',
+    stateReason: null,
+    acceptedMethod: null,
+    acceptedAt: null,
+    path: undefined,
+    attestations: [],
+    agreementCreatedAt: undefined,
+    visible: true,
+    statusKnown: false,
+    reattestation: false,
+    lastAppliedAt: input.occurredAt,
+    unknownWords: [],
+    remindersSent: 0,
+    invitationsSent: 0,
+    seenEvents: [input.eventId],
+    policyVersion: input.policyVersion ?? 0,
+  };
+}
+
 class OnboardingFlow {
   private readonly run: Run;
+  /** Poll attempts so far (the back-off), carried across generations; undefined: a new run. */
+  private readonly carriedAttempt: number | undefined;
 
   constructor(
     private readonly context: OrchestrationContext,
     private readonly steps: OnboardingSteps,
     private readonly policy: OnboardingPolicy,
-    request: OnboardingRequest,
+    private readonly input: OnboardingInput,
   ) {
-    const startedAt = context.df.currentUtcDateTime;
-    this.run = {
-      tenantId: request.tenantId,
-      // Per execution: a later run started by the same event id (an operator's retry) may mail again.
-      runKey: `${request.eventId}@${startedAt.toISOString()}`,
-      reason: request.reason,
-      method: request.method,
-      customer: request.customer,
-      companyName: request.customer?.companyName ?? request.companyName ?? request.tenantId,
-      startedAt,
-      invitedAt: undefined,
-      deadline: deadlineAt(startedAt, policy.acceptanceDeadlineMs),
-      state: 'Checking',
-      stateReason: null,
-      acceptedMethod: null,
-      acceptedAt: null,
-      path: undefined,
-      attestations: [],
-      agreementCreatedAt: undefined,
-      visible: true,
-      reattestation: false,
-      lastAppliedAt: request.occurredAt,
-      unknownWords: new Set(),
-      remindersSent: 0,
-      invitationsSent: 0,
-      seenEvents: new Set([request.eventId]),
-    };
+    // A later generation goes on with the state its predecessor carried over.
+    this.run = input.carried ? (input.carried.run as unknown as Run) : newRun(input, policy, context);
+    this.carriedAttempt = input.carried?.attempt;
   }
 
   *execute(): Step<OnboardingResult> {
     try {
+      if (this.carriedAttempt !== undefined) return yield* this.waitForAcceptance(this.carriedAttempt);
       yield* this.record('Checking', 'RunStarted', `reason ${this.run.reason}`);
-      const first = yield* this.steps.checkStatus(this.run.tenantId, this.nowIso());
-      if (first.kind === 'failed') return yield* this.failed(first.reason);
-      if (first.kind === 'notVisible') {
+      // A first check that fails (an outage, a refused token) is no verdict: keep Checking and poll.
+      const first = (yield* this.tolerant(this.steps.checkStatus(this.run.tenantId, this.nowIso())))?.value;
+      if (!first || first.kind === 'failed') {
+        const reason = first ? first.reason : 'Partner Center could not be read';
+        yield* this.record('Checking', 'CheckFailed', `${reason}; checking again`);
+      } else if (first.kind === 'notVisible') {
         this.run.visible = false;
         yield* this.record('Checking', 'NotVisible', NOT_VISIBLE_YET);
       } else {
+        this.run.statusKnown = true;
         const started = yield* this.proceedFrom(first.status);
         if (started.done) return started.result;
       }
-      return yield* this.waitForAcceptance();
+      return yield* this.waitForAcceptance(0);
     } catch (error) {
       return yield* this.failed(describe(error));
     }
@@ -257,8 +285,9 @@ class OnboardingFlow {
     if (sent.done) return sent;
     const run = this.run;
     if (run.invitedAt === undefined) {
-      run.invitedAt = this.context.df.currentUtcDateTime;
-      run.deadline = deadlineAt(run.invitedAt, this.policy.acceptanceDeadlineMs);
+      const invitedAt = this.context.df.currentUtcDateTime;
+      run.invitedAt = invitedAt.toISOString();
+      run.deadline = deadlineAt(invitedAt, this.policy.acceptanceDeadlineMs).toISOString();
     }
     yield* this.record(state, 'InvitationSent', note);
     return CONTINUE;
@@ -300,17 +329,28 @@ class OnboardingFlow {
    * first) and on fresh waiters for the three events. A waiter whose round the timer won is kept: the
    * library hands an event to the newest waiter of its name, even one from an earlier round, so every
    * waiter is checked after every step and no event raised meanwhile is lost.
+   *
+   * After `wakeUpsPerGeneration` rounds, at a point where every event received has been handled, the
+   * run continues as new with its state: the history starts afresh and so do the waiters. Events
+   * raised after the switch go to the new generation (Durable delivers them to the instance's newest
+   * execution); one raised before it has been handled by this one.
    */
-  private *waitForAcceptance(): Step<OnboardingResult> {
+  private *waitForAcceptance(firstAttempt: number): Step<OnboardingResult> {
     const run = this.run;
     const waiters: Waiter[] = [];
-    for (let attempt = 0; ; attempt++) {
+    const rounds = this.policy.wakeUpsPerGeneration ?? Infinity;
+    for (let attempt = firstAttempt, round = 0; ; attempt++, round++) {
       // Events that arrived during the previous round's steps.
       const pending = yield* this.handleEvents(waiters);
       if ('done' in pending) return pending.result;
       if (pending.poll || pending.remind) {
         const acted = yield* this.pollThenRemind(pending.remind);
         if (acted.done) return acted.result;
+      }
+      if (round >= rounds) {
+        const drained = yield* this.drainEvents(waiters);
+        if (drained.done) return drained.result;
+        return this.continueAsNew(attempt);
       }
       const now = this.now();
       const limit = this.limit();
@@ -338,6 +378,27 @@ class OnboardingFlow {
       const acted = yield* this.pollThenRemind(woken.remind);
       if (acted.done) return acted.result;
     }
+  }
+
+  /** Handles events until none received is left unhandled (those raised during the steps included). */
+  private *drainEvents(waiters: Waiter[]): Step<Done> {
+    while (waiters.some((waiter) => !waiter.handled && waiter.task.isCompleted)) {
+      const pending = yield* this.handleEvents(waiters);
+      if ('done' in pending) return pending;
+      if (pending.poll || pending.remind) {
+        const acted = yield* this.pollThenRemind(pending.remind);
+        if (acted.done) return acted;
+      }
+    }
+    return CONTINUE;
+  }
+
+  /** Ends this generation; the next one goes on waiting with the run's state and poll attempt. */
+  private continueAsNew(attempt: number): OnboardingResult {
+    const carried = { run: this.run as unknown as Record<string, unknown>, attempt };
+    if (!this.context.df.isReplaying) this.context.log(`${this.run.tenantId}: continuing as new`);
+    this.context.df.continueAsNew({ ...this.input, carried });
+    return { state: this.run.state, reason: this.run.stateReason };
   }
 
   /**
@@ -377,18 +438,20 @@ class OnboardingFlow {
   /** The deadline while waiting for the customer; the confirmation timeout once the agreement exists. */
   private limit(): Date {
     const created = this.run.agreementCreatedAt;
-    return created ? deadlineAt(created, this.policy.confirmationTimeoutMs) : this.run.deadline;
+    return created
+      ? deadlineAt(instantOf(created), this.policy.confirmationTimeoutMs)
+      : instantOf(this.run.deadline);
   }
 
   private nextReminderAt(): Date | undefined {
     const run = this.run;
     if (!WAITING.includes(run.state)) return undefined;
     const at = nextReminder(
-      run.invitedAt ?? run.startedAt,
+      instantOf(run.invitedAt ?? run.startedAt),
       this.policy.reminderScheduleMs,
       run.remindersSent,
     );
-    return at && at.getTime() < run.deadline.getTime() ? at : undefined;
+    return at && at.getTime() < instantOf(run.deadline).getTime() ? at : undefined;
   }
 
   /**
@@ -413,9 +476,9 @@ class OnboardingFlow {
       this.warn(`ignored a CustomerUpdated event with invalid fields: ${fields}`);
       return CONTINUE;
     }
-    if (run.seenEvents.has(parsed.data.eventId)) return CONTINUE;
+    if (run.seenEvents.includes(parsed.data.eventId)) return CONTINUE;
     const request = parsed.data;
-    run.seenEvents.add(request.eventId);
+    run.seenEvents.push(request.eventId);
     if (isStaleUpdate(request.occurredAt, run.lastAppliedAt)) {
       yield* this.audit('EventIgnored', `${request.source} update older than the last one applied`);
       return CONTINUE;
@@ -432,7 +495,7 @@ class OnboardingFlow {
     if (current && needsNewAttestation(pending, current.signatory, request.customer.signatory)) {
       return yield* this.attestForNewSignatory();
     }
-    return firstDetails && run.path === undefined && run.visible ? yield* this.startPath() : CONTINUE;
+    return firstDetails && run.path === undefined && run.statusKnown ? yield* this.startPath() : CONTINUE;
   }
 
   /**
@@ -457,9 +520,12 @@ class OnboardingFlow {
     const checked = (yield* this.tolerant(this.steps.checkStatus(run.tenantId, this.nowIso())))?.value;
     if (checked?.kind === 'failed') this.warn(`status check failed: ${checked.reason}`);
     if (checked?.kind === 'status') {
-      if (!run.visible) {
-        run.visible = true;
-        yield* this.audit('CustomerVisible', 'Partner Center shows the customer now');
+      if (!run.statusKnown) {
+        run.statusKnown = true;
+        if (!run.visible) {
+          run.visible = true;
+          yield* this.audit('CustomerVisible', 'Partner Center shows the customer now');
+        }
         return yield* this.proceedFrom(checked.status);
       }
       const settled = yield* this.settleIfAccepted(checked.status);
@@ -482,8 +548,8 @@ class OnboardingFlow {
   /** An attestation status word we do not know: noted once per run, then treated as pending. */
   private *noteUnknownWord(seen: Extract<GetAttestationResult, { kind: 'attestation' }>): Step<void> {
     const word = (seen.word ?? '').replace(/[^\w .-]/g, '?');
-    if (seen.state !== 'unknown' || this.run.unknownWords.has(word)) return;
-    this.run.unknownWords.add(word);
+    if (seen.state !== 'unknown' || this.run.unknownWords.includes(word)) return;
+    this.run.unknownWords.push(word);
     this.warn(`unknown attestation status "${word}"; treated as pending`);
     yield* this.audit('UnknownAttestationStatus', `status "${word}" treated as pending`);
   }
@@ -503,7 +569,7 @@ class OnboardingFlow {
       const resolved = yield* this.agreementConflict();
       if (resolved) return resolved;
     }
-    run.agreementCreatedAt = this.context.df.currentUtcDateTime;
+    run.agreementCreatedAt = this.nowIso();
     const note =
       result.kind === 'alreadyExists'
         ? 'agreement already existed; confirming'
@@ -591,7 +657,8 @@ class OnboardingFlow {
   }
 
   private *failed(reason: string): Step<OnboardingResult> {
-    yield* this.record('Failed', 'Failed', reason);
+    // The CRM hears of it even when the state cannot be saved (storage down past OUTAGE_TOLERANCE).
+    yield* this.tolerant(this.record('Failed', 'Failed', reason));
     yield* this.publish('McaFailed', this.run.path?.kind === 'attestation' ? 'attestation' : null);
     return { state: 'Failed', reason };
   }
@@ -621,9 +688,10 @@ class OnboardingFlow {
       runKey: run.runKey,
       companyName: run.companyName,
       language: run.customer?.language ?? 'en',
-      deadline: run.deadline.toISOString(),
+      deadline: run.deadline,
       customer,
-      reacceptance: run.reason !== 'new' || run.state === 'ReattestationRequired',
+      // Kept for the whole run: reminders after a "confirm again" mail keep saying it.
+      reacceptance: run.reason !== 'new' || run.reattestation,
       mail: spec,
     };
   }
@@ -654,7 +722,7 @@ class OnboardingFlow {
         nextReminderAt,
         remindersSent: run.remindersSent,
         attestationId: this.current()?.id ?? null,
-        startedAt: run.startedAt.toISOString(),
+        startedAt: run.startedAt,
         updatedAt: this.nowIso(),
         companyName: run.companyName,
         language: run.customer?.language ?? 'en',

@@ -15,15 +15,11 @@ import type {
 } from '../../shared/workflow/activities';
 import { ACTIVITIES } from '../../shared/workflow/contracts';
 import type { MailRequest } from '../../shared/workflow/mail-requests';
+import type { ActivityRetry } from '../../shared/workflow/run-policy';
 import type { SendMailResult } from '../activities/send-mail.activity';
 import type { PublishOutcomeInput } from '../activities/publish-outcome.activity';
 
-export interface ActivityRetry {
-  firstRetryIntervalMs: number;
-  maxNumberOfAttempts: number;
-  backoffCoefficient: number;
-  maxRetryIntervalMs: number;
-}
+export type { ActivityRetry };
 
 /** A step's result: `yield*` it inside a generator to get the activity's typed output. */
 export type Step<T> = Generator<Task, T, unknown>;
@@ -36,6 +32,8 @@ export function onboardingSteps(context: OrchestrationContext, retry: ActivityRe
   const options = new df.RetryOptions(retry.firstRetryIntervalMs, retry.maxNumberOfAttempts);
   options.backoffCoefficient = retry.backoffCoefficient;
   options.maxRetryIntervalInMilliseconds = retry.maxRetryIntervalMs;
+  // Retries span an outage (OUTAGE_TOLERANCE) on durable timers; the attempts are counted to fill it.
+  if (retry.retryTimeoutMs !== undefined) options.retryTimeoutInMilliseconds = retry.retryTimeoutMs;
   const call = <T>(name: string, input: unknown): Step<T> =>
     awaitTask<T>(context.df.callActivityWithRetry(name, options, input));
 

@@ -30,6 +30,7 @@ export {
   InvalidDurationError,
   deadlineAt,
   instantAt,
+  instantOf,
   nextReminder,
   parseIsoDuration,
   pollDelay,

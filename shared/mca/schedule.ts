@@ -118,3 +118,8 @@ function addMs(at: Date, ms: number): Date {
 export function instantAt(ms: number): Date {
   return new Date(ms);
 }
+
+/** The moment an ISO-8601 timestamp names: for orchestrators, whose state keeps times as strings. */
+export function instantOf(iso: string): Date {
+  return new Date(iso);
+}

@@ -118,6 +118,7 @@ describe('defaults', () => {
         remediationRetryAfterMs: 30 * DAY,
         attestationPollIntervalMs: 15 * 60_000,
         confirmationTimeoutMs: 48 * HOUR,
+        outageToleranceMs: 12 * HOUR,
       },
       storage: { kind: 'connectionString', connectionString: '[redacted]' },
       serviceBus: { kind: 'connectionString', connectionString: '[redacted]' },
@@ -276,6 +277,7 @@ describe('malformed keys', () => {
     ['ATTESTATION_POLL_INTERVAL', 'PT0S', 'is zero'],
     ['ATTESTATION_POLL_INTERVAL', '15 minutes', 'expected a positive ISO-8601 duration'],
     ['CONFIRMATION_TIMEOUT', 'P1M', 'months are not supported'],
+    ['OUTAGE_TOLERANCE', 'PT0S', 'is zero'],
     ['ON_AGREEMENT_CONFLICT', 'wait', 'expected one of direct, fail'],
     [
       'PARTNER_CENTER_ACCEPTANCE_URL_TEMPLATE',
@@ -335,6 +337,7 @@ describe('malformed keys', () => {
     ],
     ['ON_AGREEMENT_CONFLICT', 'fail'],
     ['CONFIRMATION_TIMEOUT', 'PT4H'],
+    ['OUTAGE_TOLERANCE', 'P2D'],
   ])('accepts the boundary value %s=%j', (key, value) => {
     expect(() => loadConfig({ ...MINIMAL, [key]: value })).not.toThrow();
   });

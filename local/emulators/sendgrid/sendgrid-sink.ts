@@ -37,6 +37,10 @@ export interface SendGridSink {
   /** Accepted messages, newest first. */
   messages(filter?: MessageFilter): StoredMessage[];
   clear(): Promise<void>;
+  /** An outage: stops listening (connections refused, as when SendGrid is unreachable) until `resume`. */
+  goDown(): Promise<void>;
+  /** Listens again on the same address and port, with the messages kept. */
+  resume(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,13 +57,20 @@ export async function startSendGridSink(options: SendGridSinkOptions): Promise<S
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? DEFAULT_SENDGRID_SINK_PORT, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  const listen = (port: number, host: string) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  const stop = () =>
+    new Promise<void>((resolve, reject) => {
+      server.close((err) => (err ? reject(err) : resolve()));
+      server.closeAllConnections();
+    });
+  await listen(options.port ?? DEFAULT_SENDGRID_SINK_PORT, options.host ?? '127.0.0.1');
   const { address, port } = server.address() as AddressInfo;
   const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
   log(`sendgrid sink: listening at ${url}`);
@@ -67,11 +78,17 @@ export async function startSendGridSink(options: SendGridSinkOptions): Promise<S
     url,
     messages: (filter) => structuredClone(store.list(filter)),
     clear: () => store.clear(),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
+    goDown: async () => {
+      log('sendgrid sink: down (outage)');
+      await stop();
+    },
+    resume: async () => {
+      await listen(port, address);
+      log('sendgrid sink: up again');
+    },
+    close: async () => {
+      if (server.listening) await stop();
+    },
   };
 }
 

@@ -29,6 +29,7 @@ import {
   type AuditRecord,
   type AuditRecordQuery,
 } from '../../../shared/partnerCenter';
+import { loadConfig } from '../../../shared/config';
 import { AUDIT_FEED_CURSOR } from '../../../shared/partnerCenter/audit-feed';
 import { ORCHESTRATORS } from '../../../shared/workflow/contracts';
 import { registeredFunctions } from '../../helpers/functions-core.fake';
@@ -437,8 +438,15 @@ describe('Partner Center webhook against hostile traffic', () => {
 
 describe('registerPartnerCenterFeed', () => {
   it('registers an anonymous POST webhook and a 15-minute timer', () => {
+    // The local settings (the policy of the runs the feed starts is built from them).
+    const settings = (
+      JSON.parse(readFileSync(join(__dirname, '../../../local.settings.json.example'), 'utf8')) as {
+        Values: Record<string, string>;
+      }
+    ).Values;
+    const config = loadConfig(settings);
     const deps = {
-      config: { partnerCenter: { webhookCertificateUrls: [CERT_URL] } },
+      config: { ...config, partnerCenter: { ...config.partnerCenter, webhookCertificateUrls: [CERT_URL] } },
       now: () => NOW,
     } as unknown as AppDeps;
     registerPartnerCenterFeed(deps);

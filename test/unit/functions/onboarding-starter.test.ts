@@ -1,6 +1,17 @@
 import { signalOnboarding, startOnboarding } from '../../../functions/onboarding-starter';
 import type { OnboardingRequest } from '../../../shared/workflow/contracts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { onboardingPolicy } from '../../../functions/workflow';
+import { loadConfig } from '../../../shared/config';
+import { onboardingInputSchema, POLICY_VERSION } from '../../../shared/workflow/run-policy';
 import { FakeDurableClient } from './fakes';
+
+const LOCAL_SETTINGS = (
+  JSON.parse(readFileSync(join(__dirname, '../../../local.settings.json.example'), 'utf8')) as {
+    Values: Record<string, string>;
+  }
+).Values;
 
 const TENANT = 'c0000000-0000-4000-8000-000000000004';
 const INSTANCE = `mca-${TENANT}`;
@@ -34,6 +45,14 @@ describe('startOnboarding', () => {
     expect(outcome.kind).toBe(expected);
     expect(fake.started).toHaveLength(expected === 'started' ? 1 : 0);
     expect(fake.raised).toHaveLength(expected === 'joined' ? 1 : 0);
+  });
+
+  it("pins the policy in a new run's input, so settings changed later do not reach it", async () => {
+    const fake = new FakeDurableClient();
+    const policy = onboardingPolicy(loadConfig(LOCAL_SETTINGS));
+    await startOnboarding(fake.client, request(), { policy });
+    expect(fake.started[0]?.input).toEqual({ ...request(), policy, policyVersion: POLICY_VERSION });
+    expect(onboardingInputSchema.parse(fake.started[0]?.input).policy).toEqual(policy);
   });
 
   it('ifNew never touches a tenant that had an instance', async () => {
