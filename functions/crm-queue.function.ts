@@ -79,6 +79,7 @@ export function toOnboardingRequest(event: CrmEvent): OnboardingRequest {
     reason: event.type === 'PurchaseBlocked' ? 'purchaseBlocked' : 'new',
     source: CRM_SOURCE,
     eventId,
+    occurredAt: event.occurredAt,
   };
 }
 

@@ -18,7 +18,6 @@ import {
 } from './orchestrators/mca-onboarding.orchestrator';
 
 const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
 
 /** The orchestrator's settings, read once here: orchestrators never read configuration themselves. */
 export function onboardingPolicy(config: AppConfig): OnboardingPolicy {
@@ -30,8 +29,9 @@ export function onboardingPolicy(config: AppConfig): OnboardingPolicy {
     reminderScheduleMs: timing.reminderScheduleMs,
     acceptanceDeadlineMs: timing.acceptanceDeadlineMs,
     poll: { initialMs: timing.pollInitialDelayMs, maxMs: timing.pollMaxDelayMs },
-    // Microsoft: new agreements can take a few hours to show in reads.
-    confirmationTimeoutMs: 48 * HOUR,
+    attestationPollMs: timing.attestationPollIntervalMs,
+    confirmationTimeoutMs: timing.confirmationTimeoutMs,
+    onAgreementConflict: config.partnerCenter.onAgreementConflict,
     // Transient failures (429, 5xx, network) beyond the client's own retries: minutes apart, then give up.
     retry: {
       firstRetryIntervalMs: MINUTE,

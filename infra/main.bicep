@@ -94,6 +94,13 @@ param partnerCenterCertificateThumbprint string = ''
 @description('WEBHOOK_CERTIFICATE_URLS: URLs a Partner Center webhook\'s X-MS-Certificate-Url may name (comma list; exact URLs or prefixes ending in /).')
 param webhookCertificateUrls string = 'https://3psostorageacct.blob.core.windows.net/cert/pcnotifications-dispatch.microsoft.com.cer'
 
+@description('PARTNER_CENTER_ACCEPTANCE_URL_TEMPLATE: Microsoft\'s parameterized acceptance link with {attestationId} (optional {country}, {language}); https. Empty: only links Partner Center returns are used.')
+param partnerCenterAcceptanceUrlTemplate string = ''
+
+@description('ON_AGREEMENT_CONFLICT: 600061 on a re-attestation with the customer still not covered: direct (invite in the admin center) or fail.')
+@allowed(['direct', 'fail'])
+param onAgreementConflict string = 'direct'
+
 @description('MAIL_FROM: sender address verified in SendGrid.')
 param mailFrom string
 
@@ -139,6 +146,12 @@ param pollMaxDelay string = 'PT6H'
 @description('REMEDIATION_RETRY_AFTER: the sweep restarts an uncovered customer whose last run ended this long ago.')
 param remediationRetryAfter string = 'P30D'
 
+@description('ATTESTATION_POLL_INTERVAL: fixed re-check interval while an attestation link is out.')
+param attestationPollInterval string = 'PT15M'
+
+@description('CONFIRMATION_TIMEOUT: how long a created agreement may take to show in Partner Center reads.')
+param confirmationTimeout string = 'PT48H'
+
 // ---- names ----------------------------------------------------------------------------------------
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -159,6 +172,8 @@ var workflowSettings = {
   PARTNER_CENTER_ATTESTATION_API_VERSION: partnerCenterAttestationApiVersion
   PARTNER_CENTER_CERTIFICATE_THUMBPRINT: partnerCenterCertificateThumbprint
   WEBHOOK_CERTIFICATE_URLS: webhookCertificateUrls
+  PARTNER_CENTER_ACCEPTANCE_URL_TEMPLATE: partnerCenterAcceptanceUrlTemplate
+  ON_AGREEMENT_CONFLICT: onAgreementConflict
   MAIL_FROM: mailFrom
   PARTNER_COMPANY_NAME: partnerCompanyName
   PARTNER_CONTACT_EMAIL: partnerContactEmail
@@ -174,6 +189,8 @@ var workflowSettings = {
   POLL_INITIAL_DELAY: pollInitialDelay
   POLL_MAX_DELAY: pollMaxDelay
   REMEDIATION_RETRY_AFTER: remediationRetryAfter
+  ATTESTATION_POLL_INTERVAL: attestationPollInterval
+  CONFIRMATION_TIMEOUT: confirmationTimeout
 }
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {

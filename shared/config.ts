@@ -33,6 +33,8 @@ import {
 import { languageTagSchema } from './mail/templates/language';
 import { mailFields } from './mail/templates/mail-data.schema';
 import { REDACTED, Secret } from './secret';
+import { AGREEMENT_CONFLICT_ACTIONS, type AgreementConflictAction } from './workflow/attestation-rules';
+import { acceptanceUrlTemplateProblem } from './workflow/acceptance-link';
 
 export { Secret } from './secret';
 
@@ -77,6 +79,13 @@ export interface PartnerCenterConfig {
    * (the emulator's test certificate). Refused unless every certificate URL is a loopback one.
    */
   readonly webhookLocalTrustAnchorsFile: string | undefined;
+  /**
+   * Microsoft's parameterized acceptance link with `{attestationId}` (and optionally `{country}`,
+   * `{language}`): used when the create response carries no link. Undefined: no template.
+   */
+  readonly acceptanceUrlTemplate: string | undefined;
+  /** 600061 on a re-attestation with the customer still not covered: invite directly, or fail. */
+  readonly onAgreementConflict: AgreementConflictAction;
 }
 
 export type ClientCredential =
@@ -121,6 +130,10 @@ export interface TimingConfig {
   readonly pollMaxDelayMs: number;
   /** The sweep starts a new run for a still uncovered customer whose last run ended this long ago. */
   readonly remediationRetryAfterMs: number;
+  /** Fixed poll interval while an attestation link is out and not accepted. */
+  readonly attestationPollIntervalMs: number;
+  /** How long a created agreement may take to show in Partner Center's reads. */
+  readonly confirmationTimeoutMs: number;
 }
 
 export type StorageConfig =
@@ -201,6 +214,10 @@ const DEFAULTS = {
     'https://3psostorageacct.blob.core.windows.net/cert/pcnotifications-dispatch.microsoft.com.cer',
   PARTNER_LANGUAGE: 'en',
   INDIRECT_PROVIDER_LANGUAGE: 'en',
+  ATTESTATION_POLL_INTERVAL: 'PT15M',
+  // Microsoft: attestations show in reads within four hours; a margin for slow days.
+  CONFIRMATION_TIMEOUT: 'PT48H',
+  ON_AGREEMENT_CONFLICT: 'direct',
 } as const;
 
 const ENTRA_LOGIN = 'https://login.microsoftonline.com';
@@ -220,6 +237,7 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
 const partnerType = oneOf(PARTNER_TYPES);
 const method = oneOf(METHODS);
 const resellerStrategy = oneOf(RESELLER_STRATEGIES);
+const agreementConflict = oneOf(AGREEMENT_CONFLICT_ACTIONS);
 
 /** A DNS name with at least two labels, e.g. contoso.onmicrosoft.com. */
 const DOMAIN_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/i;
@@ -239,6 +257,17 @@ function isAllowedUrl(text: string): boolean {
   const { protocol, hostname } = new URL(text);
   return protocol === 'https:' || (protocol === 'http:' && LOOPBACK_HOSTS.has(hostname));
 }
+
+const ACCEPTANCE_TEMPLATE_FORMS =
+  'an https URL (http only for localhost) with {attestationId}, optionally {country} and {language}';
+const acceptanceUrlTemplate = spec(
+  ACCEPTANCE_TEMPLATE_FORMS,
+  z.string().superRefine((text, ctx) => {
+    const problem = acceptanceUrlTemplateProblem(text);
+    if (problem)
+      ctx.addIssue({ code: 'custom', message: `expected ${ACCEPTANCE_TEMPLATE_FORMS}; ${problem}` });
+  }),
+);
 
 const email = spec('an e-mail address', z.email());
 const displayName = spec(
@@ -511,6 +540,8 @@ function readPartnerCenter(r: SettingsReader): PartnerCenterConfig {
     maxConcurrency: () => r.withDefault('PARTNER_CENTER_MAX_CONCURRENCY', concurrency),
     webhookCertificateUrls: () => r.withDefault('WEBHOOK_CERTIFICATE_URLS', urlList),
     webhookLocalTrustAnchorsFile: () => readLocalTrustAnchors(r),
+    acceptanceUrlTemplate: () => r.optional('PARTNER_CENTER_ACCEPTANCE_URL_TEMPLATE', acceptanceUrlTemplate),
+    onAgreementConflict: () => r.withDefault('ON_AGREEMENT_CONFLICT', agreementConflict),
   });
 }
 
@@ -620,6 +651,8 @@ function readTiming(r: SettingsReader): TimingConfig {
       return maxMs;
     },
     remediationRetryAfterMs: () => r.withDefault('REMEDIATION_RETRY_AFTER', duration),
+    attestationPollIntervalMs: () => r.withDefault('ATTESTATION_POLL_INTERVAL', duration),
+    confirmationTimeoutMs: () => r.withDefault('CONFIRMATION_TIMEOUT', duration),
   });
 }
 

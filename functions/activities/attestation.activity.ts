@@ -1,16 +1,22 @@
 /** Enhanced attestation: create one (idempotent per key) and read its state. */
+import { acceptanceLink } from '../../shared/workflow/acceptance-link';
 import {
   createAttestationInputSchema,
   getAttestationInputSchema,
-  ATTESTATION_STATES,
-  type AttestationState,
   type CreateAttestationResult,
   type GetAttestationResult,
 } from '../../shared/workflow/activities';
+import { attestationStateOf } from '../../shared/workflow/attestation-rules';
 import type { AppDeps } from '../app-deps';
 import { permanentOrThrow } from './partner-center-failure';
 
-export function createCreateAttestationActivity({ partnerCenter }: Pick<AppDeps, 'partnerCenter'>) {
+/** A status word is logged when unknown: long enough to recognise, too short to carry a payload. */
+const MAX_WORD = 40;
+
+export function createCreateAttestationActivity({
+  partnerCenter,
+  config,
+}: Pick<AppDeps, 'partnerCenter' | 'config'>) {
   return async (input: unknown): Promise<CreateAttestationResult> => {
     const { tenantId, customer, idempotencyKey } = createAttestationInputSchema.parse(input);
     try {
@@ -24,13 +30,22 @@ export function createCreateAttestationActivity({ partnerCenter }: Pick<AppDeps,
         },
         { idempotencyKey },
       );
-      if (!created.acceptanceLink) {
-        return { kind: 'failed', reason: 'Partner Center returned no acceptance link for the attestation' };
+      const link = acceptanceLink(created.acceptanceLink, config.partnerCenter.acceptanceUrlTemplate, {
+        attestationId: created.attestationId,
+        country: customer.country,
+        language: customer.language,
+      });
+      if (!link) {
+        return {
+          kind: 'failed',
+          reason:
+            'Partner Center returned no acceptance link and PARTNER_CENTER_ACCEPTANCE_URL_TEMPLATE is not set',
+        };
       }
       return {
         kind: 'created',
         attestationId: created.attestationId,
-        acceptanceUrl: created.acceptanceLink,
+        acceptanceUrl: link.url,
         expiresAt: created.expiresAt ?? null,
       };
     } catch (error) {
@@ -43,16 +58,15 @@ export function createGetAttestationActivity({ partnerCenter }: Pick<AppDeps, 'p
   return async (input: unknown): Promise<GetAttestationResult> => {
     const { attestationId } = getAttestationInputSchema.parse(input);
     try {
-      const { status } = await partnerCenter.getEnhancedAttestation(attestationId);
-      return { kind: 'attestation', state: knownState(status) };
+      const { status, acceptedAt } = await partnerCenter.getEnhancedAttestation(attestationId);
+      return {
+        kind: 'attestation',
+        state: attestationStateOf(status),
+        word: status === undefined ? null : status.slice(0, MAX_WORD),
+        acceptedAt: acceptedAt ?? null,
+      };
     } catch (error) {
       return permanentOrThrow('attestation status', error);
     }
   };
-}
-
-function knownState(status: string | undefined): AttestationState {
-  return (ATTESTATION_STATES as readonly string[]).includes(status ?? '')
-    ? (status as AttestationState)
-    : 'unknown';
 }

@@ -18,8 +18,8 @@ export function createCheckStatusActivity(
       return { kind: 'status', status: await readMcaStatus(partnerCenter, tenantId, new Date(at)) };
     } catch (error) {
       if (error instanceof InvalidAgreementDateError) return { kind: 'failed', reason: error.message };
-      if (error instanceof NotFound)
-        return { kind: 'failed', reason: 'not a customer of this partner in Partner Center' };
+      // A new relationship can take a while to show in reads: not visible yet, never a failure.
+      if (error instanceof NotFound) return { kind: 'notVisible' };
       if (error instanceof RefreshTokenRejected) {
         await alertOperator(error, (line) => (context ? context.error(line) : console.error(line)));
         // Not this customer's failure: a waiting customer keeps being polled until the token is renewed.

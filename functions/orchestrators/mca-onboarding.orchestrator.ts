@@ -11,7 +11,6 @@ import {
   deadlineAt,
   instantAt,
   nextReminder,
-  pollDelay,
   type McaStatus,
   type Method,
   type Path,
@@ -20,6 +19,16 @@ import {
   type ResellerStrategy,
 } from '../../shared/mca';
 import type { CustomerStateName } from '../../shared/store/customer-state';
+import type { GetAttestationResult } from '../../shared/workflow/activities';
+import {
+  AGREEMENT_CONFLICT_REASON,
+  afterAgreementConflict,
+  agreedAt,
+  isStaleUpdate,
+  needsNewAttestation,
+  pollInterval,
+  type AgreementConflictAction,
+} from '../../shared/workflow/attestation-rules';
 import {
   ONBOARDING_EVENTS,
   onboardingRequestSchema,
@@ -37,8 +46,12 @@ export interface OnboardingPolicy {
   reminderScheduleMs: readonly number[];
   acceptanceDeadlineMs: number;
   poll: PollBackoff;
+  /** Fixed poll interval while an attestation link is out and not accepted. */
+  attestationPollMs: number;
   /** How long a created agreement may take to show in Partner Center's reads before the run fails. */
   confirmationTimeoutMs: number;
+  /** 600061 on a re-attestation with the customer still not covered. */
+  onAgreementConflict: AgreementConflictAction;
   retry: ActivityRetry;
 }
 
@@ -85,8 +98,17 @@ interface Run {
   acceptedMethod: Method | null;
   acceptedAt: string | null;
   path: Path | undefined;
-  attestation: Attestation | undefined;
+  /** Every attestation of the run, oldest first; the last is the one reminders link to. */
+  attestations: Attestation[];
   agreementCreatedAt: Date | undefined;
+  /** False while Partner Center answers 404 for the customer (a new relationship not shown yet). */
+  visible: boolean;
+  /** The customer had an earlier (stale) agreement: a 600061 then may mean nothing new was recorded. */
+  reattestation: boolean;
+  /** `occurredAt` of the latest CRM update applied: older ones are ignored. */
+  lastAppliedAt: string | undefined;
+  /** Attestation status words we did not know, each logged once. */
+  unknownWords: Set<string>;
   remindersSent: number;
   invitationsSent: number;
   seenEvents: Set<string>;
@@ -138,8 +160,12 @@ class OnboardingFlow {
       acceptedMethod: null,
       acceptedAt: null,
       path: undefined,
-      attestation: undefined,
+      attestations: [],
       agreementCreatedAt: undefined,
+      visible: true,
+      reattestation: false,
+      lastAppliedAt: request.occurredAt,
+      unknownWords: new Set(),
       remindersSent: 0,
       invitationsSent: 0,
       seenEvents: new Set([request.eventId]),
@@ -151,14 +177,13 @@ class OnboardingFlow {
       yield* this.record('Checking', 'RunStarted', `reason ${this.run.reason}`);
       const first = yield* this.steps.checkStatus(this.run.tenantId, this.nowIso());
       if (first.kind === 'failed') return yield* this.failed(first.reason);
-      const settled = yield* this.settleIfAccepted(first.status);
-      if (settled.done) return settled.result;
-      if (first.status.kind === 'reattestationRequired') {
-        const note = `latest attestation dated ${first.status.attestedAt.slice(0, 10)} predates 2023-04-01`;
-        yield* this.record('ReattestationRequired', 'StaleAttestation', note);
+      if (first.kind === 'notVisible') {
+        this.run.visible = false;
+        yield* this.record('Checking', 'NotVisible', NOT_VISIBLE_YET);
+      } else {
+        const started = yield* this.proceedFrom(first.status);
+        if (started.done) return started.result;
       }
-      const started = yield* this.startPath();
-      if (started.done) return started.result;
       return yield* this.waitForAcceptance();
     } catch (error) {
       return yield* this.failed(describe(error));
@@ -166,6 +191,18 @@ class OnboardingFlow {
   }
 
   // ---- choosing and starting the path ------------------------------------------------------------
+
+  /** The customer's first readable status: settled, or a path started (or waiting for details). */
+  private *proceedFrom(status: McaStatus): Step<Done> {
+    const settled = yield* this.settleIfAccepted(status);
+    if (settled.done) return settled;
+    if (status.kind === 'reattestationRequired') {
+      this.run.reattestation = true;
+      const note = `latest attestation dated ${status.attestedAt.slice(0, 10)} predates 2023-04-01`;
+      yield* this.record('ReattestationRequired', 'StaleAttestation', note);
+    }
+    return yield* this.startPath();
+  }
 
   /** Sends the first mail of the path; without the signatory's details it waits for them instead. */
   private *startPath(): Step<Done> {
@@ -189,7 +226,7 @@ class OnboardingFlow {
       case 'direct':
         return yield* this.invite('directInvite', 'InviteSent', 'admin center invitation sent');
       case 'attestation': {
-        const created = yield* this.createAttestation(0);
+        const created = yield* this.createAttestation();
         if (created.done) return created;
         return yield* this.invite('attestationLink', 'AttestationPending', 'attestation link sent');
       }
@@ -214,7 +251,9 @@ class OnboardingFlow {
     state: CustomerStateName,
     note: string,
   ): Step<Done> {
-    const sent = yield* this.mail(kind === 'directInvite' ? { kind } : { kind, ...this.link() });
+    const sent = yield* this.mail(
+      kind === 'directInvite' ? { kind } : { kind, ...this.link(), n: this.run.attestations.length - 1 },
+    );
     if (sent.done) return sent;
     const run = this.run;
     if (run.invitedAt === undefined) {
@@ -225,24 +264,33 @@ class OnboardingFlow {
     return CONTINUE;
   }
 
-  /** Creates attestation number `n` (0 first, then one per renewal); the key keeps retries idempotent. */
-  private *createAttestation(n: number): Step<Done> {
+  /**
+   * Creates the run's next attestation (0 first, then one per renewal or new signatory) for the
+   * current signatory; the numbered key keeps retries idempotent.
+   */
+  private *createAttestation(): Step<Done> {
     const run = this.run;
     if (!run.customer) return CONTINUE;
+    const n = run.attestations.length;
     const result = yield* this.steps.createAttestation({
       tenantId: run.tenantId,
       customer: run.customer,
       idempotencyKey: `${run.tenantId}:attestation:${run.runKey}:${n}`,
     });
     if (result.kind === 'failed') return { done: true, result: yield* this.failed(result.reason) };
-    run.attestation = {
+    run.attestations.push({
       id: result.attestationId,
       url: result.acceptanceUrl,
       expiresAt: result.expiresAt,
       expired: false,
       signatory: run.customer.signatory,
-    };
+    });
     return CONTINUE;
+  }
+
+  /** The attestation reminders link to: the newest. */
+  private current(): Attestation | undefined {
+    return this.run.attestations.at(-1);
   }
 
   // ---- waiting ----------------------------------------------------------------------------------
@@ -269,8 +317,9 @@ class OnboardingFlow {
       if (now >= limit.getTime()) {
         return yield* run.state === 'Confirming' ? this.failed(NOT_VISIBLE) : this.expire();
       }
+      const linkOut = run.state === 'AttestationPending';
       const wakeAt = Math.min(
-        now + pollDelay(attempt, this.policy.poll),
+        now + pollInterval(attempt, linkOut, this.policy.poll, this.policy.attestationPollMs),
         limit.getTime(),
         this.nextReminderAt()?.getTime() ?? Infinity,
       );
@@ -367,13 +416,35 @@ class OnboardingFlow {
     if (run.seenEvents.has(parsed.data.eventId)) return CONTINUE;
     const request = parsed.data;
     run.seenEvents.add(request.eventId);
+    if (isStaleUpdate(request.occurredAt, run.lastAppliedAt)) {
+      yield* this.audit('EventIgnored', `${request.source} update older than the last one applied`);
+      return CONTINUE;
+    }
+    if (request.occurredAt !== undefined) run.lastAppliedAt = request.occurredAt;
     yield* this.audit('EventJoined', `${request.source} ${request.reason}`);
     if (!request.customer) return CONTINUE;
     const firstDetails = run.customer === undefined;
     run.customer = request.customer;
     run.companyName = request.customer.companyName;
     run.method ??= request.method;
-    return firstDetails && run.path === undefined ? yield* this.startPath() : CONTINUE;
+    const current = this.current();
+    const pending = run.state === 'AttestationPending';
+    if (current && needsNewAttestation(pending, current.signatory, request.customer.signatory)) {
+      return yield* this.attestForNewSignatory();
+    }
+    return firstDetails && run.path === undefined && run.visible ? yield* this.startPath() : CONTINUE;
+  }
+
+  /**
+   * The signatory changed while a link was out: a new attestation for the new person, mailed to them
+   * only. The earlier link stays valid at Microsoft; if it is accepted, the agreement names its person.
+   */
+  private *attestForNewSignatory(): Step<Done> {
+    const created = yield* this.createAttestation();
+    if (created.done) return created;
+    yield* this.audit('AttestationReissued', 'signatory changed; new attestation for the new signatory');
+    const n = this.run.attestations.length - 1;
+    return yield* this.mail({ kind: 'attestationLink', ...this.link(), n });
   }
 
   /**
@@ -382,31 +453,56 @@ class OnboardingFlow {
    * again at the next poll: only the deadline ends a waiting customer.
    */
   private *poll(): Step<Done> {
-    const checked = (yield* this.tolerant(this.steps.checkStatus(this.run.tenantId, this.nowIso())))?.value;
+    const run = this.run;
+    const checked = (yield* this.tolerant(this.steps.checkStatus(run.tenantId, this.nowIso())))?.value;
     if (checked?.kind === 'failed') this.warn(`status check failed: ${checked.reason}`);
     if (checked?.kind === 'status') {
+      if (!run.visible) {
+        run.visible = true;
+        yield* this.audit('CustomerVisible', 'Partner Center shows the customer now');
+        return yield* this.proceedFrom(checked.status);
+      }
       const settled = yield* this.settleIfAccepted(checked.status);
       if (settled.done) return settled;
     }
-    const attestation = this.run.attestation;
-    if (this.run.state !== 'AttestationPending' || !attestation) return CONTINUE;
-    const seen = (yield* this.tolerant(this.steps.getAttestation(attestation.id)))?.value;
-    if (seen?.kind === 'failed') this.warn(`attestation read failed: ${seen.reason}`);
-    if (seen?.kind !== 'attestation') return CONTINUE;
-    if (seen.state === 'expired') attestation.expired = true;
-    return seen.state === 'accepted' ? yield* this.createAgreement(attestation) : CONTINUE;
+    if (run.state !== 'AttestationPending') return CONTINUE;
+    // Newest first; an earlier link (made for an earlier signatory) may still be the one accepted.
+    for (const attestation of [...run.attestations].reverse()) {
+      if (attestation.expired) continue;
+      const seen = (yield* this.tolerant(this.steps.getAttestation(attestation.id)))?.value;
+      if (seen?.kind === 'failed') this.warn(`attestation read failed: ${seen.reason}`);
+      if (seen?.kind !== 'attestation') continue;
+      yield* this.noteUnknownWord(seen);
+      if (seen.state === 'expired') attestation.expired = true;
+      if (seen.state === 'accepted') return yield* this.createAgreement(attestation, seen.acceptedAt);
+    }
+    return CONTINUE;
   }
 
-  private *createAgreement(attestation: Attestation): Step<Done> {
+  /** An attestation status word we do not know: noted once per run, then treated as pending. */
+  private *noteUnknownWord(seen: Extract<GetAttestationResult, { kind: 'attestation' }>): Step<void> {
+    const word = (seen.word ?? '').replace(/[^\w .-]/g, '?');
+    if (seen.state !== 'unknown' || this.run.unknownWords.has(word)) return;
+    this.run.unknownWords.add(word);
+    this.warn(`unknown attestation status "${word}"; treated as pending`);
+    yield* this.audit('UnknownAttestationStatus', `status "${word}" treated as pending`);
+  }
+
+  /** `dateAgreed` is when the customer accepted: Partner Center's time if it says, else now (first seen). */
+  private *createAgreement(attestation: Attestation, reportedAcceptedAt: string | null): Step<Done> {
     const run = this.run;
     const result = yield* this.steps.createAgreement({
       tenantId: run.tenantId,
       attestationId: attestation.id,
       signatory: attestation.signatory,
-      acceptedAt: this.nowIso(),
+      acceptedAt: agreedAt(reportedAcceptedAt, this.nowIso(), this.nowIso()),
       idempotencyKey: `${run.tenantId}:agreement:${attestation.id}`,
     });
     if (result.kind === 'failed') return { done: true, result: yield* this.failed(result.reason) };
+    if (result.kind === 'alreadyExists' && run.reattestation) {
+      const resolved = yield* this.agreementConflict();
+      if (resolved) return resolved;
+    }
     run.agreementCreatedAt = this.context.df.currentUtcDateTime;
     const note =
       result.kind === 'alreadyExists'
@@ -416,12 +512,30 @@ class OnboardingFlow {
     return CONTINUE;
   }
 
+  /**
+   * 600061 on a re-attestation: the same signatory's earlier agreement may be all Partner Center
+   * has. Re-read at once; covered = done; not covered = invite directly or fail (ON_AGREEMENT_CONFLICT).
+   * An unreadable status leaves the run to wait in Confirming (undefined).
+   */
+  private *agreementConflict(): Step<Done | undefined> {
+    const run = this.run;
+    const read = (yield* this.tolerant(this.steps.checkStatus(run.tenantId, this.nowIso())))?.value;
+    if (read?.kind !== 'status') return undefined;
+    const settled = yield* this.settleIfAccepted(read.status);
+    if (settled.done) return settled;
+    const action = afterAgreementConflict(false, this.policy.onAgreementConflict);
+    if (action === 'fail') return { done: true, result: yield* this.failed(AGREEMENT_CONFLICT_REASON) };
+    yield* this.audit('AgreementConflict', `${AGREEMENT_CONFLICT_REASON}; inviting directly`);
+    run.path = { kind: 'direct' };
+    return yield* this.invite('directInvite', 'InviteSent', 'agreement refused (600061); invitation sent');
+  }
+
   /** The next reminder; an expired attestation link is renewed first (once per reminder). */
   private *remind(): Step<Done> {
     const run = this.run;
     const n = run.remindersSent + 1;
-    if (run.path?.kind === 'attestation' && run.attestation?.expired) {
-      const renewed = yield* this.createAttestation(n);
+    if (run.path?.kind === 'attestation' && this.current()?.expired) {
+      const renewed = yield* this.createAttestation();
       if (renewed.done) return renewed;
       yield* this.audit('AttestationRenewed', `link expired; new attestation for reminder ${n}`);
     }
@@ -453,13 +567,21 @@ class OnboardingFlow {
     // The escalation is best effort: the customer is Expired whether or not the desk's mail went out.
     const escalated = (yield* this.tolerant(
       this.steps.sendMail(
-        this.mailRequest({ kind: 'escalation', path, invitationsSent: run.invitationsSent }),
+        this.mailRequest({
+          kind: 'escalation',
+          path,
+          invitationsSent: run.invitationsSent,
+          ...(run.visible ? {} : { notVisible: true }),
+        }),
       ),
     ))?.value;
-    const note =
+    const escalation =
       escalated?.kind === 'sent' || escalated?.kind === 'duplicate'
-        ? 'deadline passed; escalated'
-        : 'deadline passed; the escalation mail could not be sent';
+        ? 'escalated'
+        : 'the escalation mail could not be sent';
+    const note = run.visible
+      ? `deadline passed; ${escalation}`
+      : `deadline passed and Partner Center never showed the customer (404); ${escalation}`;
     yield* this.record('Expired', 'Expired', note);
     yield* this.publish(
       'McaExpired',
@@ -489,22 +611,25 @@ class OnboardingFlow {
     return CONTINUE;
   }
 
+  /** A mail with a link goes to the person the link was made for, whoever the CRM names now. */
   private mailRequest(spec: MailRequest['mail']): MailRequest {
     const run = this.run;
+    const linked = 'acceptanceUrl' in spec ? this.current() : undefined;
+    const customer = run.customer && linked ? { ...run.customer, signatory: linked.signatory } : run.customer;
     return {
       tenantId: run.tenantId,
       runKey: run.runKey,
       companyName: run.companyName,
       language: run.customer?.language ?? 'en',
       deadline: run.deadline.toISOString(),
-      customer: run.customer,
+      customer,
       reacceptance: run.reason !== 'new' || run.state === 'ReattestationRequired',
       mail: spec,
     };
   }
 
   private link(): { acceptanceUrl: string; linkExpiresAt: string | null } {
-    const attestation = this.run.attestation;
+    const attestation = this.current();
     if (!attestation) throw new Error('no attestation to link to');
     return { acceptanceUrl: attestation.url, linkExpiresAt: attestation.expiresAt };
   }
@@ -528,7 +653,7 @@ class OnboardingFlow {
         reason: run.stateReason,
         nextReminderAt,
         remindersSent: run.remindersSent,
-        attestationId: run.attestation?.id ?? null,
+        attestationId: this.current()?.id ?? null,
         startedAt: run.startedAt.toISOString(),
         updatedAt: this.nowIso(),
         companyName: run.companyName,
@@ -579,6 +704,7 @@ class OnboardingFlow {
 }
 
 const NOT_VISIBLE = 'the agreement was created but Partner Center did not show it in time';
+const NOT_VISIBLE_YET = 'Partner Center does not show this customer yet (404); checking again';
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -1,7 +1,8 @@
 /**
  * Plays the demo customers: once a workflow has waited on one for a while, does what that customer's
  * plan says, through the Partner Center emulator (its acceptance page and control API), so the demo
- * settles without anyone clicking.
+ * settles without anyone clicking. An attestation is accepted through the link the customer was
+ * mailed: the one the app built from PARTNER_CENTER_ACCEPTANCE_URL_TEMPLATE.
  */
 import type { PartnerCenterControl } from '../emulators/partner-center/control';
 import { WAITING_STATES, type DemoCustomer } from './demo-book';
@@ -15,7 +16,8 @@ export interface ActorTiming {
 
 export interface ActorDeps {
   control: PartnerCenterControl;
-  partnerCenterUrl: string;
+  /** The acceptance link mailed for an attestation, if one was (found in the SendGrid sink). */
+  mailedLink: (attestationId: string) => string | undefined;
   timing: ActorTiming;
   now: () => number;
   say: (line: string) => void;
@@ -40,14 +42,16 @@ export class CustomerActor {
     if (customer.plan !== 'accept') return;
     if (state === 'AttestationPending') {
       const link = this.openLinkOf(customer.tenantId);
-      if (!link) return;
+      const url = link && this.deps.mailedLink(link.id);
+      if (!link || !url) return;
       if (link.state === 'required' && waited >= timing.openAfterMs) {
         // What the customer's browser does: the emulator marks the attestation `pending`.
-        const page = await fetch(`${this.deps.partnerCenterUrl}/acceptance/${encodeURIComponent(link.id)}`);
+        const page = await fetch(url);
         await page.body?.cancel();
         say(`${customer.companyName} opens its acceptance link`);
       } else if (link.state === 'pending' && waited >= timing.acceptAfterMs) {
-        control.acceptAttestation(link.id);
+        const accepted = await fetch(url, { method: 'POST', redirect: 'manual' });
+        await accepted.body?.cancel();
         say(`${customer.companyName} accepts the MCA on the acceptance page`);
       }
     } else if (
@@ -68,4 +72,14 @@ export class CustomerActor {
       .filter((a) => a.customerTenantId === tenantId && (a.state === 'required' || a.state === 'pending'))
       .sort((a, b) => b.expiresAt.localeCompare(a.expiresAt))[0];
   }
+}
+
+/** The first URL in the mails' texts that opens the given attestation's acceptance page. */
+export function acceptanceLinkIn(texts: readonly string[], attestationId: string): string | undefined {
+  const path = `/acceptance/${encodeURIComponent(attestationId)}`;
+  for (const text of texts) {
+    const url = text.match(/https?:\/\/[^\s<>"')]+/g)?.find((candidate) => candidate.includes(path));
+    if (url) return url;
+  }
+  return undefined;
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ServiceBusClient } from '@azure/service-bus';
 import { parseCli, runMain, stopOnSignals } from '../stack/cli';
 import { APP_DIR, startStack, type Stack } from '../stack';
-import { CustomerActor } from './customer-actor';
+import { CustomerActor, acceptanceLinkIn } from './customer-actor';
 import { readCustomerStates } from './customer-states';
 import { DEMO_CUSTOMERS, TERMINAL_STATES, customerCreated } from './demo-book';
 
@@ -17,6 +17,7 @@ import { DEMO_CUSTOMERS, TERMINAL_STATES, customerCreated } from './demo-book';
 export const DEMO_SETTINGS = {
   POLL_INITIAL_DELAY: 'PT10S',
   POLL_MAX_DELAY: 'PT1M',
+  ATTESTATION_POLL_INTERVAL: 'PT10S',
   REMINDER_SCHEDULE: 'PT1M,PT2M',
   ACCEPTANCE_DEADLINE: 'PT5M',
 };
@@ -121,7 +122,7 @@ async function watch(stack: Stack, signal: AbortSignal): Promise<void> {
   const known = new Map<string, string>();
   const actor = new CustomerActor({
     control: stack.emulators.partnerCenter.control,
-    partnerCenterUrl: stack.emulators.partnerCenterUrl,
+    mailedLink: (attestationId) => mailedAcceptanceLink(stack, attestationId),
     timing: { openAfterMs: 15_000, acceptAfterMs: 30_000 },
     now: () => Date.now(),
     say,
@@ -159,6 +160,11 @@ async function watch(stack: Stack, signal: AbortSignal): Promise<void> {
     }
     await sleep(POLL_EVERY_MS, signal);
   }
+}
+
+function mailedAcceptanceLink(stack: Stack, attestationId: string): string | undefined {
+  const texts = stack.emulators.sendGrid.messages().map((message) => message.text ?? '');
+  return acceptanceLinkIn(texts, attestationId);
 }
 
 function printSummary(stack: Stack, states: Map<string, string>): void {

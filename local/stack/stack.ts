@@ -92,6 +92,8 @@ export function localAppSettings(
     // The emulator's certificate URL only, trusted as its own root (its test-only self-signed certificate).
     WEBHOOK_CERTIFICATE_URLS: `${emulators.partnerCenterUrl}${WEBHOOK_CERTIFICATE_PATH}`,
     WEBHOOK_LOCAL_TRUST_ANCHORS_FILE: WEBHOOK_CERTIFICATE_FILE,
+    // The emulator's acceptance page, where Microsoft's parameterized link would point.
+    PARTNER_CENTER_ACCEPTANCE_URL_TEMPLATE: `${emulators.partnerCenterUrl}/acceptance/{attestationId}?country={country}&language={language}`,
     ...overrides,
   };
   return Object.fromEntries(

@@ -85,6 +85,8 @@ export interface EnhancedAttestation {
   status?: string;
   /** When the acceptance link stops working, if Partner Center says. */
   expiresAt?: string;
+  /** When the customer accepted, if the status read says (unverified field names, see attestationFrom). */
+  acceptedAt?: string;
 }
 
 export interface CreateAgreementInput {
@@ -329,6 +331,7 @@ function attestationFrom(response: Record<string, unknown>, attestationId: strin
     acceptanceLink: firstString(response, acceptanceLinkFields),
     status: firstString(response, ['status', 'attestationStatus'])?.toLowerCase(),
     expiresAt: firstString(response, ['expiresAt', 'expirationDate', 'linkExpiresAt']),
+    acceptedAt: firstString(response, ['acceptedAt', 'acceptanceDate', 'acceptedDate', 'dateAccepted']),
   };
 }
 

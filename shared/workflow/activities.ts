@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { McaStatus } from '../mca';
 import { customerStateRecordSchema, tenantIdSchema, utcTimestamp } from '../store/customer-state';
 import { AUDIT_ACTORS } from '../store/audit-trail.repository';
+import type { AttestationState } from './attestation-rules';
 import { customerSchema } from './contracts';
 
 /** A permanent failure: retrying the same call cannot succeed. `reason` holds no personal data. */
@@ -17,7 +18,9 @@ export interface PermanentFailure {
 
 export const checkStatusInputSchema = z.object({ tenantId: tenantIdSchema, at: utcTimestamp });
 export type CheckStatusInput = z.input<typeof checkStatusInputSchema>;
-export type CheckStatusResult = { kind: 'status'; status: McaStatus } | PermanentFailure;
+/** `notVisible`: Partner Center answered 404 for the customer (a new relationship not shown yet). */
+export type CheckStatusResult =
+  { kind: 'status'; status: McaStatus } | { kind: 'notVisible' } | PermanentFailure;
 
 export const createAttestationInputSchema = z.object({
   tenantId: tenantIdSchema,
@@ -32,15 +35,23 @@ export type CreateAttestationResult =
 
 export const getAttestationInputSchema = z.object({ attestationId: z.string().min(1).max(200) });
 export type GetAttestationInput = z.input<typeof getAttestationInputSchema>;
-export const ATTESTATION_STATES = ['required', 'pending', 'accepted', 'expired', 'unknown'] as const;
-export type AttestationState = (typeof ATTESTATION_STATES)[number];
-export type GetAttestationResult = { kind: 'attestation'; state: AttestationState } | PermanentFailure;
+export { ATTESTATION_STATES, type AttestationState } from './attestation-rules';
+export type GetAttestationResult =
+  | {
+      kind: 'attestation';
+      state: AttestationState;
+      /** The status word as Partner Center sent it (shortened), for the log when it is `unknown`. */
+      word: string | null;
+      /** When the customer accepted, if the read says (field name unverified). */
+      acceptedAt: string | null;
+    }
+  | PermanentFailure;
 
 export const createAgreementInputSchema = z.object({
   tenantId: tenantIdSchema,
   attestationId: z.string().min(1).max(200),
   signatory: customerSchema.shape.signatory,
-  /** When the customer accepted: the orchestration's time, never in the future for Partner Center. */
+  /** When the customer accepted (see `agreedAt`): never in the future for Partner Center. */
   acceptedAt: utcTimestamp,
   idempotencyKey: z.string().min(1).max(300),
 });

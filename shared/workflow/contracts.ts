@@ -80,6 +80,8 @@ export const onboardingRequestSchema = z.object({
   source: z.enum(EVENT_SOURCES),
   /** Unique per triggering event: de-duplication, and part of every send key of the run it starts. */
   eventId: z.string().min(1).max(200),
+  /** When the CRM says the change happened: a running workflow ignores updates older than the last applied. */
+  occurredAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type OnboardingRequest = z.output<typeof onboardingRequestSchema>;
 

@@ -15,7 +15,12 @@ const attestationLink = { acceptanceUrl: z.url(), linkExpiresAt: utcTimestamp.nu
 // A plain union: two reminder shapes share the kind, told apart by their path.
 const mailSpecSchema = z.union([
   z.object({ kind: z.literal('directInvite') }),
-  z.object({ kind: z.literal('attestationLink'), ...attestationLink }),
+  z.object({
+    kind: z.literal('attestationLink'),
+    ...attestationLink,
+    /** Which attestation of the run (0 first): a new signatory's link is a new mail, not a duplicate. */
+    n: z.int().min(0).optional(),
+  }),
   z.object({ kind: z.literal('reminder'), n: z.int().min(1), path: z.literal('direct') }),
   z.object({
     kind: z.literal('reminder'),
@@ -28,6 +33,8 @@ const mailSpecSchema = z.union([
     kind: z.literal('escalation'),
     path: z.enum(['direct', 'attestation', 'handOff']),
     invitationsSent: z.int().min(0),
+    /** Partner Center never showed the customer (404 until the deadline): nobody was invited. */
+    notVisible: z.boolean().optional(),
   }),
 ]);
 
@@ -127,7 +134,7 @@ export function composeMail(input: MailRequest, partner: PartnerDirectory): Comp
         data: { ...common, signatory: person(), ...link(mail) },
         to: toSignatory(),
         language,
-        sendKey: sendKey(0),
+        sendKey: sendKey(mail.n ?? 0),
       };
     case 'reminder':
       return {
@@ -164,6 +171,7 @@ export function composeMail(input: MailRequest, partner: PartnerDirectory): Comp
           tenantId: request.tenantId,
           path: mail.path,
           invitationsSent: mail.invitationsSent,
+          ...(mail.notVisible ? { notVisible: true } : {}),
           deadline,
           ...(customer ? { signatory: contactOf() } : {}),
           ...(partner.contactName ? { recipientName: partner.contactName } : {}),

@@ -93,6 +93,8 @@ describe('defaults', () => {
           'https://3psostorageacct.blob.core.windows.net/cert/pcnotifications-dispatch.microsoft.com.cer',
         ],
         webhookLocalTrustAnchorsFile: undefined,
+        acceptanceUrlTemplate: undefined,
+        onAgreementConflict: 'direct',
       },
       mail: {
         sendGridApiKey: '[redacted]',
@@ -114,6 +116,8 @@ describe('defaults', () => {
         pollInitialDelayMs: 5 * 60_000,
         pollMaxDelayMs: 6 * HOUR,
         remediationRetryAfterMs: 30 * DAY,
+        attestationPollIntervalMs: 15 * 60_000,
+        confirmationTimeoutMs: 48 * HOUR,
       },
       storage: { kind: 'connectionString', connectionString: '[redacted]' },
       serviceBus: { kind: 'connectionString', connectionString: '[redacted]' },
@@ -269,6 +273,25 @@ describe('malformed keys', () => {
     ['PARTNER_LANGUAGE', 'Japanese', 'expected a BCP 47 language tag such as en or ja-JP, got "Japanese"'],
     ['INDIRECT_PROVIDER_LANGUAGE', 'ja_JP', 'expected a BCP 47 language tag'],
     ['PARTNER_CONTACT_PHONE', '+81 3\n1234', 'expected a phone number of 1-40 characters on one line'],
+    ['ATTESTATION_POLL_INTERVAL', 'PT0S', 'is zero'],
+    ['ATTESTATION_POLL_INTERVAL', '15 minutes', 'expected a positive ISO-8601 duration'],
+    ['CONFIRMATION_TIMEOUT', 'P1M', 'months are not supported'],
+    ['ON_AGREEMENT_CONFLICT', 'wait', 'expected one of direct, fail'],
+    [
+      'PARTNER_CENTER_ACCEPTANCE_URL_TEMPLATE',
+      'https://accept.example/mca?c={country}',
+      'expected the {attestationId} placeholder',
+    ],
+    [
+      'PARTNER_CENTER_ACCEPTANCE_URL_TEMPLATE',
+      'http://accept.example/{attestationId}',
+      'expected an https URL (http only for localhost)',
+    ],
+    [
+      'PARTNER_CENTER_ACCEPTANCE_URL_TEMPLATE',
+      'https://accept.example/{attestationId}?t={tenant}',
+      'unknown placeholder {tenant}',
+    ],
     ['AzureWebJobsStorage__accountName', 'Not_Valid', 'expected a storage account name'],
     [
       'ServiceBusConnection__fullyQualifiedNamespace',
@@ -305,6 +328,13 @@ describe('malformed keys', () => {
     ['INDIRECT_PROVIDER_NAME', 'z'.repeat(200)],
     ['WEBHOOK_CERTIFICATE_URLS', 'https://certs.example.com/pc/'],
     ['WEBHOOK_CERTIFICATE_URLS', 'http://[::1]:7081/c.pem'],
+    ['PARTNER_CENTER_ACCEPTANCE_URL_TEMPLATE', 'https://accept.example/{attestationId}'],
+    [
+      'PARTNER_CENTER_ACCEPTANCE_URL_TEMPLATE',
+      'http://localhost:7081/acceptance/{attestationId}?country={country}&language={language}',
+    ],
+    ['ON_AGREEMENT_CONFLICT', 'fail'],
+    ['CONFIRMATION_TIMEOUT', 'PT4H'],
   ])('accepts the boundary value %s=%j', (key, value) => {
     expect(() => loadConfig({ ...MINIMAL, [key]: value })).not.toThrow();
   });

@@ -1,6 +1,9 @@
 /**
  * Enhanced attestation: the API that starts one (App-only), its state, and the acceptance page the
  * customer opens from the link (the stand-in for Microsoft's embeddable acceptance component).
+ * As Microsoft documents it, the partner builds the link from a parameterized URL: the responses
+ * carry none unless `linkInResponse` is switched on. The page answers at
+ * `/acceptance/{attestationId}` (query parameters such as `?country=..&language=..` are accepted).
  */
 import { z } from 'zod';
 import type { Clock } from '../../clock';
@@ -11,10 +14,19 @@ import { acceptForm, escapeHtml, notFoundPage, page } from './html-pages';
 import { readJson } from './json-body';
 import type { RequestContext, Route } from './router';
 
+/** Switchable while running (control API). */
+export interface AttestationOptions {
+  /** Whether responses carry an `acceptanceLink`. */
+  linkInResponse: boolean;
+  /** A status word to report instead of the real state, per attestation id (e.g. one we do not know). */
+  reportedStatus: Map<string, string>;
+}
+
 export interface AttestationsDeps {
   store: StateStore;
   clock: Clock;
   linkTtlMs: number;
+  options: AttestationOptions;
 }
 
 export function attestationsRoutes(deps: AttestationsDeps): Route[] {
@@ -68,11 +80,16 @@ function wrongVersion(ctx: RequestContext): Reply | undefined {
     : pcErrorV2(404, ErrorCodes.notFound, 'NotFound', 'Unknown API version.');
 }
 
-function attestationView(a: AttestationRecord, baseUrl: string, now: number): Record<string, unknown> {
+function attestationView(
+  a: AttestationRecord,
+  baseUrl: string,
+  now: number,
+  options: AttestationOptions,
+): Record<string, unknown> {
   return {
     id: a.id,
-    status: attestationState(a, now),
-    acceptanceLink: `${baseUrl}/acceptance/${a.id}`,
+    status: options.reportedStatus.get(a.id) ?? attestationState(a, now),
+    ...(options.linkInResponse ? { acceptanceLink: `${baseUrl}/acceptance/${a.id}` } : {}),
     expiresAt: new Date(a.expiresAt).toISOString(),
     createdAt: new Date(a.createdAt).toISOString(),
     ...(a.acceptedAt === undefined ? {} : { acceptedAt: new Date(a.acceptedAt).toISOString() }),
@@ -114,7 +131,7 @@ function createAttestation(ctx: RequestContext, deps: AttestationsDeps): Reply {
     expiresAt: now + deps.linkTtlMs,
   };
   deps.store.update((state) => state.attestations.push(attestation));
-  return json(201, attestationView(attestation, ctx.baseUrl, now));
+  return json(201, attestationView(attestation, ctx.baseUrl, now, deps.options));
 }
 
 function getAttestation(ctx: RequestContext, deps: AttestationsDeps): Reply {
@@ -124,7 +141,7 @@ function getAttestation(ctx: RequestContext, deps: AttestationsDeps): Reply {
   const attestation = deps.store.state.attestations.find((a) => a.id === id);
   if (!attestation)
     return pcErrorV2(404, ErrorCodes.notFound, 'AttestationNotFound', `Attestation ${id} was not found.`);
-  return json(200, attestationView(attestation, ctx.baseUrl, deps.clock.now()));
+  return json(200, attestationView(attestation, ctx.baseUrl, deps.clock.now(), deps.options));
 }
 
 function acceptancePage(ctx: RequestContext, deps: AttestationsDeps): Reply {

@@ -54,6 +54,10 @@ export function controlRoutes(control: PartnerCenterControl): Route[] {
     controlRoute('POST', '/attestations/:attestationId/accept', (ctx) =>
       json(200, { state: control.acceptAttestation(ctx.params.attestationId ?? '') }),
     ),
+    controlRoute('POST', '/attestations/link-in-response', (_ctx, body) => {
+      control.setAttestationLinkInResponse(body.on === true);
+      return noContent();
+    }),
     controlRoute('POST', '/attestations/expire', (_ctx, body) =>
       json(200, { expired: control.expireLinks(optionalString(body.attestationId)) }),
     ),

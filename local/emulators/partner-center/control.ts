@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Clock } from '../../clock';
 import { acceptDirectly } from './admin-center.routes';
 import { mcaCoverage, type McaCoverage } from './agreements.routes';
-import { acceptAttestation } from './attestations.routes';
+import { acceptAttestation, type AttestationOptions } from './attestations.routes';
 import {
   CLOUD_AGREEMENT,
   MCA,
@@ -85,6 +85,12 @@ export interface CustomerSummary {
   agreementCount: number;
 }
 
+export interface AgreementSummary {
+  dateAgreed: string;
+  primaryContact: { firstName: string; lastName: string; email: string; phoneNumber?: string };
+  attestationId?: string;
+}
+
 export interface AttestationSummary {
   id: string;
   customerTenantId?: string;
@@ -104,6 +110,7 @@ export interface ControlDeps {
   /** The running settings, shared with the routes; `reset` puts back `initialSettings`. */
   settings: EmulatorSettings;
   initialSettings: EmulatorSettings;
+  attestationOptions: AttestationOptions;
 }
 
 export class PartnerCenterControl {
@@ -170,6 +177,26 @@ export class PartnerCenterControl {
   /** Accepts as the customer would in the admin center: direct-signed becomes true. */
   acceptDirectly(tenantId: string): void {
     acceptDirectly(this.deps.store, this.requireCustomer(tenantId));
+  }
+
+  /** Whether attestation responses carry an `acceptanceLink` (default off, as Microsoft documents). */
+  setAttestationLinkInResponse(on: boolean): void {
+    this.deps.attestationOptions.linkInResponse = on;
+  }
+
+  /** Makes reads report `word` as the attestation's status (undefined: its real state again). */
+  reportAttestationStatus(attestationId: string, word: string | undefined): void {
+    if (word === undefined) this.deps.attestationOptions.reportedStatus.delete(attestationId);
+    else this.deps.attestationOptions.reportedStatus.set(attestationId, word);
+  }
+
+  /** The customer's agreements as stored (visible to reads or not yet). */
+  agreements(tenantId: string): AgreementSummary[] {
+    return this.requireCustomer(tenantId).agreements.map((a) => ({
+      dateAgreed: a.dateAgreed,
+      primaryContact: { ...a.primaryContact },
+      ...(a.attestationId === undefined ? {} : { attestationId: a.attestationId }),
+    }));
   }
 
   /** Expires one attestation link, or every link not yet accepted; returns how many expired. */
@@ -255,6 +282,7 @@ export class PartnerCenterControl {
     this.deps.store.replace({ ...this.deps.initialState(), tokens });
     Object.assign(this.deps.settings, this.deps.initialSettings);
     this.deps.faults.clear();
+    this.deps.attestationOptions.reportedStatus.clear();
     this.log.length = 0;
     this.deps.webhooks.reset();
   }

@@ -1,17 +1,19 @@
 /**
- * Faults on demand: throttling (429 + Retry-After), server errors and added latency, per endpoint
- * pattern, deterministic (every Nth matching request, or a share decided by a seeded random).
+ * Faults on demand: throttling (429 + Retry-After), server errors, added latency and a 600061
+ * duplicate-agreement refusal, per endpoint pattern, deterministic (every Nth matching request, or a
+ * share decided by a seeded random).
  */
 import { z } from 'zod';
 import { ErrorCodes } from './error-codes';
-import { pcError, type Reply } from './http-kit';
+import { pcError, pcErrorV2, type Reply } from './http-kit';
 
 export const faultRuleSchema = z.object({
   /** Path pattern; `*` matches within one segment, `**` across segments. E.g. `/v1/customers/*\/agreements`. */
   path: z.string().min(1),
   /** Only this method (any when omitted). */
   method: z.string().optional(),
-  kind: z.enum(['throttle', 'error', 'latency']),
+  /** `agreementAlreadyExists`: 400 / 600061 PartnerConfirmedAgreementAlreadyExists. */
+  kind: z.enum(['throttle', 'error', 'latency', 'agreementAlreadyExists']),
   /** throttle: the Retry-After value in seconds (default 1). */
   retryAfterSeconds: z.number().int().min(0).optional(),
   /** error: the 5xx status (default 503). */
@@ -96,6 +98,14 @@ function faultReply(rule: z.output<typeof faultRuleSchema>): Reply {
     return pcError(429, ErrorCodes.throttled, `Too many requests. Retry after ${seconds} seconds.`, {
       'retry-after': String(seconds),
     });
+  }
+  if (rule.kind === 'agreementAlreadyExists') {
+    return pcErrorV2(
+      400,
+      ErrorCodes.agreementAlreadyExists,
+      'PartnerConfirmedAgreementAlreadyExists',
+      'A partner confirmed agreement already exists for the customer.',
+    );
   }
   return pcError(
     rule.status ?? 503,

@@ -37,6 +37,11 @@ export interface PartnerCenterEmulatorOptions {
   /** How long an acceptance link stays valid. Default 7 days. */
   linkTtlMs?: number;
   /**
+   * Whether attestation responses carry an `acceptanceLink`. Default false: Microsoft documents that
+   * the partner builds the link (PARTNER_CENTER_ACCEPTANCE_URL_TEMPLATE). Switchable by the control API.
+   */
+  attestationLinkInResponse?: boolean;
+  /**
    * How long a new agreement stays invisible to reads, on the scenario clock: 0 to 4 hours (Microsoft:
    * "within four hours"). Default 5 minutes. The control API can change it while running.
    */
@@ -73,6 +78,10 @@ export async function startPartnerCenterEmulator(
   });
   const settings = { ...initialSettings };
   const faults = new FaultInjector();
+  const attestationOptions = {
+    linkInResponse: options.attestationLinkInResponse ?? false,
+    reportedStatus: new Map<string, string>(),
+  };
   const webhooks = new WebhookDispatcher(store, clock, () => baseUrl);
   const control = new PartnerCenterControl({
     store,
@@ -83,6 +92,7 @@ export async function startPartnerCenterEmulator(
     baseUrl: () => baseUrl,
     settings,
     initialSettings,
+    attestationOptions,
   });
   const authDeps: AuthDeps = {
     store,
@@ -98,7 +108,12 @@ export async function startPartnerCenterEmulator(
     ...customersRoutes({ store, clock }),
     ...agreementsRoutes({ store, clock, settings }),
     ...ordersRoutes({ store, clock }),
-    ...attestationsRoutes({ store, clock, linkTtlMs: options.linkTtlMs ?? 7 * DAY_MS }),
+    ...attestationsRoutes({
+      store,
+      clock,
+      linkTtlMs: options.linkTtlMs ?? 7 * DAY_MS,
+      options: attestationOptions,
+    }),
     ...adminCenterRoutes(store),
     ...webhookRoutes(store, webhooks),
     ...controlRoutes(control),

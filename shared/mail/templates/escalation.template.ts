@@ -65,6 +65,14 @@ function escalationFacts(data: ValidMailData<'escalation'>, language: MailLangua
         : `${data.invitationsSent} (reminders included)`,
     ],
   ];
+  if (data.notVisible) {
+    rows.push([
+      'Partner Center',
+      ja
+        ? '期限まで Partner Center にお客様が表示されませんでした（404）'
+        : 'the customer was not visible in Partner Center until the deadline (404)',
+    ]);
+  }
   if (data.signatory !== undefined) {
     const { signatory } = data;
     rows.push([ja ? 'ご署名者' : 'Signatory', fullName(signatory, language)]);

@@ -96,6 +96,8 @@ const escalation = z.object({
   path: z.enum(WORKFLOW_PATHS),
   /** Every mail sent to the customer or provider, reminders included. */
   invitationsSent: z.int().min(0),
+  /** Partner Center answered 404 for the customer until the deadline (nobody could be invited). */
+  notVisible: z.literal(true).optional(),
   deadline: instant,
   signatory: signatoryContact.optional(),
   /** Greets the partner's contact by name when given. */

@@ -44,7 +44,7 @@ const agreementRequest = (
 interface Attestation {
   id: string;
   status: string;
-  acceptanceLink: string;
+  acceptanceLink?: string;
 }
 
 describe('Partner Center emulator: enhanced attestation, agreements, orders', () => {
@@ -72,6 +72,10 @@ describe('Partner Center emulator: enhanced attestation, agreements, orders', ()
     return jsonOf<Attestation>(res);
   }
 
+  /** The link as the partner builds it from the local template (the responses carry none). */
+  const linkOf = (attestation: Attestation): string =>
+    `${h.url}/acceptance/${attestation.id}?country=JP&language=ja-JP`;
+
   async function attestationStatus(id: string): Promise<string> {
     const res = await call(h.url, app, 'GET', `/v1/attestations/enhanced/${id}`);
     return (await jsonOf<Attestation>(res)).status;
@@ -87,7 +91,7 @@ describe('Partner Center emulator: enhanced attestation, agreements, orders', ()
     const stale = CUSTOMERS.stale;
     const attestation = await createAttestation(stale);
     expect(attestation.status).toBe('required');
-    expect(attestation.acceptanceLink).toBe(`${h.url}/acceptance/${attestation.id}`);
+    expect(attestation.acceptanceLink).toBeUndefined();
 
     // Not accepted yet: the agreement cannot be created.
     const early = await call(
@@ -99,14 +103,14 @@ describe('Partner Center emulator: enhanced attestation, agreements, orders', ()
     );
     expect(early.status).toBe(400);
 
-    const pageHtml = await (await fetch(attestation.acceptanceLink)).text();
+    const pageHtml = await (await fetch(linkOf(attestation))).text();
     expect(pageHtml).toContain('Northwind Example KK');
     expect(pageHtml).toContain('https://aka.ms/customeragreement');
     expect(pageHtml).toMatch(/<form method="post" action="\/acceptance\/[^"]+">/);
     expect(pageHtml).toContain('>Accept</button>');
     expect(await attestationStatus(attestation.id)).toBe('pending');
 
-    const accepted = await fetch(attestation.acceptanceLink, {
+    const accepted = await fetch(linkOf(attestation), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: '',
@@ -191,12 +195,20 @@ describe('Partner Center emulator: enhanced attestation, agreements, orders', ()
     );
   });
 
+  it('carries the acceptance link in its responses only when the control API switches it on', async () => {
+    h.emulator.control.setAttestationLinkInResponse(true);
+    const withLink = await createAttestation(CUSTOMERS.none);
+    expect(withLink.acceptanceLink).toBe(`${h.url}/acceptance/${withLink.id}`);
+    h.emulator.control.setAttestationLinkInResponse(false);
+    expect((await createAttestation(CUSTOMERS.none)).acceptanceLink).toBeUndefined();
+  });
+
   it('expires links after linkTtlMs and through the control API', async () => {
     const first = await createAttestation(CUSTOMERS.none);
     await h.clock.advance(LINK_TTL);
-    expect(await (await fetch(first.acceptanceLink)).text()).toContain('This link has expired.');
+    expect(await (await fetch(linkOf(first))).text()).toContain('This link has expired.');
     expect(await attestationStatus(first.id)).toBe('expired');
-    await fetch(first.acceptanceLink, { method: 'POST' });
+    await fetch(linkOf(first), { method: 'POST' });
     expect(await attestationStatus(first.id)).toBe('expired');
 
     const second = await createAttestation(CUSTOMERS.none);

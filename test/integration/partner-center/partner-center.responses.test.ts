@@ -168,6 +168,28 @@ describe('Partner Center client: documented calls and response shapes', () => {
     });
   });
 
+  it.each([
+    [{ status: 'Accepted', acceptedAt: '2026-03-04T08:15:30Z' }, 'accepted', '2026-03-04T08:15:30Z'],
+    [
+      { attestationStatus: 'accepted', acceptanceDate: '2026-03-04T08:15:30Z' },
+      'accepted',
+      '2026-03-04T08:15:30Z',
+    ],
+    [{ status: 'accepted', dateAccepted: '2026-03-04' }, 'accepted', '2026-03-04'],
+    [{ status: 'pending' }, 'pending', undefined],
+  ])(
+    'reads an attestation status and, when there is one, when it was accepted, from %j',
+    async (body, state, at) => {
+      fake.on('GET /v1/attestations/enhanced/att-9', { status: 200, body: { id: 'att-9', ...body } });
+      const { client } = createTestClient(fake);
+
+      const attestation = await client.getEnhancedAttestation('att-9');
+
+      expect(attestation.status).toBe(state);
+      expect(attestation.acceptedAt).toBe(at);
+    },
+  );
+
   it('fails clearly, without echoing the body, when the attestation response has no id', async () => {
     fake.on('POST /v1/attestations/enhanced', {
       status: 201,

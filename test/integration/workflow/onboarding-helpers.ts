@@ -14,6 +14,9 @@ export const TEST_SETTINGS = {
   ACCEPTANCE_DEADLINE: 'P30D',
   POLL_INITIAL_DELAY: 'PT1H',
   POLL_MAX_DELAY: 'P1D',
+  // Every waiting attestation wakes on this interval for as long as a test file runs: a day keeps a
+  // file to a few dozen wakes per customer (attestation.test.ts checks the short interval itself).
+  ATTESTATION_POLL_INTERVAL: 'P1D',
   PARTNER_CENTER_MAX_REQUESTS_PER_SECOND: '200',
   PARTNER_CENTER_MAX_CONCURRENCY: '8',
   // The workflow's own timers only: the feed and safety-net timers have tests of their own.
@@ -22,6 +25,10 @@ export const TEST_SETTINGS = {
   'AzureWebJobs.mcaSendClaims.Disabled': 'true',
   'AzureWebJobs.mcaComplianceSweepTimer.Disabled': 'true',
 };
+
+/** An e-mail address, a phone number, or the test signatories' names: never in a log line. */
+export const PERSONAL_DATA =
+  /[^\s@<>"']+@[^\s@<>"']+\.[a-z]{2,}|\+\d[\d\s-]{7,}|\bAlex\b|\bSigner\b|\bSuccessor\b/i;
 
 export interface TestCustomer {
   tenantId: string;

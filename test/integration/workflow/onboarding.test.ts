@@ -7,6 +7,7 @@ import { startAppStack, type AppStack } from '../../helpers/app-stack';
 import {
   DAY,
   HOUR,
+  PERSONAL_DATA,
   TEST_SETTINGS,
   advanceUntilState,
   mailsTo,
@@ -28,8 +29,6 @@ const SEEDED = {
  */
 const OLD_SIGNER = { firstName: 'Olga', lastName: 'Previous', email: 'olga.previous@stale.example.com' };
 const DESK = 'csp-desk@partner.example';
-/** An e-mail address, a phone number, or the test signatories' names. */
-const PERSONAL_DATA = /[^\s@<>"']+@[^\s@<>"']+\.[a-z]{2,}|\+\d[\d\s-]{7,}|\bAlex\b|\bSigner\b/i;
 
 jest.setTimeout(180_000);
 

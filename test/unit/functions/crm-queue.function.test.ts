@@ -135,7 +135,7 @@ describe('toOnboardingRequest', () => {
     ['CustomerCreated', 'new'],
     ['CustomerUpdated', 'new'],
     ['PurchaseBlocked', 'purchaseBlocked'],
-  ])('maps %s to reason %s, source crm, with the customer and event id', (type, reason) => {
+  ])('maps %s to reason %s, source crm, with the customer, event id and occurredAt', (type, reason) => {
     const event = decode(crmEvent({ type, method: 'direct' }));
 
     expect(toOnboardingRequest(event)).toEqual({
@@ -146,6 +146,8 @@ describe('toOnboardingRequest', () => {
       reason,
       source: 'crm',
       eventId: 'crm-evt-1',
+      // The running workflow ignores an update older than the last one it applied.
+      occurredAt: event.occurredAt,
     });
   });
 

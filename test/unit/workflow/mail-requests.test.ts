@@ -53,6 +53,14 @@ describe('composeMail', () => {
       'ja',
     ],
     [
+      "a later attestation's link (a new signatory): its own send key",
+      { kind: 'attestationLink', ...link, n: 2 },
+      'attestationLink',
+      'hanako@northwind.example',
+      2,
+      'ja',
+    ],
+    [
       '2nd direct reminder',
       { kind: 'reminder', n: 2, path: 'direct' },
       'reminder',
@@ -110,6 +118,22 @@ describe('composeMail', () => {
     );
     expect(composed.data).not.toHaveProperty('signatory');
     expect(renderMail(composed.template, composed.data, composed.language).language).toBe('en');
+  });
+
+  it.each([
+    ['en', 'the customer was not visible in Partner Center until the deadline (404)'],
+    ['ja-JP', 'Partner Center にお客様が表示されませんでした（404）'],
+  ])('escalates a customer Partner Center never showed, and says so (%s)', (partnerLanguage, words) => {
+    // The desk reads escalations in PARTNER_LANGUAGE.
+    const composed = composeMail(
+      {
+        ...base,
+        customer: undefined,
+        mail: { kind: 'escalation', path: 'direct', invitationsSent: 0, notVisible: true },
+      },
+      { ...partner, partnerLanguage },
+    );
+    expect(renderMail(composed.template, composed.data, composed.language).text).toContain(words);
   });
 
   it('refuses customer mails without a signatory and hand-offs without a provider contact', () => {
