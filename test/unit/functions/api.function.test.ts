@@ -101,6 +101,26 @@ describe('POST customers/{tenantId}/mca', () => {
     ]);
   });
 
+  // An order system that hit a 403 knows only the tenant: the run checks it and asks for a contact.
+  it('starts a purchase-blocked run from a body with only purchaseBlocked (and what else it knows)', async () => {
+    await start(post(`customers/${TENANT}/mca`, { purchaseBlocked: true }));
+    await start(post(`customers/${TENANT}/mca`, { purchaseBlocked: true, companyName: 'Contoso KK' }));
+    await start(post(`customers/${TENANT}/mca`, { ...customerBody, purchaseBlocked: true }));
+
+    // The first starts the run, the others join it.
+    const inputs = [...client.started.map((s) => s.input), ...client.raised.map((r) => r.payload)] as Record<
+      string,
+      unknown
+    >[];
+    expect(inputs.map((input) => [input.reason, input.companyName, input.customer !== undefined])).toEqual([
+      ['purchaseBlocked', undefined, false],
+      ['purchaseBlocked', 'Contoso KK', false],
+      ['purchaseBlocked', 'Contoso KK', true],
+    ]);
+    const bad = await start(post(`customers/${TENANT}/mca`, { purchaseBlocked: true, country: 'Japan' }));
+    expect(fieldsOf(bad)).toEqual(['country']);
+  });
+
   it('joins a running workflow', async () => {
     client.seed(INSTANCE, 'Running');
 
