@@ -145,7 +145,6 @@ param pollMaxDelay string = 'PT6H'
 
 @description('REMEDIATION_RETRY_AFTER: the sweep restarts an uncovered customer whose last run ended this long ago.')
 param remediationRetryAfter string = 'P30D'
-
 @description('ATTESTATION_POLL_INTERVAL: fixed re-check interval while an attestation link is out.')
 param attestationPollInterval string = 'PT15M'
 

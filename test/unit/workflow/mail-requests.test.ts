@@ -139,15 +139,16 @@ describe('composeMail', () => {
   it.each([
     ['en', 'the customer was not visible in Partner Center until the deadline (404)'],
     ['ja-JP', 'Partner Center にお客様が表示されませんでした（404）'],
-  ])('escalates a customer Partner Center never showed, and says so (%s)', (partnerLanguage, words) => {
-    // The desk reads escalations in PARTNER_LANGUAGE.
+  ])('escalates a customer Partner Center never showed, and says so (%s)', (language, words) => {
     const composed = composeMail(
       {
         ...base,
         customer: undefined,
+        language,
         mail: { kind: 'escalation', path: 'direct', invitationsSent: 0, notVisible: true },
       },
-      { ...partner, partnerLanguage },
+      // The desk's mails are in its own language.
+      { ...partner, partnerLanguage: language },
     );
     expect(renderMail(composed.template, composed.data, composed.language).text).toContain(words);
   });
