@@ -10,9 +10,10 @@ import {
   createCustomerStatusHttp,
   createMcaReportHttp,
 } from './api/customer-read.http';
+import { createConfirmAcceptanceHttp } from './api/confirm-acceptance.http';
 import { createOperatorActionHttp } from './api/operator-actions.http';
 import { startOnboardingHttp } from './api/start-onboarding.http';
-import type { AppDeps } from './app-deps';
+import { partnerCenterDeps, type AppDeps } from './app-deps';
 
 export const API_FUNCTIONS = {
   start: 'apiStartOnboarding',
@@ -21,6 +22,7 @@ export const API_FUNCTIONS = {
   report: 'apiMcaReport',
   recheck: 'apiRecheck',
   remind: 'apiRemind',
+  confirm: 'apiConfirmAcceptance',
 } as const;
 
 type ClientHandler = (
@@ -51,11 +53,17 @@ export function registerApi(deps: AppDeps): void {
   app.post(API_FUNCTIONS.recheck, {
     ...route,
     route: 'customers/{tenantId}/mca/recheck',
-    ...withClient(createOperatorActionHttp(ONBOARDING_EVENTS.recheck, deps)),
+    // Without Partner Center (a reseller) a finished run cannot be rechecked: /confirm heals it.
+    ...withClient(createOperatorActionHttp(ONBOARDING_EVENTS.recheck, partnerCenterDeps(deps))),
   });
   app.post(API_FUNCTIONS.remind, {
     ...route,
     route: 'customers/{tenantId}/mca/remind',
     ...withClient(createOperatorActionHttp(ONBOARDING_EVENTS.reminderDue)),
+  });
+  app.post(API_FUNCTIONS.confirm, {
+    ...route,
+    route: 'customers/{tenantId}/mca/confirm',
+    ...withClient(createConfirmAcceptanceHttp(deps)),
   });
 }

@@ -27,7 +27,7 @@ import {
   type WebhookVerifier,
 } from '../shared/partnerCenter';
 import { ConflictError, type Store } from '../shared/store';
-import type { AppDeps } from './app-deps';
+import type { PartnerCenterDeps } from './app-deps';
 import { startOnboarding } from './onboarding-starter';
 
 export const FEED_FUNCTIONS = {
@@ -174,7 +174,7 @@ export function createAuditFeedHandler(deps: FeedDeps) {
 }
 
 export function registerPartnerCenterFeed(
-  deps: AppDeps,
+  deps: PartnerCenterDeps,
   options: { fetchCertificate?: CertificateFetcher } = {},
 ): void {
   const { webhookCertificateUrls, webhookLocalTrustAnchorsFile } = deps.config.partnerCenter;

@@ -11,6 +11,7 @@ import {
   deadlineAt,
   instantAt,
   nextReminder,
+  readsPartnerCenter,
   type McaStatus,
   type Method,
   type Path,
@@ -18,7 +19,7 @@ import {
   type PollBackoff,
   type ResellerStrategy,
 } from '../../shared/mca';
-import type { CustomerStateName } from '../../shared/store/customer-state';
+import type { CustomerStateName, StateMethod } from '../../shared/store/customer-state';
 import type { GetAttestationResult } from '../../shared/workflow/activities';
 import {
   AGREEMENT_CONFLICT_REASON,
@@ -31,11 +32,13 @@ import {
 } from '../../shared/workflow/attestation-rules';
 import {
   ONBOARDING_EVENTS,
+  confirmationSchema,
   onboardingRequestSchema,
   type Customer,
   type OnboardingRequest,
   type OutcomeType,
 } from '../../shared/workflow/contracts';
+import { confirmationNote, reportedAcceptance, utcInstant } from '../../shared/workflow/confirmation';
 import type { MailRequest } from '../../shared/workflow/mail-requests';
 import { onboardingSteps, type ActivityRetry, type OnboardingSteps, type Step } from './onboarding-steps';
 
@@ -61,7 +64,8 @@ export interface OnboardingResult {
   reason: string | null;
 }
 
-const WAITING: readonly CustomerStateName[] = ['InviteSent', 'AttestationPending'];
+/** States that wait on someone and remind them; HandedOff reminds the indirect provider. */
+const WAITING: readonly CustomerStateName[] = ['InviteSent', 'AttestationPending', 'HandedOff'];
 /** Unknown country (CLDR `ZZ`) for a tenant Partner Center told us about before the CRM did. */
 const UNKNOWN_COUNTRY = 'ZZ';
 
@@ -112,6 +116,10 @@ interface Run {
   remindersSent: number;
   invitationsSent: number;
   seenEvents: Set<string>;
+  /** Partner Center refuses purchases (a purchase-block event, or a stale attestation past the cut-off). */
+  purchaseBlocked: boolean;
+  /** The starting event said the MCA is accepted (CRM `mcaAccepted`): when, as far as anyone knows. */
+  reportedAcceptedAt: string | undefined;
 }
 
 type Done = { done: true; result: OnboardingResult } | { done: false };
@@ -169,12 +177,17 @@ class OnboardingFlow {
       remindersSent: 0,
       invitationsSent: 0,
       seenEvents: new Set([request.eventId]),
+      purchaseBlocked: request.reason === 'purchaseBlocked',
+      reportedAcceptedAt: request.mcaAccepted
+        ? reportedAcceptance(request, startedAt.toISOString())
+        : undefined,
     };
   }
 
   *execute(): Step<OnboardingResult> {
     try {
       yield* this.record('Checking', 'RunStarted', `reason ${this.run.reason}`);
+      if (!readsPartnerCenter(this.policy.partnerType)) return yield* this.withoutPartnerCenter();
       const first = yield* this.steps.checkStatus(this.run.tenantId, this.nowIso());
       if (first.kind === 'failed') return yield* this.failed(first.reason);
       if (first.kind === 'notVisible') {
@@ -198,6 +211,7 @@ class OnboardingFlow {
     if (settled.done) return settled;
     if (status.kind === 'reattestationRequired') {
       this.run.reattestation = true;
+      if (status.purchaseBlocked) this.run.purchaseBlocked = true;
       const note = `latest attestation dated ${status.attestedAt.slice(0, 10)} predates 2023-04-01`;
       yield* this.record('ReattestationRequired', 'StaleAttestation', note);
     }
@@ -207,13 +221,7 @@ class OnboardingFlow {
   /** Sends the first mail of the path; without the signatory's details it waits for them instead. */
   private *startPath(): Step<Done> {
     const run = this.run;
-    if (!run.customer) {
-      const note = "waiting for the signatory's details (CRM or API)";
-      // A stale customer stays visibly ReattestationRequired while the details are missing.
-      if (run.state === 'ReattestationRequired') yield* this.audit('AwaitingContact', note);
-      else yield* this.record('Checking', 'AwaitingContact', note);
-      return CONTINUE;
-    }
+    if (!run.customer) return yield* this.awaitContact();
     const path = decidePath({
       requestedMethod: run.method,
       defaultMethod: this.policy.defaultMethod,
@@ -240,10 +248,43 @@ class OnboardingFlow {
             'handed to the indirect provider; invitation sent',
           );
         }
-        yield* this.record('HandedOff', 'HandedOff', 'handed to the indirect provider');
-        return yield* this.finish('McaHandedOff', 'handOff');
+        // The provider is reminded and the deadline counts from here, as for an invitation.
+        this.startDeadlineClock();
+        yield* this.record(
+          'HandedOff',
+          'HandedOff',
+          'handed to the indirect provider; waiting for acceptance',
+        );
+        yield* this.publish('McaHandedOff', 'handOff');
+        return CONTINUE;
       }
     }
+  }
+
+  /**
+   * Not covered and nobody to invite: the desk is told at once (once per run) and the run waits for the
+   * details (CustomerUpdated) instead of waiting silently until the deadline.
+   */
+  private *awaitContact(): Step<Done> {
+    const run = this.run;
+    const alert = this.mailRequest({ kind: 'contactMissing', purchaseBlocked: run.purchaseBlocked });
+    const sent = (yield* this.tolerant(this.steps.sendMail(alert)))?.value;
+    const told =
+      sent?.kind === 'sent' || sent?.kind === 'duplicate' ? 'desk told' : 'the desk alert could not be sent';
+    yield* this.record('AwaitingContact', 'AwaitingContact', `no MCA and no signatory on file; ${told}`);
+    return CONTINUE;
+  }
+
+  /**
+   * An indirect reseller's deployment: no status check, no attestation. The path starts at once and
+   * acceptance is learned from people (the /confirm API, the CRM's mcaAccepted).
+   */
+  private *withoutPartnerCenter(): Step<OnboardingResult> {
+    const reported = this.run.reportedAcceptedAt;
+    const started = reported
+      ? yield* this.accept(this.run.method ?? null, reported, 'accepted, as the CRM reports')
+      : yield* this.startPath();
+    return started.done ? started.result : yield* this.waitForAcceptance();
   }
 
   private *invite(
@@ -255,13 +296,17 @@ class OnboardingFlow {
       kind === 'directInvite' ? { kind } : { kind, ...this.link(), n: this.run.attestations.length - 1 },
     );
     if (sent.done) return sent;
-    const run = this.run;
-    if (run.invitedAt === undefined) {
-      run.invitedAt = this.context.df.currentUtcDateTime;
-      run.deadline = deadlineAt(run.invitedAt, this.policy.acceptanceDeadlineMs);
-    }
+    this.startDeadlineClock();
     yield* this.record(state, 'InvitationSent', note);
     return CONTINUE;
+  }
+
+  /** Reminders and the deadline count from the first invitation (or hand-off). */
+  private startDeadlineClock(): void {
+    const run = this.run;
+    if (run.invitedAt !== undefined) return;
+    run.invitedAt = this.context.df.currentUtcDateTime;
+    run.deadline = deadlineAt(run.invitedAt, this.policy.acceptanceDeadlineMs);
   }
 
   /**
@@ -358,6 +403,10 @@ class OnboardingFlow {
         wanted.poll = true;
       } else if (waiter.name === ONBOARDING_EVENTS.recheck) {
         wanted.poll = true;
+      } else if (waiter.name === ONBOARDING_EVENTS.confirmed) {
+        const confirmed = yield* this.confirmed(payload);
+        if (confirmed.done) return confirmed;
+        wanted.poll = true;
       } else if (this.wantsReminder(payload)) {
         wanted.remind = true;
       }
@@ -421,7 +470,13 @@ class OnboardingFlow {
       return CONTINUE;
     }
     if (request.occurredAt !== undefined) run.lastAppliedAt = request.occurredAt;
+    if (request.reason === 'purchaseBlocked') run.purchaseBlocked = true;
     yield* this.audit('EventJoined', `${request.source} ${request.reason}`);
+    // Partner Center deployments check instead (every joined update is followed by a poll).
+    if (request.mcaAccepted && !readsPartnerCenter(this.policy.partnerType)) {
+      const at = reportedAcceptance(request, this.nowIso());
+      return yield* this.accept(request.method ?? null, at, `accepted, as the ${request.source} reports`);
+    }
     if (!request.customer) return CONTINUE;
     const firstDetails = run.customer === undefined;
     run.customer = request.customer;
@@ -454,6 +509,7 @@ class OnboardingFlow {
    */
   private *poll(): Step<Done> {
     const run = this.run;
+    if (!readsPartnerCenter(this.policy.partnerType)) return CONTINUE;
     const checked = (yield* this.tolerant(this.steps.checkStatus(run.tenantId, this.nowIso())))?.value;
     if (checked?.kind === 'failed') this.warn(`status check failed: ${checked.reason}`);
     if (checked?.kind === 'status') {
@@ -540,9 +596,11 @@ class OnboardingFlow {
       yield* this.audit('AttestationRenewed', `link expired; new attestation for reminder ${n}`);
     }
     const sent = yield* this.mail(
-      run.path?.kind === 'attestation'
-        ? { kind: 'reminder', n, path: 'attestation', ...this.link() }
-        : { kind: 'reminder', n, path: 'direct' },
+      run.state === 'HandedOff'
+        ? { kind: 'handOff', n }
+        : run.path?.kind === 'attestation'
+          ? { kind: 'reminder', n, path: 'attestation', ...this.link() }
+          : { kind: 'reminder', n, path: 'direct' },
     );
     if (sent.done) return sent;
     run.remindersSent = n;
@@ -554,11 +612,32 @@ class OnboardingFlow {
 
   private *settleIfAccepted(status: McaStatus): Step<Done> {
     if (status.kind !== 'accepted') return CONTINUE;
+    const acceptedAt = status.method === 'attestation' ? status.attestedAt : this.nowIso();
+    return yield* this.accept(status.method, acceptedAt, `accepted (${status.method})`);
+  }
+
+  /** Covered: purchases are allowed again, and the CRM is told. */
+  private *accept(method: Method | null, acceptedAt: string, note: string): Step<Done> {
     const run = this.run;
-    run.acceptedMethod = status.method;
-    run.acceptedAt = status.method === 'attestation' ? status.attestedAt : this.nowIso();
-    yield* this.record('Accepted', 'Accepted', `accepted (${status.method})`);
-    return yield* this.finish('McaAccepted', status.method);
+    run.acceptedMethod = method;
+    run.acceptedAt = acceptedAt;
+    run.purchaseBlocked = false;
+    yield* this.record('Accepted', 'Accepted', note);
+    yield* this.publish('McaAccepted', method);
+    return { done: true, result: { state: run.state, reason: run.stateReason } };
+  }
+
+  /** An operator or the indirect provider confirmed the acceptance (reseller deployments only). */
+  private *confirmed(payload: unknown): Step<Done> {
+    const parsed = confirmationSchema.safeParse(payload);
+    if (!parsed.success) {
+      this.warn('ignored a Confirmed event with invalid fields');
+      return CONTINUE;
+    }
+    if (readsPartnerCenter(this.policy.partnerType)) return CONTINUE;
+    const confirmation = parsed.data;
+    const at = utcInstant(confirmation.acceptedAt);
+    return yield* this.accept(confirmation.method, at, confirmationNote(confirmation));
   }
 
   private *expire(): Step<OnboardingResult> {
@@ -583,10 +662,7 @@ class OnboardingFlow {
       ? `deadline passed; ${escalation}`
       : `deadline passed and Partner Center never showed the customer (404); ${escalation}`;
     yield* this.record('Expired', 'Expired', note);
-    yield* this.publish(
-      'McaExpired',
-      run.path?.kind === 'attestation' ? 'attestation' : run.path ? 'direct' : null,
-    );
+    yield* this.publish('McaExpired', this.pathMethod());
     return { state: 'Expired', reason: note };
   }
 
@@ -594,11 +670,6 @@ class OnboardingFlow {
     yield* this.record('Failed', 'Failed', reason);
     yield* this.publish('McaFailed', this.run.path?.kind === 'attestation' ? 'attestation' : null);
     return { state: 'Failed', reason };
-  }
-
-  private *finish(type: OutcomeType, method: Method | 'handOff'): Step<Done> {
-    yield* this.publish(type, method);
-    return { done: true, result: { state: this.run.state, reason: this.run.stateReason } };
   }
 
   // ---- side effects -----------------------------------------------------------------------------
@@ -646,9 +717,7 @@ class OnboardingFlow {
       state: {
         tenantId: run.tenantId,
         state,
-        method:
-          run.acceptedMethod ??
-          (run.path?.kind === 'attestation' ? 'attestation' : run.path ? 'direct' : null),
+        method: run.acceptedMethod ?? this.pathMethod(),
         acceptedAt: run.acceptedAt,
         reason: run.stateReason,
         nextReminderAt,
@@ -659,9 +728,18 @@ class OnboardingFlow {
         companyName: run.companyName,
         language: run.customer?.language ?? 'en',
         country: run.customer?.country ?? UNKNOWN_COUNTRY,
+        purchaseBlocked: run.purchaseBlocked,
       },
       audit: { actor: 'workflow', action, detail },
     });
+  }
+
+  /** The path the row and the outcome name: handOff when only the provider was asked. */
+  private pathMethod(): StateMethod | null {
+    const path = this.run.path;
+    if (!path) return null;
+    if (path.kind === 'handOff') return path.alsoInviteDirect ? 'direct' : 'handOff';
+    return path.kind;
   }
 
   /** An audit entry without a state change (the row is rewritten with the same state). */
