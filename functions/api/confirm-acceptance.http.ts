@@ -14,12 +14,11 @@ import { utcInstant } from '../../shared/workflow/confirmation';
 import {
   ONBOARDING_EVENTS,
   confirmationBodySchema,
-  onboardingInstanceId,
   type Confirmation,
 } from '../../shared/workflow/contracts';
 import { healConfirmed, type HealDeps } from '../../shared/workflow/finished-runs';
 import { ConflictError, NotFoundError, respond } from '../http-errors';
-import { signalOnboarding } from '../onboarding-starter';
+import { raiseOnRunning } from './operator-actions.http';
 import { decodeOrThrow, readJson, routeTenantId } from './request-input';
 
 export type ConfirmDeps = HealDeps & {
@@ -40,11 +39,13 @@ export function createConfirmAcceptanceHttp(deps: ConfirmDeps) {
       }
       const body = decodeOrThrow(confirmationBodySchema, await readJson(request));
       const confirmation: Confirmation = { ...body, acceptedAt: utcInstant(body.acceptedAt) };
-      const instanceId = onboardingInstanceId(tenantId);
-      if (await signalOnboarding(client, tenantId, ONBOARDING_EVENTS.confirmed, confirmation)) {
-        context.log(`API confirmation raised for ${tenantId} (${confirmation.confirmedBy})`);
-        return { status: 202, jsonBody: { tenantId, instanceId, event: ONBOARDING_EVENTS.confirmed } };
-      }
+      const raised = await raiseOnRunning(
+        { client, context },
+        tenantId,
+        ONBOARDING_EVENTS.confirmed,
+        confirmation,
+      );
+      if (raised) return raised;
       const row = await deps.store.customerState.get(tenantId);
       if (!row) throw new NotFoundError(`No customer ${tenantId}`);
       if (row.state === 'Accepted')

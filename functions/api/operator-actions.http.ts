@@ -19,6 +19,21 @@ export type RecheckDeps = HealDeps & {
   store: HealDeps['store'] & { customerState: Pick<Store['customerState'], 'get' | 'upsert'> };
 };
 
+/** Raises `eventName` on the customer's running workflow: the 202 answer, or undefined when none runs. */
+export async function raiseOnRunning(
+  { client, context }: { client: df.DurableClient; context: InvocationContext },
+  tenantId: string,
+  eventName: string,
+  payload: unknown,
+): Promise<HttpResponseInit | undefined> {
+  if (!(await signalOnboarding(client, tenantId, eventName, payload))) return undefined;
+  context.log(`API ${eventName} raised for ${tenantId}`);
+  return {
+    status: 202,
+    jsonBody: { tenantId, instanceId: onboardingInstanceId(tenantId), event: eventName },
+  };
+}
+
 export function createOperatorActionHttp(eventName: string, recheck?: RecheckDeps) {
   return (
     request: HttpRequest,
@@ -27,13 +42,8 @@ export function createOperatorActionHttp(eventName: string, recheck?: RecheckDep
   ): Promise<HttpResponseInit> =>
     respond(context, async () => {
       const tenantId = routeTenantId(request);
-      if (await signalOnboarding(client, tenantId, eventName, {})) {
-        context.log(`API ${eventName} raised for ${tenantId}`);
-        return {
-          status: 202,
-          jsonBody: { tenantId, instanceId: onboardingInstanceId(tenantId), event: eventName },
-        };
-      }
+      const raised = await raiseOnRunning({ client, context }, tenantId, eventName, {});
+      if (raised) return raised;
       if (!recheck) throw new NotRunningError(`No running workflow for ${tenantId}`);
       const row = await recheck.store.customerState.get(tenantId);
       if (!row) throw new NotFoundError(`No customer ${tenantId}`);

@@ -265,6 +265,39 @@ describe('canonicalJson', () => {
 
 // ---- reads -------------------------------------------------------------------------------------------
 
+/** The store and outcome fakes a heal writes to, recording the rows, outcomes and audit lines. */
+function healingFakes(now: Date, row: CustomerState | undefined, line: (entry: AuditEntry) => string) {
+  const rows = new Map(row ? [[row.tenantId, row]] : []);
+  const published: OutcomeEvent[] = [];
+  const audit: string[] = [];
+  const deps: Pick<ConfirmDeps, 'store' | 'outcomes' | 'now'> = {
+    store: {
+      customerState: {
+        get: (id) => Promise.resolve(rows.get(id)),
+        upsert: (input) => {
+          const state = { ...(input as CustomerState), purchaseAllowed: input.state === 'Accepted' };
+          rows.set(state.tenantId, state);
+          return Promise.resolve({ kind: 'written', state });
+        },
+      },
+      auditTrail: {
+        append: (entry) => {
+          audit.push(line(entry as AuditEntry));
+          return Promise.resolve(entry as AuditEntry);
+        },
+      },
+    },
+    outcomes: {
+      publish: (event) => {
+        published.push(event);
+        return Promise.resolve();
+      },
+    },
+    now: () => now,
+  };
+  return { deps, rows, published, audit };
+}
+
 function customerState(overrides: Partial<CustomerState> = {}): CustomerState {
   return {
     tenantId: TENANT,
@@ -513,10 +546,9 @@ describe('POST customers/{tenantId}/mca/recheck and /remind', () => {
       evidence: { isSigned: boolean; agreements?: string[] } | Error,
       row?: CustomerState,
     ) {
-      const rows = new Map(row ? [[row.tenantId, row]] : []);
-      const published: OutcomeEvent[] = [];
-      const audit: string[] = [];
+      const fakes = healingFakes(NOW, row, (entry) => `${entry.actor}:${entry.action}`);
       const deps: RecheckDeps = {
+        ...fakes.deps,
         partnerCenter: {
           getDirectSignedStatus: () =>
             evidence instanceof Error
@@ -529,31 +561,8 @@ describe('POST customers/{tenantId}/mca/recheck and /remind', () => {
                 : (evidence.agreements ?? []).map((dateAgreed) => ({ dateAgreed })),
             ),
         },
-        store: {
-          customerState: {
-            get: (id) => Promise.resolve(rows.get(id)),
-            upsert: (input) => {
-              const state = { ...(input as CustomerState), purchaseAllowed: input.state === 'Accepted' };
-              rows.set(state.tenantId, state);
-              return Promise.resolve({ kind: 'written', state });
-            },
-          },
-          auditTrail: {
-            append: (entry) => {
-              audit.push(`${entry.actor}:${entry.action}`);
-              return Promise.resolve(entry as AuditEntry);
-            },
-          },
-        },
-        outcomes: {
-          publish: (event) => {
-            published.push(event);
-            return Promise.resolve();
-          },
-        },
-        now: () => NOW,
       };
-      return { deps, rows, published, audit };
+      return { ...fakes, deps };
     }
     async function recheck(deps: RecheckDeps) {
       const client = new FakeDurableClient().seed(INSTANCE, 'Completed');
@@ -638,36 +647,9 @@ describe('POST customers/{tenantId}/mca/confirm (reseller deployments)', () => {
   const body = { method: 'direct', acceptedAt: '2026-03-09T18:00:00+09:00', confirmedBy: 'indirectProvider' };
 
   function confirmDeps(partnerType: ConfirmDeps['config']['partnerType'], row?: CustomerState) {
-    const rows = new Map(row ? [[row.tenantId, row]] : []);
-    const published: OutcomeEvent[] = [];
-    const audit: string[] = [];
-    const deps: ConfirmDeps = {
-      config: { partnerType },
-      store: {
-        customerState: {
-          get: (id) => Promise.resolve(rows.get(id)),
-          upsert: (input) => {
-            const state = { ...(input as CustomerState), purchaseAllowed: input.state === 'Accepted' };
-            rows.set(state.tenantId, state);
-            return Promise.resolve({ kind: 'written', state });
-          },
-        },
-        auditTrail: {
-          append: (entry) => {
-            audit.push(`${entry.actor}:${entry.action}:${entry.detail}`);
-            return Promise.resolve(entry as AuditEntry);
-          },
-        },
-      },
-      outcomes: {
-        publish: (event) => {
-          published.push(event);
-          return Promise.resolve();
-        },
-      },
-      now: () => NOW,
-    };
-    return { deps, rows, published, audit };
+    const fakes = healingFakes(NOW, row, (entry) => `${entry.actor}:${entry.action}:${entry.detail}`);
+    const deps: ConfirmDeps = { ...fakes.deps, config: { partnerType } };
+    return { ...fakes, deps };
   }
 
   async function confirm(deps: ConfirmDeps, client: FakeDurableClient, sent: unknown = body) {
