@@ -1,8 +1,11 @@
 /**
  * CRM events (`crm-customer-events`): validate, de-duplicate by `eventId`, start or join the
  * customer's workflow. The SDK binding lets us settle each message ourselves: an invalid one is
- * dead-lettered at once with the fields named (retrying cannot fix it), a transient failure is
- * abandoned so Service Bus redelivers it (and dead-letters it after max deliveries).
+ * dead-lettered at once with the fields named (retrying cannot fix it). A transient failure (storage
+ * or the durable client unavailable) is retried within the delivery after growing pauses, the lock
+ * renewed, for up to `CRM_RETRY.perDeliveryMs`; only then is the message abandoned for Service Bus to
+ * redeliver. So a storage outage of minutes does not use up the queue's max delivery count (5) in
+ * seconds: the message is dead-lettered only after about 5 x 4 minutes of failing.
  */
 import { app, type InvocationContext } from '@azure/functions';
 import type { ServiceBusReceivedMessage } from '@azure/service-bus';
@@ -29,6 +32,7 @@ const MAX_DESCRIPTION = 1024;
 export interface MessageActions {
   complete(message: ServiceBusReceivedMessage): Promise<void>;
   abandon(message: ServiceBusReceivedMessage): Promise<void>;
+  renewMessageLock(message: ServiceBusReceivedMessage): Promise<void>;
   deadletter(
     message: ServiceBusReceivedMessage,
     propertiesToModify: undefined,
@@ -45,7 +49,23 @@ export interface CrmMessageContext {
 
 export interface CrmQueueDeps {
   store: Pick<Store, 'processedEvents'>;
+  /** Waits between retries of a transient failure; default a wall-clock timer. */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+/**
+ * Retrying a transient failure within one delivery. The budget stays below host.json's
+ * `maxAutoLockRenewalDuration` (5 min) and `functionTimeout` (10 min); the lock is renewed after
+ * each pause all the same, as the SDK binding lets us.
+ */
+export const CRM_RETRY = { firstDelayMs: 1_000, maxDelayMs: 30_000, perDeliveryMs: 4 * 60_000 } as const;
+
+/** The pause before retry number `retry` (1 first): doubling from 1 s, at most 30 s. */
+export function crmRetryDelayMs(retry: number): number {
+  return Math.min(CRM_RETRY.maxDelayMs, CRM_RETRY.firstDelayMs * 2 ** (retry - 1));
+}
+
+const wallClockSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export type DecodedCrmMessage = { ok: true; event: CrmEvent } | { ok: false; fields: FieldError[] };
 
@@ -118,14 +138,34 @@ async function handleCrmMessage(deps: CrmQueueDeps, delivery: Delivery): Promise
   const decoded = decodeCrmMessage(message.body);
   if (!decoded.ok) return deadLetter(delivery, decoded.fields);
   const { event } = decoded;
-  let outcome: string;
-  try {
-    outcome = await startOnce(deps, delivery.client, event);
-  } catch (error) {
-    return settleFailure(delivery, event, error);
-  }
+  const started = await startWithRetries(deps, delivery, event);
+  if (!started.ok) return settleFailure(delivery, event, started.error);
+  const { outcome } = started;
   await actions.complete(message);
   context.log(`CRM event ${safe(event.eventId)} (${event.type}) for ${event.customer.tenantId}: ${outcome}`);
+}
+
+type Started = { ok: true; outcome: string } | { ok: false; error: unknown };
+
+/** `startOnce`, retried after growing pauses while it fails transiently and the budget lasts. */
+async function startWithRetries(deps: CrmQueueDeps, delivery: Delivery, event: CrmEvent): Promise<Started> {
+  const sleep = deps.sleep ?? wallClockSleep;
+  for (let retry = 1, waited = 0; ; retry++) {
+    try {
+      return { ok: true, outcome: await startOnce(deps, delivery.client, event) };
+    } catch (error) {
+      const delay = crmRetryDelayMs(retry);
+      if (error instanceof StoreValidationError || waited + delay > CRM_RETRY.perDeliveryMs) {
+        return { ok: false, error };
+      }
+      delivery.context.warn(
+        `CRM event ${safe(event.eventId)} failed, retry ${retry} in ${delay / 1000} s: ${describeError(error)}`,
+      );
+      await sleep(delay);
+      waited += delay;
+      await delivery.actions.renewMessageLock(delivery.message);
+    }
+  }
 }
 
 /** Start before marking: a crash in between redelivers the event, which then only joins the run. */

@@ -6,7 +6,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AppRegistry } from './app-registry';
 import type { AppSettings } from './app-settings';
+import { currentProgrammingModel, programmingModelSetBy } from './core-api';
 import { globFiles, hasGlobMagic } from './glob';
+import type { ProgrammingModel } from './rpc-types';
 import { nativeModule, nativeRequire } from './native-runtime';
 
 /** Files the entry-point pattern matches, relative to the app folder. */
@@ -41,9 +43,34 @@ function forgetAppModules(appDir: string): void {
   }
 }
 
-export function loadApp(settings: AppSettings, registry: AppRegistry): void {
+/**
+ * Loads the app and returns the programming model of its own `@azure/functions`. One process may load
+ * several apps (tests), each with its copy of the library (the packaged app bundles one): each copy sets
+ * its model only once per process, so the model set last may belong to another app, whose SDK-binding
+ * factories this app never registered in.
+ */
+export function loadApp(settings: AppSettings, registry: AppRegistry): ProgrammingModel | undefined {
+  const before = currentProgrammingModel();
   const entryPoints = resolveEntryPoints(settings);
   forgetAppModules(settings.appDir);
+  requireEntryPoints(settings, entryPoints, registry);
+  const setNow = currentProgrammingModel();
+  // A model set while the app loaded is its own (a fresh copy, or one bundled into the app).
+  if (setNow !== before) return setNow;
+  const own = librarySeenBy(settings.appDir, entryPoints[0]);
+  return (own === undefined ? undefined : programmingModelSetBy(own)) ?? setNow;
+}
+
+/** The file Node loads for `@azure/functions` from the app's entry point, if it can. */
+function librarySeenBy(appDir: string, entryPoint: string | undefined): string | undefined {
+  try {
+    return nativeRequire(path.join(appDir, entryPoint ?? 'package.json')).resolve('@azure/functions');
+  } catch {
+    return undefined;
+  }
+}
+
+function requireEntryPoints(settings: AppSettings, entryPoints: string[], registry: AppRegistry): void {
   for (const relative of entryPoints) {
     const file = path.join(settings.appDir, relative);
     registry.currentEntryPoint = file;

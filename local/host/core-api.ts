@@ -47,7 +47,26 @@ export interface CoreApiListener {
 interface CoreApiState {
   listener?: CoreApiListener;
   programmingModel?: ProgrammingModel;
+  /** Each model by the file of the `@azure/functions` copy that set it. */
+  modelsBySetter?: Map<string, ProgrammingModel>;
   installed: boolean;
+}
+
+/**
+ * The file that called `setProgrammingModel`: the `@azure/functions` copy (or the bundle holding one).
+ * Each copy sets its model once per process, when it first registers a function. Raw call sites, as
+ * source maps (Jest's) would name the library's sources instead of the file Node loaded.
+ */
+function callerFile(): string | undefined {
+  const original: unknown = Reflect.get(Error, 'prepareStackTrace');
+  try {
+    Error.prepareStackTrace = (_error, callSites) => callSites;
+    const sites = new Error().stack as unknown as NodeJS.CallSite[];
+    const here = sites[0]?.getFileName();
+    return sites.map((site) => site.getFileName()).find((file) => file && file !== here) ?? undefined;
+  } finally {
+    Reflect.set(Error, 'prepareStackTrace', original);
+  }
 }
 
 const STATE_KEY = Symbol.for('mca-workflow.local-host.functions-core');
@@ -75,6 +94,8 @@ function createCoreApi(): Record<string, unknown> {
       requireListener().registerHook(hookName, callback),
     setProgrammingModel: (model: ProgrammingModel) => {
       state.programmingModel = model;
+      const setter = callerFile();
+      if (setter) (state.modelsBySetter ??= new Map()).set(setter, model);
     },
     getProgrammingModel: () => state.programmingModel,
     log: (level: RpcLogLevel, category: RpcLogCategory, message: string) =>
@@ -126,7 +147,12 @@ export function currentListener(): CoreApiListener | undefined {
   return processState().listener;
 }
 
-/** The programming model the app's `@azure/functions` set (kept across hosts in one process). */
+/** The programming model set last, by whichever `@azure/functions` copy registered a function last. */
 export function currentProgrammingModel(): ProgrammingModel | undefined {
   return processState().programmingModel;
+}
+
+/** The model a given `@azure/functions` file set, if that copy has registered a function in this process. */
+export function programmingModelSetBy(file: string): ProgrammingModel | undefined {
+  return processState().modelsBySetter?.get(file);
 }

@@ -12,6 +12,7 @@ import type { HostLogger } from './host-logger';
 import type {
   CoreInvocationContext,
   InvocationState,
+  ProgrammingModel,
   RpcInvocationResponse,
   RpcLogCategory,
   RpcLogLevel,
@@ -52,6 +53,8 @@ export interface InvokerDeps {
   /** Values for input bindings the host supplies itself (e.g. `durableClient`), by binding type. */
   inputFor: (bindingType: string) => RpcTypedData | undefined;
   handleOutput: OutputHandler;
+  /** The programming model of the app's own `@azure/functions`; default the one set last. */
+  programmingModel?: ProgrammingModel;
 }
 
 function defineReadOnly(target: object, name: string, get: () => unknown): void {
@@ -137,7 +140,7 @@ export class LocalFunctionInvoker implements FunctionInvoker {
   private async runInner(input: InvocationInput): Promise<InvocationResult> {
     const { registry, logger } = this.deps;
     const fn = this.lookup(input.functionName);
-    const model = currentProgrammingModel();
+    const model = this.deps.programmingModel ?? currentProgrammingModel();
     if (!model) throw new Error('The app never set a programming model (did it load @azure/functions?).');
     const invocationId = randomUUID();
     const startedAt = this.deps.now();

@@ -48,6 +48,11 @@ export interface StartHostOptions {
   auth?: Partial<HttpAuthOptions>;
   /** How Service Bus triggers receive; default the real SDK. */
   serviceBusSource?: MessageSource;
+  /**
+   * The clock the Service Bus broker measures message locks on, for renewing them. Default the wall
+   * clock (Azure, or the emulator on its default clock), whatever `clock` the host runs on.
+   */
+  serviceBusLockClock?: Clock;
   /** How long close() waits for running invocations. Default 5000 ms. */
   drainTimeoutMs?: number;
 }
@@ -61,6 +66,8 @@ export interface RunningHost {
   close(): Promise<void>;
 }
 
+/** host.json `extensions.serviceBus.maxAutoLockRenewalDuration`'s default in Azure (5 minutes). */
+const DEFAULT_MAX_LOCK_RENEWAL_MS = 5 * 60_000;
 const DURABLE_TRIGGERS = new Set(['orchestrationtrigger', 'activitytrigger', 'entitytrigger']);
 
 function authFromSettings(
@@ -111,7 +118,7 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
   };
 
   try {
-    loadApp(settings, registry);
+    const programmingModel = loadApp(settings, registry);
     registry.lock();
     // `AzureWebJobs.<name>.Disabled`, as in Azure: the function is loaded but its trigger never fires.
     const registered = [...registry.functions.values()].filter((fn) => !isDisabled(env, fn.info.name));
@@ -124,6 +131,7 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
 
     const invoker = new LocalFunctionInvoker({
       registry,
+      programmingModel,
       logger,
       now: () => clock.now(),
       inputFor: (type) =>
@@ -197,11 +205,13 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
       invoker,
       logger,
       env,
-      source:
-        options.serviceBusSource ??
-        sdkMessageSource(serviceBusClients, { autoLockRenewal: clock instanceof RealClock }),
+      source: options.serviceBusSource ?? sdkMessageSource(serviceBusClients),
       maxConcurrentCalls: settings.hostJson.extensions?.serviceBus?.maxConcurrentCalls ?? 16,
       autoCompleteMessages: settings.hostJson.extensions?.serviceBus?.autoCompleteMessages ?? true,
+      lockRenewal: {
+        clock: options.serviceBusLockClock ?? new RealClock(),
+        maxDurationMs: DEFAULT_MAX_LOCK_RENEWAL_MS,
+      },
       appEntryPoint: path.join(appDir, resolveEntryPoints(settings)[0] ?? 'package.json'),
     });
     serviceBus.start(registered);

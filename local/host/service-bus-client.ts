@@ -55,17 +55,37 @@ export class ServiceBusClients {
   }
 }
 
-function receiverSettler(receiver: ServiceBusReceiver): MessageSettler {
+/** Runs the tasks given to it one after the other, in call order. */
+function oneAtATime(): <T>(task: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (task) => {
+    const run = tail.then(task, task);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+/**
+ * Settles through the receiver that holds the locks, one settlement at a time. rhea (under the SDK)
+ * writes the dispositions made in one tick as ranges and, for the first two deliveries of a range,
+ * does not compare their outcomes: complete one message and dead-letter the next in the same tick, and
+ * the broker is told to complete (or dead-letter) both. The SDK waits for the broker's answer to each
+ * settlement, so settling one at a time gives each its own disposition frame.
+ */
+export function receiverSettler(receiver: ServiceBusReceiver): MessageSettler {
+  const serially = oneAtATime();
   return {
-    complete: (m) => receiver.completeMessage(m),
-    abandon: (m, props) => receiver.abandonMessage(m, props as Record<string, string>),
+    complete: (m) => serially(() => receiver.completeMessage(m)),
+    abandon: (m, props) => serially(() => receiver.abandonMessage(m, props as Record<string, string>)),
     deadLetter: (m, reason, description, props) =>
-      receiver.deadLetterMessage(m, {
-        ...(props as Record<string, string>),
-        deadLetterReason: reason ?? '',
-        deadLetterErrorDescription: description ?? '',
-      }),
-    defer: (m, props) => receiver.deferMessage(m, props as Record<string, string>),
+      serially(() =>
+        receiver.deadLetterMessage(m, {
+          ...(props as Record<string, string>),
+          deadLetterReason: reason ?? '',
+          deadLetterErrorDescription: description ?? '',
+        }),
+      ),
+    defer: (m, props) => serially(() => receiver.deferMessage(m, props as Record<string, string>)),
     renewLock: async (m) => {
       await receiver.renewMessageLock(m);
     },
@@ -73,19 +93,14 @@ function receiverSettler(receiver: ServiceBusReceiver): MessageSettler {
 }
 
 /**
- * The real receiver: `@azure/service-bus` in peek-lock mode; settling is left to the host.
- * The SDK renews locks on the wall clock against `lockedUntilUtc`; under a virtual clock that moment
- * may lie in the past and it would renew in a tight loop, so pass `autoLockRenewal: false` then.
+ * The real receiver: `@azure/service-bus` in peek-lock mode; settling and lock renewal are left to
+ * the host (message-lock-keeper.ts), so the SDK's own wall-clock auto-renewal is off.
  */
-export function sdkMessageSource(
-  clients: ServiceBusClients,
-  options: { autoLockRenewal?: boolean } = {},
-): MessageSource {
-  const lockRenewal = options.autoLockRenewal === false ? { maxAutoLockRenewalDurationInMs: 0 } : {};
+export function sdkMessageSource(clients: ServiceBusClients): MessageSource {
   return ({ connectionString, queueName, maxConcurrentCalls }, handler, onError) => {
     const receiver = clients.get(connectionString).createReceiver(queueName, {
       receiveMode: 'peekLock',
-      ...lockRenewal,
+      maxAutoLockRenewalDurationInMs: 0,
     });
     const settler = receiverSettler(receiver);
     const subscription = receiver.subscribe(

@@ -10,6 +10,7 @@ import { bindingString } from './binding-expressions';
 import type { LocalFunctionInvoker } from './function-invoker';
 import type { HostLogger } from './host-logger';
 import { describeError } from './host-logger';
+import { keepLock, type LockRenewalOptions } from './message-lock-keeper';
 import type { RpcTypedData } from './rpc-types';
 import {
   connectionStringFor,
@@ -70,6 +71,8 @@ export interface ServiceBusTriggerDeps {
   /** host.json `extensions.serviceBus`. */
   maxConcurrentCalls: number;
   autoCompleteMessages: boolean;
+  /** Renewing each message's lock while its function runs (see message-lock-keeper.ts). */
+  lockRenewal: LockRenewalOptions;
   /** A file of the app, to find the app's own `@azure/functions-extensions-base`. */
   appEntryPoint: string | undefined;
 }
@@ -136,10 +139,19 @@ export class ServiceBusTriggers {
     settler: MessageSettler,
   ): Promise<void> {
     let settled = false;
-    const sdk = this.usesSdkBinding(fn)
-      ? this.sdkContexts.add(message, settler, () => (settled = true))
-      : undefined;
+    const lock = keepLock(message, settler, this.deps.lockRenewal, (error) =>
+      this.deps.logger.system(
+        'warning',
+        `${fn.info.name}: renewing the lock of messageId=${String(message.messageId ?? '')} failed: ${describeError(error)}`,
+      ),
+    );
+    const onSettled = () => {
+      settled = true;
+      lock.stop();
+    };
+    const sdk = this.usesSdkBinding(fn) ? this.sdkContexts.add(message, settler, onSettled) : undefined;
     const data = sdk ? sdk.data : bodyTypedData(message.body);
+    let failed = false;
     try {
       await this.deps.invoker.run({
         functionName: fn.info.name,
@@ -147,14 +159,14 @@ export class ServiceBusTriggers {
         triggerMetadata: messageMetadata(message),
         detail: `messageId=${String(message.messageId ?? '')} delivery=${(message.deliveryCount ?? 0) + 1}`,
       });
-      if (!settled) {
-        // Without auto-complete the host leaves the message alone; we abandon rather than wait out the lock.
-        await (this.autoComplete(fn) ? settler.complete(message) : settler.abandon(message));
-      }
     } catch {
-      if (!settled) await settler.abandon(message);
+      failed = true;
     } finally {
+      lock.stop();
       sdk?.release();
     }
+    if (settled) return;
+    // Without auto-complete the host leaves the message alone; we abandon rather than wait out the lock.
+    await (!failed && this.autoComplete(fn) ? settler.complete(message) : settler.abandon(message));
   }
 }

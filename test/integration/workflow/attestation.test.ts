@@ -234,11 +234,13 @@ describe('the signatory', () => {
       customer,
       method: 'attestation',
     });
-    // The workflow starts once the CRM message is handled: until then its instance does not exist.
+    // The workflow starts once the CRM message is handled (real time: the queue trigger polls);
+    // until then its instance does not exist.
     await app.waitFor(
       async () => (await stateOf(app, customer.tenantId).catch(() => undefined)) === 'AttestationPending',
       {
         what: 'the attestation link to go out',
+        timeoutMs: 60_000,
       },
     );
     await app.sendCrmEvent({
@@ -249,6 +251,7 @@ describe('the signatory', () => {
     });
     await app.waitFor(() => app.logs.some((line) => line.includes('crm-order-1')), {
       what: 'the older update to be handled',
+      timeoutMs: 60_000,
     });
     await app.settle();
 

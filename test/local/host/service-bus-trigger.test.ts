@@ -1,9 +1,11 @@
 /**
  * Service Bus triggers through startHost, with the receiving side replaced by an in-memory queue
  * behind the host's MessageSource seam (peek-lock semantics: complete, abandon -> redelivery,
- * max delivery count -> dead letter). The real-SDK path is covered against the emulator.
+ * max delivery count -> dead letter; optionally locks that run out on a clock of the test's). The
+ * real-SDK path is covered against the emulator.
  */
 import type { ServiceBusReceivedMessage } from '@azure/service-bus';
+import { VirtualClock } from '../../../local/clock';
 import type { MessageSettler, MessageSource } from '../../../local/host';
 import { nativeProcess } from '../../../local/host/native-runtime';
 import { startTestHost, type TestHost } from './host-fixture';
@@ -16,15 +18,36 @@ interface Outcome {
   deliveries: number;
 }
 
+/** Peek-locks measured on `clock`: an unsettled, unrenewed message is redelivered when its lock ends. */
+interface LockSettings {
+  clock: VirtualClock;
+  durationMs: number;
+}
+
+class LockLostError extends Error {
+  constructor() {
+    super('The lock supplied is invalid: it expired or the message was already redelivered.');
+  }
+}
+
 class InMemoryQueues {
   readonly outcomes: Outcome[] = [];
+  readonly errors: unknown[] = [];
   peakActive = 0;
+  /** Called as each delivery is handed to the host. */
+  onDelivery: () => void = () => undefined;
   private readonly pending = new Map<string, ServiceBusReceivedMessage[]>();
   private readonly pumps = new Map<string, () => void>();
+  /** Lock tokens held now, with when each lock ends. */
+  private readonly locks = new Map<string, number>();
   private active = 0;
   private settled = 0;
+  private deliveries = 0;
 
-  constructor(private readonly maxDeliveryCount: number) {}
+  constructor(
+    private readonly maxDeliveryCount: number,
+    private readonly lock?: LockSettings,
+  ) {}
 
   readonly source: MessageSource = ({ queueName, maxConcurrentCalls }, handler) => {
     let running = 0;
@@ -33,15 +56,19 @@ class InMemoryQueues {
     const settler = this.settler(queueName);
     const pump = () => {
       while (!closed && running < maxConcurrentCalls && queue.length > 0) {
-        const message = queue.shift() as ServiceBusReceivedMessage;
+        const message = this.locked(queue.shift() as ServiceBusReceivedMessage, queueName);
         running++;
         this.active++;
         this.peakActive = Math.max(this.peakActive, this.active);
-        void handler(message, settler).finally(() => {
-          running--;
-          this.active--;
-          pump();
-        });
+        // The SDK reports a failed settlement to processError; the host's deliver lets it through.
+        void handler(message, settler)
+          .catch((error: unknown) => this.errors.push(error))
+          .finally(() => {
+            running--;
+            this.active--;
+            pump();
+          });
+        this.onDelivery();
       }
     };
     this.pumps.set(queueName, pump);
@@ -66,8 +93,67 @@ class InMemoryQueues {
     this.pumps.get(queueName)?.();
   }
 
+  /** Waits for `count` settlements (bounded by the test's timeout, not by a guess at the machine's speed). */
   async settledCount(count: number): Promise<void> {
-    for (let i = 0; i < 200 && this.settled < count; i++) await new Promise((r) => setTimeout(r, 5));
+    while (this.settled < count) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  /** Waits until `count` deliveries have been handed to the host. */
+  async deliveredCount(count: number): Promise<void> {
+    while (this.deliveries < count) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  /** A fresh lock per delivery; when it ends unrenewed the message goes back in line, as in Azure. */
+  private locked(message: ServiceBusReceivedMessage, queueName: string): ServiceBusReceivedMessage {
+    this.deliveries++;
+    if (!this.lock) return message;
+    const { clock, durationMs } = this.lock;
+    const lockToken = `lock-${String(message.messageId)}-${message.deliveryCount ?? 0}`;
+    const delivery = { ...message, lockToken, lockedUntilUtc: new Date(clock.now() + durationMs) };
+    this.locks.set(lockToken, clock.now() + durationMs);
+    const expire = async (): Promise<void> => {
+      for (let until = this.locks.get(lockToken); until !== undefined; until = this.locks.get(lockToken)) {
+        if (until <= clock.now()) {
+          this.locks.delete(lockToken);
+          return this.returnToQueue(queueName, delivery);
+        }
+        await clock.sleepUntil(until);
+      }
+    };
+    void expire();
+    return delivery;
+  }
+
+  /** Ends the lock of a settled message; a lock that already ended cannot settle it. */
+  private release(m: ServiceBusReceivedMessage): void {
+    if (!this.lock) return;
+    if (!this.locks.delete(m.lockToken ?? '')) throw new LockLostError();
+  }
+
+  private returnToQueue(queueName: string, m: ServiceBusReceivedMessage): Promise<void> {
+    const deliveryCount = (m.deliveryCount ?? 0) + 1;
+    if (deliveryCount >= this.maxDeliveryCount)
+      return this.record(m, 'deadLettered', 'MaxDeliveryCountExceeded');
+    this.queue(queueName).push({ ...m, deliveryCount });
+    setImmediate(() => this.pumps.get(queueName)?.());
+    return Promise.resolve();
+  }
+
+  private record(
+    m: ServiceBusReceivedMessage,
+    outcome: Outcome['outcome'],
+    reason?: string,
+    description?: string,
+  ): Promise<void> {
+    this.settled++;
+    this.outcomes.push({
+      messageId: String(m.messageId),
+      outcome,
+      reason,
+      description,
+      deliveries: (m.deliveryCount ?? 0) + 1,
+    });
+    return Promise.resolve();
   }
 
   private queue(name: string): ServiceBusReceivedMessage[] {
@@ -80,35 +166,28 @@ class InMemoryQueues {
   }
 
   private settler(queueName: string): MessageSettler {
-    const record = (
-      m: ServiceBusReceivedMessage,
-      outcome: Outcome['outcome'],
-      reason?: string,
-      description?: string,
-    ) => {
-      this.settled++;
-      this.outcomes.push({
-        messageId: String(m.messageId),
-        outcome,
-        reason,
-        description,
-        deliveries: (m.deliveryCount ?? 0) + 1,
-      });
-      return Promise.resolve();
-    };
+    const settling =
+      <A extends unknown[]>(settle: (m: ServiceBusReceivedMessage, ...args: A) => Promise<void>) =>
+      async (m: ServiceBusReceivedMessage, ...args: A) => {
+        this.release(m);
+        await settle(m, ...args);
+      };
     return {
-      complete: (m) => record(m, 'completed'),
-      deadLetter: (m, reason, description) => record(m, 'deadLettered', reason, description),
-      abandon: (m) => {
-        const deliveryCount = (m.deliveryCount ?? 0) + 1;
-        if (deliveryCount >= this.maxDeliveryCount)
-          return record(m, 'deadLettered', 'MaxDeliveryCountExceeded');
-        this.queue(queueName).push({ ...m, deliveryCount });
-        setImmediate(() => this.pumps.get(queueName)?.());
+      complete: settling((m) => this.record(m, 'completed')),
+      deadLetter: settling((m, reason?: string, description?: string) =>
+        this.record(m, 'deadLettered', reason, description),
+      ),
+      abandon: settling((m) => this.returnToQueue(queueName, m)),
+      defer: () => Promise.reject(new Error('not used')),
+      renewLock: (m) => {
+        const lockToken = m.lockToken ?? '';
+        if (!this.lock || !this.locks.has(lockToken)) return Promise.reject(new LockLostError());
+        const until = this.lock.clock.now() + this.lock.durationMs;
+        this.locks.set(lockToken, until);
+        // As the SDK does, the renewed message carries its new lock end.
+        (m as { lockedUntilUtc?: Date }).lockedUntilUtc = new Date(until);
         return Promise.resolve();
       },
-      defer: () => Promise.reject(new Error('not used')),
-      renewLock: () => Promise.resolve(),
     };
   }
 }
@@ -196,6 +275,33 @@ describe('Service Bus queue triggers', () => {
       ]),
     );
     expect(queues.outcomes).toHaveLength(2);
+  });
+});
+
+describe('Service Bus message locks', () => {
+  it('renews the lock while a handler outlasts it, so the message is completed once and not redelivered', async () => {
+    // The broker's clock runs 60 s while the handler takes 1 s: a loaded machine, compressed.
+    const lockClock = new VirtualClock(Date.UTC(2026, 0, 1));
+    const queues = new InMemoryQueues(3, { clock: lockClock, durationMs: 5_000 });
+    let brokerTimePassed: Promise<void> | undefined;
+    queues.onDelivery = () => {
+      brokerTimePassed ??= lockClock.advance(60_000);
+    };
+    const t = await startTestHost('queue', {
+      serviceBusSource: queues.source,
+      serviceBusLockClock: lockClock,
+    });
+    try {
+      queues.send('orders', { slowMs: 1000 }, { messageId: 'slow-1' });
+      await queues.settledCount(1);
+      await brokerTimePassed;
+      expect(queues.outcomes).toEqual([{ messageId: 'slow-1', outcome: 'completed', deliveries: 1 }]);
+      expect(queues.errors).toEqual([]);
+      const seen = (await (await fetch(`${t.host.url}/api/seen`)).json()) as unknown[];
+      expect(seen).toHaveLength(1);
+    } finally {
+      await t.stop();
+    }
   });
 });
 

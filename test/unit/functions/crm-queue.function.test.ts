@@ -1,5 +1,7 @@
 import type { ServiceBusReceivedMessage } from '@azure/service-bus';
 import {
+  CRM_RETRY,
+  crmRetryDelayMs,
   decodeCrmMessage,
   describeInvalidFields,
   handleCrmMessages,
@@ -220,7 +222,7 @@ describe('toOnboardingRequest', () => {
 // ---- the handler ---------------------------------------------------------------------------------------
 
 interface Settlement {
-  action: 'complete' | 'abandon' | 'deadletter';
+  action: 'complete' | 'abandon' | 'deadletter' | 'renewMessageLock';
   messageId: unknown;
   reason?: string;
   description?: string;
@@ -235,6 +237,14 @@ class FakeActions implements MessageActions {
   abandon(message: ServiceBusReceivedMessage): Promise<void> {
     this.settled.push({ action: 'abandon', messageId: message.messageId });
     return Promise.resolve();
+  }
+  renewMessageLock(message: ServiceBusReceivedMessage): Promise<void> {
+    this.settled.push({ action: 'renewMessageLock', messageId: message.messageId });
+    return Promise.resolve();
+  }
+  /** The settlements, lock renewals left out. */
+  get outcomes(): Settlement['action'][] {
+    return this.settled.map((s) => s.action).filter((a) => a !== 'renewMessageLock');
   }
   deadletter(
     message: ServiceBusReceivedMessage,
@@ -263,8 +273,18 @@ describe('handleCrmMessages', () => {
   let processedEvents: FakeProcessedEvents;
   let actions: FakeActions;
   let run: ReturnType<typeof recordingContext>;
+  /** Time passes only in the handler's pauses between retries. */
+  let now: number;
+  let afterPause: () => void;
+  const sleep = (ms: number): Promise<void> => {
+    now += ms;
+    afterPause();
+    return Promise.resolve();
+  };
 
   beforeEach(() => {
+    now = 0;
+    afterPause = () => undefined;
     client = new FakeDurableClient();
     processedEvents = new FakeProcessedEvents();
     actions = new FakeActions();
@@ -273,7 +293,7 @@ describe('handleCrmMessages', () => {
 
   const deliver = (...messages: ServiceBusReceivedMessage[]): Promise<void> =>
     handleCrmMessages(
-      { store: { processedEvents } },
+      { store: { processedEvents }, sleep },
       { messages: messages.length === 1 ? messages[0] : messages, actions },
       client.client,
       run.context,
@@ -344,7 +364,7 @@ describe('handleCrmMessages', () => {
 
     expect(client.started).toHaveLength(1);
     expect(client.raised).toEqual([]);
-    expect(actions.settled.map((s) => s.action)).toEqual(['complete', 'complete']);
+    expect(actions.outcomes).toEqual(['complete', 'complete']);
   });
 
   it('starts a new eventId for the same tenant as a join of the running workflow', async () => {
@@ -361,47 +381,94 @@ describe('handleCrmMessages', () => {
     ]);
   });
 
-  it('abandons on a storage failure, without starting or marking, so Service Bus redelivers', async () => {
+  /** Service Bus around the handler: an abandoned message comes back until max delivery count. */
+  async function deliverUntilSettled(body: unknown, maxDeliveryCount = 5): Promise<string> {
+    const first = message(body);
+    for (let deliveryCount = 1; ; deliveryCount++) {
+      await deliver({ ...first, deliveryCount });
+      const outcome = actions.outcomes[actions.outcomes.length - 1] ?? 'none';
+      if (outcome !== 'abandon') return outcome;
+      if (deliveryCount >= maxDeliveryCount) return 'deadletter: MaxDeliveryCountExceeded';
+    }
+  }
+
+  it('rides out a 30-second storage outage in the delivery: nothing dead-lettered, processed once after', async () => {
+    const isProcessed = processedEvents.isProcessed.bind(processedEvents);
+    processedEvents.isProcessed = (source, eventId) =>
+      now < 30_000 ? Promise.reject(new Error('ECONNREFUSED 127.0.0.1:10002')) : isProcessed(source, eventId);
+
+    expect(await deliverUntilSettled(crmEvent())).toBe('complete');
+
+    expect(actions.outcomes).toEqual(['complete']);
+    expect(client.started).toHaveLength(1);
+    expect(processedEvents.seen).toEqual(new Set(['crm|crm-evt-1']));
+    // 1 + 2 + 4 + 8 + 16 s of pauses, the lock renewed after each.
+    expect(now).toBe(31_000);
+    expect(actions.settled.filter((s) => s.action === 'renewMessageLock')).toHaveLength(5);
+    expect(run.logs.map((l) => l.level)).toEqual([...Array<string>(5).fill('warning'), 'information']);
+  });
+
+  it('abandons a storage failure only after retrying for the per-delivery budget, without starting', async () => {
     processedEvents.failWith = new Error('ECONNREFUSED 127.0.0.1:10002');
 
     await deliver(message(crmEvent()));
 
-    expect(actions.settled.map((s) => s.action)).toEqual(['abandon']);
+    expect(actions.outcomes).toEqual(['abandon']);
     expect(client.started).toEqual([]);
-    expect(run.logs).toEqual([
+    expect(now).toBeLessThanOrEqual(CRM_RETRY.perDeliveryMs);
+    expect(now).toBeGreaterThan(CRM_RETRY.perDeliveryMs - CRM_RETRY.maxDelayMs);
+    expect(run.logs[run.logs.length - 1]).toEqual(
       expect.objectContaining({
         level: 'error',
         text: expect.stringContaining('abandoned for redelivery') as unknown,
       }),
-    ]);
+    );
   });
 
-  it('abandons when the durable client fails and does not mark the event, so a redelivery starts it', async () => {
+  it('dead-letters a message that keeps failing only after max deliveries of retrying (about 20 minutes)', async () => {
+    processedEvents.failWith = new Error('ECONNREFUSED 127.0.0.1:10002');
+
+    expect(await deliverUntilSettled(crmEvent())).toBe('deadletter: MaxDeliveryCountExceeded');
+
+    expect(now).toBeGreaterThan(5 * (CRM_RETRY.perDeliveryMs - CRM_RETRY.maxDelayMs));
+  });
+
+  it('retries when the durable client fails, and does not mark the event until it started', async () => {
     client.failWith = new Error('DurableClient error: HTTP 500');
-    await deliver(message(crmEvent()));
+    afterPause = () => {
+      if (now >= 10_000) client.failWith = undefined;
+    };
 
-    expect(actions.settled.map((s) => s.action)).toEqual(['abandon']);
-    expect(processedEvents.seen.size).toBe(0);
-
-    client.failWith = undefined;
     await deliver(message(crmEvent()));
 
     expect(client.started).toHaveLength(1);
-    expect(actions.settled.map((s) => s.action)).toEqual(['abandon', 'complete']);
+    expect(actions.outcomes).toEqual(['complete']);
+    expect(processedEvents.seen.size).toBe(1);
   });
 
-  it('after a failure between start and mark, the redelivery only joins the run it started', async () => {
+  it('after a failure between start and mark, the retry only joins the run it started', async () => {
     const markProcessed = processedEvents.markProcessed.bind(processedEvents);
-    processedEvents.markProcessed = () => Promise.reject(new Error('table unavailable'));
-    await deliver(message(crmEvent()));
-    processedEvents.markProcessed = markProcessed;
+    processedEvents.markProcessed = (source, eventId) => {
+      processedEvents.markProcessed = markProcessed;
+      return Promise.reject(new Error(`table unavailable for ${source}|${eventId}`));
+    };
 
     await deliver(message(crmEvent()));
 
     expect(client.started).toHaveLength(1);
     expect(client.raised.map((r) => r.eventName)).toEqual([ONBOARDING_EVENTS.customerUpdated]);
-    expect(actions.settled.map((s) => s.action)).toEqual(['abandon', 'complete']);
+    expect(actions.outcomes).toEqual(['complete']);
     expect(processedEvents.seen).toEqual(new Set(['crm|crm-evt-1']));
+  });
+
+  it.each([
+    [1, 1_000],
+    [2, 2_000],
+    [5, 16_000],
+    [6, 30_000],
+    [20, 30_000],
+  ])('pauses before retry %i for %i ms', (retry, ms) => {
+    expect(crmRetryDelayMs(retry)).toBe(ms);
   });
 
   it('dead-letters an event id the store cannot key (retrying would not help)', async () => {
@@ -425,7 +492,7 @@ describe('handleCrmMessages', () => {
       message(crmEvent({ eventId: 'crm-evt-3' })),
     );
 
-    expect(actions.settled.map((s) => s.action)).toEqual(['complete', 'deadletter', 'complete']);
+    expect(actions.outcomes).toEqual(['complete', 'deadletter', 'complete']);
   });
 
   it('logs no personal data', async () => {
@@ -434,7 +501,13 @@ describe('handleCrmMessages', () => {
     processedEvents.failWith = new Error(`write failed for ${EMAIL}`);
     await deliver(message(crmEvent({ eventId: 'crm-evt-9' })));
 
-    expect(run.logs).toHaveLength(3);
+    // Started, dead-lettered, each retry of the failing event, abandoned.
+    expect(run.logs.map((l) => l.level)).toEqual([
+      'information',
+      'warning',
+      ...run.logs.slice(2, -1).map(() => 'warning'),
+      'error',
+    ]);
     const text = run.logs.map((l) => l.text).join('\n');
     expect(text).toContain(TENANT);
     for (const personal of ['hanako', 'Hanako', 'Yamada', '1234', 'Japan'])
