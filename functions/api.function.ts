@@ -2,7 +2,7 @@
  * The HTTP admin/status API (ARCHITECTURE.md "HTTP API"). Registration only: each route's handler
  * lives in `functions/api/`. Function keys are required in Azure; the local host skips them.
  */
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { app, type HttpRequest, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { ONBOARDING_EVENTS } from '../shared/workflow/contracts';
 import {
@@ -12,6 +12,7 @@ import {
 } from './api/customer-read.http';
 import { createConfirmAcceptanceHttp } from './api/confirm-acceptance.http';
 import { createOperatorActionHttp } from './api/operator-actions.http';
+import type { ClientHandler } from './api/request-input';
 import { startOnboardingHttp } from './api/start-onboarding.http';
 import { partnerCenterDeps, type AppDeps } from './app-deps';
 
@@ -24,12 +25,6 @@ export const API_FUNCTIONS = {
   remind: 'apiRemind',
   confirm: 'apiConfirmAcceptance',
 } as const;
-
-type ClientHandler = (
-  request: HttpRequest,
-  client: df.DurableClient,
-  context: InvocationContext,
-) => Promise<HttpResponseInit>;
 
 export function registerApi(deps: AppDeps): void {
   const withClient = (handler: ClientHandler) => ({

@@ -5,8 +5,6 @@
  * `Confirmed` event (202) and ends Accepted; a finished one is healed at once (200). A deployment that
  * reads Partner Center refuses it (409): there Partner Center is the record, and /recheck reads it.
  */
-import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import type * as df from 'durable-functions';
 import type { AppConfig } from '../../shared/config';
 import { readsPartnerCenter } from '../../shared/mca';
 import type { Store } from '../../shared/store';
@@ -19,19 +17,15 @@ import {
 import { healConfirmed, type HealDeps } from '../../shared/workflow/finished-runs';
 import { ConflictError, NotFoundError, respond } from '../http-errors';
 import { raiseOnRunning } from './operator-actions.http';
-import { decodeOrThrow, readJson, routeTenantId } from './request-input';
+import { decodeOrThrow, readJson, routeTenantId, type ClientHandler } from './request-input';
 
 export type ConfirmDeps = HealDeps & {
   config: Pick<AppConfig, 'partnerType'>;
   store: HealDeps['store'] & { customerState: Pick<Store['customerState'], 'get' | 'upsert'> };
 };
 
-export function createConfirmAcceptanceHttp(deps: ConfirmDeps) {
-  return (
-    request: HttpRequest,
-    client: df.DurableClient,
-    context: InvocationContext,
-  ): Promise<HttpResponseInit> =>
+export function createConfirmAcceptanceHttp(deps: ConfirmDeps): ClientHandler {
+  return (request, client, context) =>
     respond(context, async () => {
       const tenantId = routeTenantId(request);
       if (readsPartnerCenter(deps.config.partnerType)) {

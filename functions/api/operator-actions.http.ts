@@ -4,7 +4,7 @@
  * A recheck of a finished run looks at Partner Center once, heals the customer when it has accepted
  * since, and answers with what it found (200); a reminder needs a running workflow (409).
  */
-import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { HttpResponseInit, InvocationContext } from '@azure/functions';
 import type * as df from 'durable-functions';
 import { NotFound, type McaStatusReader } from '../../shared/partnerCenter';
 import { onboardingInstanceId } from '../../shared/workflow/contracts';
@@ -12,7 +12,7 @@ import { recheckFinishedRun, type HealDeps } from '../../shared/workflow/finishe
 import type { Store } from '../../shared/store';
 import { NotFoundError, NotRunningError, respond } from '../http-errors';
 import { signalOnboarding } from '../onboarding-starter';
-import { routeTenantId } from './request-input';
+import { routeTenantId, type ClientHandler } from './request-input';
 
 export type RecheckDeps = HealDeps & {
   partnerCenter: McaStatusReader;
@@ -34,12 +34,8 @@ export async function raiseOnRunning(
   };
 }
 
-export function createOperatorActionHttp(eventName: string, recheck?: RecheckDeps) {
-  return (
-    request: HttpRequest,
-    client: df.DurableClient,
-    context: InvocationContext,
-  ): Promise<HttpResponseInit> =>
+export function createOperatorActionHttp(eventName: string, recheck?: RecheckDeps): ClientHandler {
+  return (request, client, context) =>
     respond(context, async () => {
       const tenantId = routeTenantId(request);
       const raised = await raiseOnRunning({ client, context }, tenantId, eventName, {});

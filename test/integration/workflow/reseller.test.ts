@@ -15,7 +15,6 @@ import {
   stateOf,
   status,
   testCustomer,
-  type TestCustomer,
 } from './onboarding-helpers';
 
 const PROVIDER = 'onboarding@indirect-provider.example';
@@ -37,7 +36,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-function nextCustomer(companyName: string): TestCustomer {
+function nextCustomer(companyName: string): ReturnType<typeof testCustomer> {
   tenants++;
   return testCustomer(`e0000000-0000-4000-8000-${String(tenants).padStart(12, '0')}`, companyName, 'ja-JP');
 }
