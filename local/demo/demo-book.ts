@@ -58,7 +58,7 @@ export const DEMO_CUSTOMERS: readonly DemoCustomer[] = [
       email: 'kei.example@northwind.example.com',
       phoneNumber: '+81 3 0000 0000',
     },
-    expect: 'attested 2021 only: re-attests, the demo accepts the link',
+    expect: 'attested 2021 only: re-attests; same signatory = 600061, so the admin-center invite follows',
     plan: 'accept',
   },
   {
