@@ -2,7 +2,7 @@
  * The HTTP admin/status API (ARCHITECTURE.md "HTTP API"). Registration only: each route's handler
  * lives in `functions/api/`. Function keys are required in Azure; the local host skips them.
  */
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { app, type HttpRequest, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { ONBOARDING_EVENTS } from '../shared/workflow/contracts';
 import {
@@ -10,9 +10,11 @@ import {
   createCustomerStatusHttp,
   createMcaReportHttp,
 } from './api/customer-read.http';
+import { createConfirmAcceptanceHttp } from './api/confirm-acceptance.http';
 import { createOperatorActionHttp } from './api/operator-actions.http';
+import type { ClientHandler } from './api/request-input';
 import { startOnboardingHttp } from './api/start-onboarding.http';
-import type { AppDeps } from './app-deps';
+import { partnerCenterDeps, type AppDeps } from './app-deps';
 import { onboardingPolicy } from './workflow';
 
 export const API_FUNCTIONS = {
@@ -22,13 +24,8 @@ export const API_FUNCTIONS = {
   report: 'apiMcaReport',
   recheck: 'apiRecheck',
   remind: 'apiRemind',
+  confirm: 'apiConfirmAcceptance',
 } as const;
-
-type ClientHandler = (
-  request: HttpRequest,
-  client: df.DurableClient,
-  context: InvocationContext,
-) => Promise<HttpResponseInit>;
 
 export function registerApi(deps: AppDeps): void {
   const withClient = (handler: ClientHandler) => ({
@@ -53,11 +50,17 @@ export function registerApi(deps: AppDeps): void {
   app.post(API_FUNCTIONS.recheck, {
     ...route,
     route: 'customers/{tenantId}/mca/recheck',
-    ...withClient(createOperatorActionHttp(ONBOARDING_EVENTS.recheck, deps)),
+    // Without Partner Center (a reseller) a finished run cannot be rechecked: /confirm heals it.
+    ...withClient(createOperatorActionHttp(ONBOARDING_EVENTS.recheck, partnerCenterDeps(deps))),
   });
   app.post(API_FUNCTIONS.remind, {
     ...route,
     route: 'customers/{tenantId}/mca/remind',
     ...withClient(createOperatorActionHttp(ONBOARDING_EVENTS.reminderDue)),
+  });
+  app.post(API_FUNCTIONS.confirm, {
+    ...route,
+    route: 'customers/{tenantId}/mca/confirm',
+    ...withClient(createConfirmAcceptanceHttp(deps)),
   });
 }

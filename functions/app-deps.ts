@@ -4,7 +4,7 @@
  */
 import { ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import { ServiceBusClient } from '@azure/service-bus';
-import type { AppConfig, ServiceBusConfig, StorageConfig } from '../shared/config';
+import type { AppConfig, PartnerCenterConfig, ServiceBusConfig, StorageConfig } from '../shared/config';
 import type { OutcomePublisher } from '../shared/events/outcome-publisher';
 import { createServiceBusOutcomePublisher } from '../shared/events/service-bus-outcome-publisher';
 import { createMailSender, type MailSender } from '../shared/mail';
@@ -19,7 +19,8 @@ import { createStore, type Store, type StoreConnection } from '../shared/store';
 
 export interface AppDeps {
   config: AppConfig;
-  partnerCenter: PartnerCenterClient;
+  /** None for IndirectReseller: Microsoft gives indirect resellers no Partner Center API access. */
+  partnerCenter: PartnerCenterClient | undefined;
   store: Store;
   mail: MailSender;
   outcomes: OutcomePublisher;
@@ -27,13 +28,30 @@ export interface AppDeps {
   now: () => Date;
 }
 
+/** What the parts that read Partner Center (activities, feed, sweep, recheck) are built from. */
+export type PartnerCenterDeps = AppDeps & {
+  partnerCenter: PartnerCenterClient;
+  config: AppConfig & { partnerCenter: PartnerCenterConfig };
+};
+
+/** The deps with their Partner Center parts, or undefined for a deployment that has none. */
+export function partnerCenterDeps(deps: AppDeps): PartnerCenterDeps | undefined {
+  const { partnerCenter, config } = deps;
+  const settings = config.partnerCenter;
+  if (!partnerCenter || !settings) return undefined;
+  return { ...deps, partnerCenter, config: { ...config, partnerCenter: settings } };
+}
+
 export function createAppDeps(config: AppConfig): AppDeps {
   const store = createStore(storeConnection(config.storage));
+  const settings = config.partnerCenter;
   return {
     config,
-    partnerCenter: createPartnerCenterClientFromConfig(config, {
-      refreshTokenStore: refreshTokenStore(config, store),
-    }),
+    partnerCenter: settings
+      ? createPartnerCenterClientFromConfig(config, {
+          refreshTokenStore: refreshTokenStore(settings, config, store),
+        })
+      : undefined,
     store,
     mail: createMailSender({
       apiKey: config.mail.sendGridApiKey.reveal(),
@@ -46,8 +64,12 @@ export function createAppDeps(config: AppConfig): AppDeps {
 }
 
 /** Key Vault in Azure (the app identity writes new versions); the cursors table (Azurite) locally. */
-function refreshTokenStore(config: AppConfig, store: Store): RefreshTokenStore {
-  const secretUri = config.partnerCenter.refreshTokenSecretUri;
+function refreshTokenStore(
+  settings: PartnerCenterConfig,
+  config: AppConfig,
+  store: Store,
+): RefreshTokenStore {
+  const secretUri = settings.refreshTokenSecretUri;
   return secretUri === undefined
     ? createCursorRefreshTokenStore(store.cursors)
     : createKeyVaultRefreshTokenStore(secretUri, identity(userAssignedClientId(config)));

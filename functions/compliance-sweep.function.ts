@@ -8,7 +8,7 @@ import * as df from 'durable-functions';
 import { ACTIVITIES, ORCHESTRATORS } from '../shared/workflow/contracts';
 import { createEvaluateCustomerActivity } from './activities/evaluate-customer.activity';
 import { createListCustomersActivity } from './activities/list-customers.activity';
-import type { AppDeps } from './app-deps';
+import type { AppDeps, PartnerCenterDeps } from './app-deps';
 import { existingInstance } from './durable-instance';
 import { onboardingPolicy } from './workflow';
 import {
@@ -46,7 +46,7 @@ async function exists(client: df.DurableClient, instanceId: string): Promise<boo
   return (await existingInstance(client, instanceId)) !== undefined;
 }
 
-export function registerComplianceSweep(deps: AppDeps): void {
+export function registerComplianceSweep(deps: PartnerCenterDeps): void {
   df.app.orchestration(
     ORCHESTRATORS.sweep,
     createComplianceSweepOrchestrator({

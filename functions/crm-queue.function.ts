@@ -11,7 +11,13 @@ import { app, type InvocationContext } from '@azure/functions';
 import type { ServiceBusReceivedMessage } from '@azure/service-bus';
 import * as df from 'durable-functions';
 import { StoreValidationError, withholdPersonalData, type Store } from '../shared/store';
-import { crmEventSchema, QUEUES, type CrmEvent, type OnboardingRequest } from '../shared/workflow/contracts';
+import {
+  completeCustomer,
+  crmEventSchema,
+  QUEUES,
+  type CrmEvent,
+  type OnboardingRequest,
+} from '../shared/workflow/contracts';
 import type { AppDeps } from './app-deps';
 import { describeError, fieldErrorsOf, type FieldError } from './http-errors';
 import { startOnboarding } from './onboarding-starter';
@@ -94,16 +100,21 @@ export function describeInvalidFields(fields: FieldError[]): string {
 }
 
 export function toOnboardingRequest(event: CrmEvent): OnboardingRequest {
-  const { customer, method, eventId } = event;
+  const { method, eventId, customer: fields } = event;
+  // A purchase block may name only the tenant: the run checks it and asks the desk for a contact.
+  const customer = completeCustomer(fields);
+  const confirmed = event.type === 'CustomerUpdated' && event.mcaAccepted === true;
   return {
-    tenantId: customer.tenantId,
-    companyName: customer.companyName,
-    customer,
+    tenantId: fields.tenantId,
+    ...(fields.companyName ? { companyName: fields.companyName } : {}),
+    ...(customer ? { customer } : {}),
     ...(method ? { method } : {}),
     reason: event.type === 'PurchaseBlocked' ? 'purchaseBlocked' : 'new',
     source: CRM_SOURCE,
     eventId,
     occurredAt: event.occurredAt,
+    ...(confirmed ? { mcaAccepted: true } : {}),
+    ...(confirmed && event.acceptedAt ? { acceptedAt: event.acceptedAt } : {}),
   };
 }
 

@@ -39,6 +39,11 @@ export class NotRunningError extends ApplicationError {
   override name = 'NotRunningError';
 }
 
+/** The operation does not fit this deployment or this customer's state; the message says why. */
+export class ConflictError extends ApplicationError {
+  override name = 'ConflictError';
+}
+
 /** `customer.signatory.email`; array positions as `items[2]`; the whole input as `root`. */
 export function fieldPath(path: readonly PropertyKey[], root = 'body'): string {
   if (path.length === 0) return root;
@@ -61,6 +66,9 @@ export function toErrorResponse(error: unknown, context: InvocationContext): Htt
   }
   if (error instanceof NotFoundError) return { status: 404, jsonBody: { error: 'NotFound' } };
   if (error instanceof NotRunningError) return { status: 409, jsonBody: { error: 'NotRunning' } };
+  if (error instanceof ConflictError) {
+    return { status: 409, jsonBody: { error: 'Conflict', message: error.message } };
+  }
   const correlationId = context.invocationId;
   context.error(`Request failed (correlationId ${correlationId}): ${describeError(error)}`);
   return { status: 500, jsonBody: { error: 'InternalError', correlationId } };

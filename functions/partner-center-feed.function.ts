@@ -27,7 +27,7 @@ import {
   type WebhookVerifier,
 } from '../shared/partnerCenter';
 import { ConflictError, type Store } from '../shared/store';
-import type { AppDeps } from './app-deps';
+import type { PartnerCenterDeps } from './app-deps';
 import type { OnboardingPolicy } from '../shared/workflow/run-policy';
 import { startOnboarding } from './onboarding-starter';
 import { onboardingPolicy } from './workflow';
@@ -184,7 +184,7 @@ export function createAuditFeedHandler(deps: FeedDeps) {
 }
 
 export function registerPartnerCenterFeed(
-  deps: AppDeps,
+  deps: PartnerCenterDeps,
   options: { fetchCertificate?: CertificateFetcher } = {},
 ): void {
   const { webhookCertificateUrls, webhookLocalTrustAnchorsFile } = deps.config.partnerCenter;

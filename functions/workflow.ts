@@ -12,7 +12,7 @@ import { createCheckStatusActivity } from './activities/check-status.activity';
 import { createPublishOutcomeActivity } from './activities/publish-outcome.activity';
 import { createSaveStateActivity } from './activities/save-state.activity';
 import { createSendMailActivity } from './activities/send-mail.activity';
-import type { AppDeps } from './app-deps';
+import { partnerCenterDeps, type AppDeps } from './app-deps';
 import { createOnboardingOrchestrator } from './orchestrators/mca-onboarding.orchestrator';
 
 /** Wait-loop wake-ups per generation: a month of polling stays a few small histories. */
@@ -30,7 +30,8 @@ export function onboardingPolicy(config: AppConfig): OnboardingPolicy {
     poll: { initialMs: timing.pollInitialDelayMs, maxMs: timing.pollMaxDelayMs },
     attestationPollMs: timing.attestationPollIntervalMs,
     confirmationTimeoutMs: timing.confirmationTimeoutMs,
-    onAgreementConflict: config.partnerCenter.onAgreementConflict,
+    // A reseller never attests, so never meets 600061: the setting is read only with Partner Center.
+    onAgreementConflict: config.partnerCenter?.onAgreementConflict ?? 'direct',
     retry: outageRetry(timing.outageToleranceMs),
     wakeUpsPerGeneration: WAKE_UPS_PER_GENERATION,
   };
@@ -51,11 +52,15 @@ function outageRetry(toleranceMs: number): OnboardingPolicy['retry'] {
 
 export function registerWorkflow(deps: AppDeps): void {
   df.app.orchestration(ORCHESTRATORS.onboarding, createOnboardingOrchestrator(onboardingPolicy(deps.config)));
+  // A reseller's orchestrations never call the Partner Center activities (it has no API access).
+  const partnerCenter = partnerCenterDeps(deps);
   const activities = {
-    [ACTIVITIES.checkStatus]: createCheckStatusActivity(deps),
-    [ACTIVITIES.createAttestation]: createCreateAttestationActivity(deps),
-    [ACTIVITIES.getAttestation]: createGetAttestationActivity(deps),
-    [ACTIVITIES.createAgreement]: createCreateAgreementActivity(deps),
+    ...(partnerCenter && {
+      [ACTIVITIES.checkStatus]: createCheckStatusActivity(partnerCenter),
+      [ACTIVITIES.createAttestation]: createCreateAttestationActivity(partnerCenter),
+      [ACTIVITIES.getAttestation]: createGetAttestationActivity(partnerCenter),
+      [ACTIVITIES.createAgreement]: createCreateAgreementActivity(partnerCenter),
+    }),
     [ACTIVITIES.sendMail]: createSendMailActivity(deps),
     [ACTIVITIES.saveState]: createSaveStateActivity(deps),
     [ACTIVITIES.publishOutcome]: createPublishOutcomeActivity(deps),

@@ -13,7 +13,7 @@
  *   `__accountName` / `__fullyQualifiedNamespace` form (optional `__clientId` for a user-assigned identity).
  * - URLs must be https; plain http is accepted only for localhost (the local emulators).
  * - `INDIRECT_PROVIDER_CONTACT` is required when PARTNER_TYPE is IndirectReseller and RESELLER_STRATEGY
- *   is handOff or both.
+ *   is handOff or both. An IndirectReseller reads no PARTNER_CENTER_* or WEBHOOK_* setting at all.
  * - Durations are ISO-8601 `PnW` / `PnDTnHnMnS`; reminders strictly increase and end before the deadline.
  * Secrets are `Secret` objects; values of secret or e-mail keys, and credential-like values of any key,
  * never appear in error messages.
@@ -26,6 +26,7 @@ import {
   PARTNER_TYPES,
   RESELLER_STRATEGIES,
   parseIsoDuration,
+  readsPartnerCenter,
   type Method,
   type PartnerType,
   type ResellerStrategy,
@@ -43,7 +44,11 @@ export interface AppConfig {
   readonly defaultMethod: Method;
   /** Used by IndirectReseller deployments only (which never attest). */
   readonly resellerStrategy: ResellerStrategy;
-  readonly partnerCenter: PartnerCenterConfig;
+  /**
+   * Undefined for IndirectReseller: Microsoft gives indirect resellers no Partner Center API access,
+   * so their PARTNER_CENTER_* settings are neither required nor read.
+   */
+  readonly partnerCenter: PartnerCenterConfig | undefined;
   readonly mail: MailConfig;
   readonly timing: TimingConfig;
   readonly storage: StorageConfig;
@@ -627,6 +632,12 @@ function readMail(r: SettingsReader): MailConfig {
   });
 }
 
+/** A missing or bad PARTNER_TYPE is reported on its own; the Partner Center settings are checked too. */
+function isReseller(r: SettingsReader): boolean {
+  const type = partnerType.schema.safeParse(r.raw('PARTNER_TYPE'));
+  return type.success && !readsPartnerCenter(type.data);
+}
+
 function handsOffToProvider(r: SettingsReader): boolean {
   return (
     r.required('PARTNER_TYPE', partnerType) === 'IndirectReseller' &&
@@ -729,7 +740,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
         partnerType: () => r.required('PARTNER_TYPE', partnerType),
         defaultMethod: () => r.withDefault('DEFAULT_METHOD', method),
         resellerStrategy: () => r.withDefault('RESELLER_STRATEGY', resellerStrategy),
-        partnerCenter: () => readPartnerCenter(r),
+        partnerCenter: () => (isReseller(r) ? undefined : readPartnerCenter(r)),
         mail: () => readMail(r),
         timing: () => readTiming(r),
         storage: () => readStorage(r),

@@ -7,7 +7,7 @@ import {
   type GetAttestationResult,
 } from '../../shared/workflow/activities';
 import { attestationStateOf } from '../../shared/workflow/attestation-rules';
-import type { AppDeps } from '../app-deps';
+import type { PartnerCenterDeps } from '../app-deps';
 import { permanentOrThrow } from './partner-center-failure';
 
 /** A status word is logged when unknown: long enough to recognise, too short to carry a payload. */
@@ -16,7 +16,7 @@ const MAX_WORD = 40;
 export function createCreateAttestationActivity({
   partnerCenter,
   config,
-}: Pick<AppDeps, 'partnerCenter' | 'config'>) {
+}: Pick<PartnerCenterDeps, 'partnerCenter' | 'config'>) {
   return async (input: unknown): Promise<CreateAttestationResult> => {
     const { tenantId, customer, idempotencyKey } = createAttestationInputSchema.parse(input);
     try {
@@ -54,7 +54,7 @@ export function createCreateAttestationActivity({
   };
 }
 
-export function createGetAttestationActivity({ partnerCenter }: Pick<AppDeps, 'partnerCenter'>) {
+export function createGetAttestationActivity({ partnerCenter }: Pick<PartnerCenterDeps, 'partnerCenter'>) {
   return async (input: unknown): Promise<GetAttestationResult> => {
     const { attestationId } = getAttestationInputSchema.parse(input);
     try {

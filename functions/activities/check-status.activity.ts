@@ -3,12 +3,12 @@ import type { InvocationContext } from '@azure/functions';
 import { InvalidAgreementDateError } from '../../shared/mca';
 import { NotFound, readMcaStatus, RefreshTokenRejected } from '../../shared/partnerCenter';
 import { checkStatusInputSchema, type CheckStatusResult } from '../../shared/workflow/activities';
-import type { AppDeps } from '../app-deps';
+import type { PartnerCenterDeps } from '../app-deps';
 import { permanentOrThrow } from './partner-center-failure';
 import { createRefreshTokenAlert } from './refresh-token-alert';
 
 export function createCheckStatusActivity(
-  deps: Pick<AppDeps, 'partnerCenter' | 'config' | 'store' | 'mail' | 'now'>,
+  deps: Pick<PartnerCenterDeps, 'partnerCenter' | 'config' | 'store' | 'mail' | 'now'>,
 ) {
   const { partnerCenter } = deps;
   const alertOperator = createRefreshTokenAlert(deps);

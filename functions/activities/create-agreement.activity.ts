@@ -2,10 +2,10 @@
 import { MCA_TEMPLATE_ID } from '../../shared/mca';
 import { AgreementAlreadyExists } from '../../shared/partnerCenter';
 import { createAgreementInputSchema, type CreateAgreementResult } from '../../shared/workflow/activities';
-import type { AppDeps } from '../app-deps';
+import type { PartnerCenterDeps } from '../app-deps';
 import { permanentOrThrow } from './partner-center-failure';
 
-export function createCreateAgreementActivity({ partnerCenter }: Pick<AppDeps, 'partnerCenter'>) {
+export function createCreateAgreementActivity({ partnerCenter }: Pick<PartnerCenterDeps, 'partnerCenter'>) {
   return async (input: unknown): Promise<CreateAgreementResult> => {
     const { tenantId, attestationId, signatory, acceptedAt, idempotencyKey } =
       createAgreementInputSchema.parse(input);

@@ -4,7 +4,7 @@
  * A recheck of a finished run looks at Partner Center once, heals the customer when it has accepted
  * since, and answers with what it found (200); a reminder needs a running workflow (409).
  */
-import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { HttpResponseInit, InvocationContext } from '@azure/functions';
 import type * as df from 'durable-functions';
 import { NotFound, type McaStatusReader } from '../../shared/partnerCenter';
 import { onboardingInstanceId } from '../../shared/workflow/contracts';
@@ -12,28 +12,34 @@ import { recheckFinishedRun, type HealDeps } from '../../shared/workflow/finishe
 import type { Store } from '../../shared/store';
 import { NotFoundError, NotRunningError, respond } from '../http-errors';
 import { signalOnboarding } from '../onboarding-starter';
-import { routeTenantId } from './request-input';
+import { routeTenantId, type ClientHandler } from './request-input';
 
 export type RecheckDeps = HealDeps & {
   partnerCenter: McaStatusReader;
   store: HealDeps['store'] & { customerState: Pick<Store['customerState'], 'get' | 'upsert'> };
 };
 
-export function createOperatorActionHttp(eventName: string, recheck?: RecheckDeps) {
-  return (
-    request: HttpRequest,
-    client: df.DurableClient,
-    context: InvocationContext,
-  ): Promise<HttpResponseInit> =>
+/** Raises `eventName` on the customer's running workflow: the 202 answer, or undefined when none runs. */
+export async function raiseOnRunning(
+  { client, context }: { client: df.DurableClient; context: InvocationContext },
+  tenantId: string,
+  eventName: string,
+  payload: unknown,
+): Promise<HttpResponseInit | undefined> {
+  if (!(await signalOnboarding(client, tenantId, eventName, payload))) return undefined;
+  context.log(`API ${eventName} raised for ${tenantId}`);
+  return {
+    status: 202,
+    jsonBody: { tenantId, instanceId: onboardingInstanceId(tenantId), event: eventName },
+  };
+}
+
+export function createOperatorActionHttp(eventName: string, recheck?: RecheckDeps): ClientHandler {
+  return (request, client, context) =>
     respond(context, async () => {
       const tenantId = routeTenantId(request);
-      if (await signalOnboarding(client, tenantId, eventName, {})) {
-        context.log(`API ${eventName} raised for ${tenantId}`);
-        return {
-          status: 202,
-          jsonBody: { tenantId, instanceId: onboardingInstanceId(tenantId), event: eventName },
-        };
-      }
+      const raised = await raiseOnRunning({ client, context }, tenantId, eventName, {});
+      if (raised) return raised;
       if (!recheck) throw new NotRunningError(`No running workflow for ${tenantId}`);
       const row = await recheck.store.customerState.get(tenantId);
       if (!row) throw new NotFoundError(`No customer ${tenantId}`);

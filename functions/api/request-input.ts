@@ -1,8 +1,16 @@
 /** Decoding what the HTTP API's callers send: route tenant id, JSON bodies, query strings. */
-import type { HttpRequest } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type * as df from 'durable-functions';
 import type { z } from 'zod';
 import { tenantIdSchema } from '../../shared/store';
 import { fieldErrorsOf, ValidationError } from '../http-errors';
+
+/** An HTTP handler that needs the durable client (start, signal, inspect workflows). */
+export type ClientHandler = (
+  request: HttpRequest,
+  client: df.DurableClient,
+  context: InvocationContext,
+) => Promise<HttpResponseInit>;
 
 /** The `{tenantId}` route parameter, lower-cased; anything but a GUID is a 400 naming it. */
 export function routeTenantId(request: HttpRequest): string {

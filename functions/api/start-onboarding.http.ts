@@ -1,21 +1,36 @@
 /**
  * `POST customers/{tenantId}/mca`: the customer object (+ optional method) starts or joins the
- * customer's workflow. The event id is the `Idempotency-Key`, else a hash of the canonical body, so
- * a retried identical POST is the same event.
+ * customer's workflow. With `purchaseBlocked: true` (an order system that hit a 403) every customer
+ * field is optional: the run checks the tenant and asks the desk for a contact when it needs one.
+ * The event id is the `Idempotency-Key`, else a hash of the canonical body, so a retried identical
+ * POST is the same event.
  */
 import { createHash } from 'node:crypto';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type * as df from 'durable-functions';
 import { z } from 'zod';
-import { customerSchema, methodSchema, type OnboardingRequest } from '../../shared/workflow/contracts';
+import {
+  blockedCustomerSchema,
+  completeCustomer,
+  customerSchema,
+  methodSchema,
+  type OnboardingRequest,
+} from '../../shared/workflow/contracts';
 import { respond, ValidationError } from '../http-errors';
 import type { OnboardingPolicy } from '../../shared/workflow/run-policy';
 import { startOnboarding } from '../onboarding-starter';
 import { decodeOrThrow, isPlainObject, readJson, routeTenantId } from './request-input';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
-const startBodySchema = customerSchema.extend({ method: methodSchema.optional() });
-type StartBody = z.output<typeof startBodySchema>;
+const startBodySchema = customerSchema.extend({
+  method: methodSchema.optional(),
+  purchaseBlocked: z.literal(false).optional(),
+});
+const blockedBodySchema = blockedCustomerSchema.extend({
+  method: methodSchema.optional(),
+  purchaseBlocked: z.literal(true),
+});
+type StartBody = z.output<typeof startBodySchema> | z.output<typeof blockedBodySchema>;
 const idempotencyKeySchema = z.string().trim().min(1).max(200);
 
 export async function startOnboardingHttp(
@@ -42,7 +57,11 @@ export async function startOnboardingHttp(
 
 /** The route names the tenant: the body may leave it out, but may not name another one. */
 export function decodeStartBody(json: unknown, tenantId: string): StartBody {
-  const body = decodeOrThrow(startBodySchema, isPlainObject(json) ? { tenantId, ...json } : json);
+  const blocked = isPlainObject(json) && json.purchaseBlocked === true;
+  const withTenant = isPlainObject(json) ? { tenantId, ...json } : json;
+  const body = blocked
+    ? decodeOrThrow(blockedBodySchema, withTenant)
+    : decodeOrThrow(startBodySchema, withTenant);
   if (body.tenantId !== tenantId) throw ValidationError.of('tenantId', 'must match the tenant id in the URL');
   return body;
 }
@@ -65,13 +84,14 @@ export function canonicalJson(value: unknown): string {
 }
 
 function toOnboardingRequest(body: StartBody, eventId: string): OnboardingRequest {
-  const { method, ...customer } = body;
+  const { method, purchaseBlocked, ...fields } = body;
+  const customer = completeCustomer(fields);
   return {
-    tenantId: customer.tenantId,
-    companyName: customer.companyName,
-    customer,
+    tenantId: fields.tenantId,
+    ...(fields.companyName ? { companyName: fields.companyName } : {}),
+    ...(customer ? { customer } : {}),
     ...(method ? { method } : {}),
-    reason: 'new',
+    reason: purchaseBlocked ? 'purchaseBlocked' : 'new',
     source: 'http',
     eventId,
   };

@@ -14,11 +14,12 @@ import {
   instantAt,
   instantOf,
   nextReminder,
+  readsPartnerCenter,
   type McaStatus,
   type Method,
   type Path,
 } from '../../shared/mca';
-import type { CustomerStateName } from '../../shared/store/customer-state';
+import type { CustomerStateName, StateMethod } from '../../shared/store/customer-state';
 import type { GetAttestationResult } from '../../shared/workflow/activities';
 import {
   AGREEMENT_CONFLICT_REASON,
@@ -30,11 +31,13 @@ import {
 } from '../../shared/workflow/attestation-rules';
 import {
   ONBOARDING_EVENTS,
+  confirmationSchema,
   onboardingRequestSchema,
   type Customer,
   type OnboardingRequest,
   type OutcomeType,
 } from '../../shared/workflow/contracts';
+import { confirmationNote, reportedAcceptance, utcInstant } from '../../shared/workflow/confirmation';
 import type { MailRequest } from '../../shared/workflow/mail-requests';
 import {
   onboardingInputSchema,
@@ -52,7 +55,8 @@ export interface OnboardingResult {
   reason: string | null;
 }
 
-const WAITING: readonly CustomerStateName[] = ['InviteSent', 'AttestationPending'];
+/** States that wait on someone and remind them; HandedOff reminds the indirect provider. */
+const WAITING: readonly CustomerStateName[] = ['InviteSent', 'AttestationPending', 'HandedOff'];
 /** Unknown country (CLDR `ZZ`) for a tenant Partner Center told us about before the CRM did. */
 const UNKNOWN_COUNTRY = 'ZZ';
 
@@ -110,6 +114,10 @@ interface Run {
   seenEvents: string[];
   /** The rules version the run started under (`POLICY_VERSION`; 0: before versioning). */
   policyVersion: number;
+  /** Partner Center refuses purchases (a purchase-block event, or a stale attestation past the cut-off). */
+  purchaseBlocked: boolean;
+  /** The starting event said the MCA is accepted (CRM `mcaAccepted`): when, as far as anyone knows. */
+  reportedAcceptedAt: string | undefined;
 }
 
 type Done = { done: true; result: OnboardingResult } | { done: false };
@@ -176,6 +184,8 @@ function newRun(input: OnboardingInput, policy: OnboardingPolicy, context: Orche
     invitationsSent: 0,
     seenEvents: [input.eventId],
     policyVersion: input.policyVersion ?? 0,
+    purchaseBlocked: input.reason === 'purchaseBlocked',
+    reportedAcceptedAt: input.mcaAccepted ? reportedAcceptance(input, startedAt.toISOString()) : undefined,
   };
 }
 
@@ -199,6 +209,7 @@ class OnboardingFlow {
     try {
       if (this.carriedAttempt !== undefined) return yield* this.waitForAcceptance(this.carriedAttempt);
       yield* this.record('Checking', 'RunStarted', `reason ${this.run.reason}`);
+      if (!readsPartnerCenter(this.policy.partnerType)) return yield* this.withoutPartnerCenter();
       // A first check that fails (an outage, a refused token) is no verdict: keep Checking and poll.
       const first = (yield* this.tolerant(this.steps.checkStatus(this.run.tenantId, this.nowIso())))?.value;
       if (!first || first.kind === 'failed') {
@@ -226,6 +237,7 @@ class OnboardingFlow {
     if (settled.done) return settled;
     if (status.kind === 'reattestationRequired') {
       this.run.reattestation = true;
+      if (status.purchaseBlocked) this.run.purchaseBlocked = true;
       const note = `latest attestation dated ${status.attestedAt.slice(0, 10)} predates 2023-04-01`;
       yield* this.record('ReattestationRequired', 'StaleAttestation', note);
     }
@@ -235,13 +247,7 @@ class OnboardingFlow {
   /** Sends the first mail of the path; without the signatory's details it waits for them instead. */
   private *startPath(): Step<Done> {
     const run = this.run;
-    if (!run.customer) {
-      const note = "waiting for the signatory's details (CRM or API)";
-      // A stale customer stays visibly ReattestationRequired while the details are missing.
-      if (run.state === 'ReattestationRequired') yield* this.audit('AwaitingContact', note);
-      else yield* this.record('Checking', 'AwaitingContact', note);
-      return CONTINUE;
-    }
+    if (!run.customer) return yield* this.awaitContact();
     const path = decidePath({
       requestedMethod: run.method,
       defaultMethod: this.policy.defaultMethod,
@@ -268,10 +274,45 @@ class OnboardingFlow {
             'handed to the indirect provider; invitation sent',
           );
         }
-        yield* this.record('HandedOff', 'HandedOff', 'handed to the indirect provider');
-        return yield* this.finish('McaHandedOff', 'handOff');
+        // The provider is reminded and the deadline counts from here, as for an invitation.
+        this.startDeadlineClock();
+        yield* this.record(
+          'HandedOff',
+          'HandedOff',
+          'handed to the indirect provider; waiting for acceptance',
+        );
+        yield* this.publish('McaHandedOff', 'handOff');
+        return CONTINUE;
       }
     }
+  }
+
+  /**
+   * Not covered and nobody to invite: the desk is told at once (once per run) and the run waits for the
+   * details (CustomerUpdated) instead of waiting silently until the deadline.
+   */
+  private *awaitContact(): Step<Done> {
+    const run = this.run;
+    const alert = this.mailRequest({ kind: 'contactMissing', purchaseBlocked: run.purchaseBlocked });
+    const sent = (yield* this.tolerant(this.steps.sendMail(alert)))?.value;
+    const told =
+      sent?.kind === 'sent' || sent?.kind === 'duplicate' ? 'desk told' : 'the desk alert could not be sent';
+    yield* this.record('AwaitingContact', 'AwaitingContact', `no MCA and no signatory on file; ${told}`);
+    return CONTINUE;
+  }
+
+  /**
+   * An indirect reseller's deployment: no status check, no attestation. The path starts at once and
+   * acceptance is learned from people (the /confirm API, the CRM's mcaAccepted).
+   */
+  private *withoutPartnerCenter(): Step<OnboardingResult> {
+    // Nothing to read: what the CRM or the operator says is all there is, so details may start the path.
+    this.run.statusKnown = true;
+    const reported = this.run.reportedAcceptedAt;
+    const started = reported
+      ? yield* this.accept(this.run.method ?? null, reported, 'accepted, as the CRM reports')
+      : yield* this.startPath();
+    return started.done ? started.result : yield* this.waitForAcceptance(0);
   }
 
   private *invite(
@@ -283,14 +324,18 @@ class OnboardingFlow {
       kind === 'directInvite' ? { kind } : { kind, ...this.link(), n: this.run.attestations.length - 1 },
     );
     if (sent.done) return sent;
-    const run = this.run;
-    if (run.invitedAt === undefined) {
-      const invitedAt = this.context.df.currentUtcDateTime;
-      run.invitedAt = invitedAt.toISOString();
-      run.deadline = deadlineAt(invitedAt, this.policy.acceptanceDeadlineMs).toISOString();
-    }
+    this.startDeadlineClock();
     yield* this.record(state, 'InvitationSent', note);
     return CONTINUE;
+  }
+
+  /** Reminders and the deadline count from the first invitation (or hand-off). */
+  private startDeadlineClock(): void {
+    const run = this.run;
+    if (run.invitedAt !== undefined) return;
+    const invitedAt = this.context.df.currentUtcDateTime;
+    run.invitedAt = invitedAt.toISOString();
+    run.deadline = deadlineAt(invitedAt, this.policy.acceptanceDeadlineMs).toISOString();
   }
 
   /**
@@ -419,6 +464,10 @@ class OnboardingFlow {
         wanted.poll = true;
       } else if (waiter.name === ONBOARDING_EVENTS.recheck) {
         wanted.poll = true;
+      } else if (waiter.name === ONBOARDING_EVENTS.confirmed) {
+        const confirmed = yield* this.confirmed(payload);
+        if (confirmed.done) return confirmed;
+        wanted.poll = true;
       } else if (this.wantsReminder(payload)) {
         wanted.remind = true;
       }
@@ -484,7 +533,13 @@ class OnboardingFlow {
       return CONTINUE;
     }
     if (request.occurredAt !== undefined) run.lastAppliedAt = request.occurredAt;
+    if (request.reason === 'purchaseBlocked') run.purchaseBlocked = true;
     yield* this.audit('EventJoined', `${request.source} ${request.reason}`);
+    // Partner Center deployments check instead (every joined update is followed by a poll).
+    if (request.mcaAccepted && !readsPartnerCenter(this.policy.partnerType)) {
+      const at = reportedAcceptance(request, this.nowIso());
+      return yield* this.accept(request.method ?? null, at, `accepted, as the ${request.source} reports`);
+    }
     if (!request.customer) return CONTINUE;
     const firstDetails = run.customer === undefined;
     run.customer = request.customer;
@@ -517,6 +572,7 @@ class OnboardingFlow {
    */
   private *poll(): Step<Done> {
     const run = this.run;
+    if (!readsPartnerCenter(this.policy.partnerType)) return CONTINUE;
     const checked = (yield* this.tolerant(this.steps.checkStatus(run.tenantId, this.nowIso())))?.value;
     if (checked?.kind === 'failed') this.warn(`status check failed: ${checked.reason}`);
     if (checked?.kind === 'status') {
@@ -606,9 +662,11 @@ class OnboardingFlow {
       yield* this.audit('AttestationRenewed', `link expired; new attestation for reminder ${n}`);
     }
     const sent = yield* this.mail(
-      run.path?.kind === 'attestation'
-        ? { kind: 'reminder', n, path: 'attestation', ...this.link() }
-        : { kind: 'reminder', n, path: 'direct' },
+      run.state === 'HandedOff'
+        ? { kind: 'handOff', n }
+        : run.path?.kind === 'attestation'
+          ? { kind: 'reminder', n, path: 'attestation', ...this.link() }
+          : { kind: 'reminder', n, path: 'direct' },
     );
     if (sent.done) return sent;
     run.remindersSent = n;
@@ -620,11 +678,32 @@ class OnboardingFlow {
 
   private *settleIfAccepted(status: McaStatus): Step<Done> {
     if (status.kind !== 'accepted') return CONTINUE;
+    const acceptedAt = status.method === 'attestation' ? status.attestedAt : this.nowIso();
+    return yield* this.accept(status.method, acceptedAt, `accepted (${status.method})`);
+  }
+
+  /** Covered: purchases are allowed again, and the CRM is told. */
+  private *accept(method: Method | null, acceptedAt: string, note: string): Step<Done> {
     const run = this.run;
-    run.acceptedMethod = status.method;
-    run.acceptedAt = status.method === 'attestation' ? status.attestedAt : this.nowIso();
-    yield* this.record('Accepted', 'Accepted', `accepted (${status.method})`);
-    return yield* this.finish('McaAccepted', status.method);
+    run.acceptedMethod = method;
+    run.acceptedAt = acceptedAt;
+    run.purchaseBlocked = false;
+    yield* this.record('Accepted', 'Accepted', note);
+    yield* this.publish('McaAccepted', method);
+    return { done: true, result: { state: run.state, reason: run.stateReason } };
+  }
+
+  /** An operator or the indirect provider confirmed the acceptance (reseller deployments only). */
+  private *confirmed(payload: unknown): Step<Done> {
+    const parsed = confirmationSchema.safeParse(payload);
+    if (!parsed.success) {
+      this.warn('ignored a Confirmed event with invalid fields');
+      return CONTINUE;
+    }
+    if (readsPartnerCenter(this.policy.partnerType)) return CONTINUE;
+    const confirmation = parsed.data;
+    const at = utcInstant(confirmation.acceptedAt);
+    return yield* this.accept(confirmation.method, at, confirmationNote(confirmation));
   }
 
   private *expire(): Step<OnboardingResult> {
@@ -649,10 +728,7 @@ class OnboardingFlow {
       ? `deadline passed; ${escalation}`
       : `deadline passed and Partner Center never showed the customer (404); ${escalation}`;
     yield* this.record('Expired', 'Expired', note);
-    yield* this.publish(
-      'McaExpired',
-      run.path?.kind === 'attestation' ? 'attestation' : run.path ? 'direct' : null,
-    );
+    yield* this.publish('McaExpired', this.pathMethod());
     return { state: 'Expired', reason: note };
   }
 
@@ -661,11 +737,6 @@ class OnboardingFlow {
     yield* this.tolerant(this.record('Failed', 'Failed', reason));
     yield* this.publish('McaFailed', this.run.path?.kind === 'attestation' ? 'attestation' : null);
     return { state: 'Failed', reason };
-  }
-
-  private *finish(type: OutcomeType, method: Method | 'handOff'): Step<Done> {
-    yield* this.publish(type, method);
-    return { done: true, result: { state: this.run.state, reason: this.run.stateReason } };
   }
 
   // ---- side effects -----------------------------------------------------------------------------
@@ -714,9 +785,7 @@ class OnboardingFlow {
       state: {
         tenantId: run.tenantId,
         state,
-        method:
-          run.acceptedMethod ??
-          (run.path?.kind === 'attestation' ? 'attestation' : run.path ? 'direct' : null),
+        method: run.acceptedMethod ?? this.pathMethod(),
         acceptedAt: run.acceptedAt,
         reason: run.stateReason,
         nextReminderAt,
@@ -727,9 +796,18 @@ class OnboardingFlow {
         companyName: run.companyName,
         language: run.customer?.language ?? 'en',
         country: run.customer?.country ?? UNKNOWN_COUNTRY,
+        purchaseBlocked: run.purchaseBlocked,
       },
       audit: { actor: 'workflow', action, detail },
     });
+  }
+
+  /** The path the row and the outcome name: handOff when only the provider was asked. */
+  private pathMethod(): StateMethod | null {
+    const path = this.run.path;
+    if (!path) return null;
+    if (path.kind === 'handOff') return path.alsoInviteDirect ? 'direct' : 'handOff';
+    return path.kind;
   }
 
   /** An audit entry without a state change (the row is rewritten with the same state). */

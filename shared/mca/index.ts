@@ -19,6 +19,7 @@ export {
   PARTNER_TYPES,
   RESELLER_STRATEGIES,
   decidePath,
+  readsPartnerCenter,
   type Method,
   type PartnerType,
   type Path,

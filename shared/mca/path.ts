@@ -52,3 +52,11 @@ export function decidePath(input: PathInput): Path {
   const method = input.requestedMethod ?? input.defaultMethod;
   return method === 'attestation' ? { kind: 'attestation' } : { kind: 'direct' };
 }
+
+/**
+ * Microsoft gives indirect resellers no Partner Center API access: such a deployment never reads it
+ * (no status checks, feed, sweep or webhook); people confirm the acceptance instead.
+ */
+export function readsPartnerCenter(partnerType: PartnerType): boolean {
+  return partnerType !== 'IndirectReseller';
+}

@@ -47,6 +47,8 @@ export function createPartnerCenterClientFromConfig(
   deps: PartnerCenterClientDeps = {},
 ): PartnerCenterClient {
   const settings = config.partnerCenter;
+  // An indirect reseller has no Partner Center API access (config.ts leaves its settings undefined).
+  if (!settings) throw new Error(`PARTNER_TYPE ${config.partnerType} has no Partner Center client`);
   return createPartnerCenterClient({
     baseUrl: settings.baseUrl,
     tokens: tokenProvidersFor(settings, deps),

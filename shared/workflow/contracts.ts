@@ -31,15 +31,71 @@ export const methodSchema = z.enum(MCA_METHODS);
 export const CRM_EVENT_TYPES = ['CustomerCreated', 'CustomerUpdated', 'PurchaseBlocked'] as const;
 export type CrmEventType = (typeof CRM_EVENT_TYPES)[number];
 
-/** A message on the `crm-customer-events` queue. */
-export const crmEventSchema = z.object({
-  type: z.enum(CRM_EVENT_TYPES),
-  eventId: z.string().trim().min(1).max(200),
-  occurredAt: z.iso.datetime({ offset: true }),
-  customer: customerSchema,
-  method: methodSchema.optional(),
-});
+/**
+ * What an order system that hit a purchase refusal (403) knows: the tenant id, perhaps more. Fields it
+ * does send are checked as strictly as a full customer's; the run uses them only when complete.
+ */
+export const blockedCustomerSchema = customerSchema.partial().required({ tenantId: true });
+
+/** An acceptance confirmed outside Partner Center: never in the future (a typo must not look accepted). */
+export const confirmedAtSchema = z.iso
+  .datetime({ offset: true })
+  .refine((at) => Date.parse(at) <= Date.now(), 'must not be in the future');
+
+const REQUIRED_CUSTOMER_FIELDS = ['companyName', 'country', 'language', 'signatory'] as const;
+const MISSING_CUSTOMER_FIELD = 'required (only a PurchaseBlocked event may name just the tenant)';
+
+/**
+ * A message on the `crm-customer-events` queue. `PurchaseBlocked` needs only `customer.tenantId`; the
+ * other types need the whole customer (checked even when other fields are wrong, so one dead-letter
+ * reason names every bad field).
+ */
+export const crmEventSchema = z
+  .object({
+    type: z.enum(CRM_EVENT_TYPES),
+    eventId: z.string().trim().min(1).max(200),
+    occurredAt: z.iso.datetime({ offset: true }),
+    customer: blockedCustomerSchema,
+    method: methodSchema.optional(),
+    /** `CustomerUpdated` of a reseller deployment: the provider or the customer says the MCA is accepted. */
+    mcaAccepted: z.literal(true).optional(),
+    acceptedAt: confirmedAtSchema.optional(),
+  })
+  .check(
+    z.superRefine(
+      (event, ctx) => {
+        const { type, customer } = (event ?? {}) as { type?: unknown; customer?: unknown };
+        if (type === 'PurchaseBlocked' || typeof customer !== 'object' || customer === null) return;
+        // Fields present were checked by the partial schema; the missing ones are named here.
+        for (const field of REQUIRED_CUSTOMER_FIELDS) {
+          if ((customer as Record<string, unknown>)[field] !== undefined) continue;
+          ctx.addIssue({ code: 'custom', message: MISSING_CUSTOMER_FIELD, path: ['customer', field] });
+        }
+      },
+      { when: () => true },
+    ),
+  );
 export type CrmEvent = z.output<typeof crmEventSchema>;
+
+/** The whole customer when the sender gave every field; otherwise none (the run asks for it). */
+export function completeCustomer(customer: z.output<typeof blockedCustomerSchema>): Customer | undefined {
+  const parsed = customerSchema.safeParse(customer);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** Who confirmed an acceptance Partner Center cannot show us (reseller deployments). */
+export const CONFIRMERS = ['operator', 'indirectProvider'] as const;
+
+/** Payload of the `Confirmed` event: checked by the API already (the orchestrator reads no clock). */
+export const confirmationSchema = z.object({
+  method: methodSchema,
+  acceptedAt: z.iso.datetime({ offset: true }),
+  confirmedBy: z.enum(CONFIRMERS),
+});
+export type Confirmation = z.output<typeof confirmationSchema>;
+
+/** Body of `POST customers/{tenantId}/mca/confirm`. */
+export const confirmationBodySchema = confirmationSchema.extend({ acceptedAt: confirmedAtSchema });
 
 export const QUEUES = {
   crmEvents: 'crm-customer-events',
@@ -82,6 +138,9 @@ export const onboardingRequestSchema = z.object({
   eventId: z.string().min(1).max(200),
   /** When the CRM says the change happened: a running workflow ignores updates older than the last applied. */
   occurredAt: z.iso.datetime({ offset: true }).optional(),
+  /** The CRM says the MCA is accepted (reseller deployments take its word; others check). */
+  mcaAccepted: z.literal(true).optional(),
+  acceptedAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type OnboardingRequest = z.output<typeof onboardingRequestSchema>;
 
@@ -106,6 +165,8 @@ export const ONBOARDING_EVENTS = {
   reminderDue: 'ReminderDue',
   /** No payload: check Partner Center now (operator's /recheck). */
   recheck: 'Recheck',
+  /** Payload: `Confirmation` (reseller deployments: acceptance confirmed by an operator or the provider). */
+  confirmed: 'Confirmed',
 } as const;
 
 /** Activity function names: one side effect each (ARCHITECTURE.md "Layout"). */

@@ -4,6 +4,8 @@
  * Accepted and tells the CRM; one still uncovered long after its run ended gets a new run.
  */
 import type { OutcomePublisher } from '../events/outcome-publisher';
+import { confirmationNote, utcInstant } from './confirmation';
+import type { Confirmation } from './contracts';
 import type { McaStatus } from '../mca';
 import { readMcaStatus, type McaStatusReader } from '../partnerCenter/mca-status';
 import {
@@ -41,20 +43,53 @@ export async function healAccepted(
   status: Accepted,
   actor: AuditActor,
 ): Promise<void> {
+  const acceptedAt = status.method === 'attestation' ? status.attestedAt : deps.now().toISOString();
+  await heal(deps, row, { method: status.method, acceptedAt, actor, detail: `(${status.method})` });
+}
+
+/**
+ * Records an acceptance confirmed by people (reseller deployments: an operator or the indirect
+ * provider) for a customer whose run has ended; the audit entry says who confirmed.
+ */
+export async function healConfirmed(
+  deps: HealDeps,
+  row: CustomerState,
+  confirmation: Confirmation,
+): Promise<void> {
+  await heal(deps, row, {
+    method: confirmation.method,
+    acceptedAt: utcInstant(confirmation.acceptedAt),
+    actor: 'operator',
+    detail: `(${confirmationNote(confirmation)})`,
+  });
+}
+
+interface Healing {
+  method: Accepted['method'];
+  acceptedAt: string;
+  actor: AuditActor;
+  detail: string;
+}
+
+async function heal(
+  deps: HealDeps,
+  row: CustomerState,
+  { method, acceptedAt, actor, detail }: Healing,
+): Promise<void> {
   const at = deps.now().toISOString();
   const tenantId = row.tenantId;
   await deps.outcomes.publish({
     type: 'McaAccepted',
     tenantId,
-    method: status.method,
+    method,
     at,
     eventId: `${tenantId}:healed-${row.updatedAt}:McaAccepted`,
   });
   await deps.store.customerState.upsert({
     ...row,
     state: 'Accepted',
-    method: status.method,
-    acceptedAt: status.method === 'attestation' ? status.attestedAt : at,
+    method,
+    acceptedAt,
     reason: null,
     nextReminderAt: null,
     purchaseBlocked: false,
@@ -65,7 +100,7 @@ export async function healAccepted(
     at,
     actor,
     action: 'Healed',
-    detail: `${row.state} -> Accepted (${status.method})`,
+    detail: `${row.state} -> Accepted ${detail}`,
   });
 }
 

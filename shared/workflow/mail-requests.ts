@@ -28,7 +28,10 @@ const mailSpecSchema = z.union([
     path: z.literal('attestation'),
     ...attestationLink,
   }),
-  z.object({ kind: z.literal('handOff') }),
+  /** To the indirect provider; `n` numbers its reminders (none: the hand-off itself). */
+  z.object({ kind: z.literal('handOff'), n: z.int().min(1).optional() }),
+  /** To the partner desk: not covered and no signatory on file. */
+  z.object({ kind: z.literal('contactMissing'), purchaseBlocked: z.boolean().optional() }),
   z.object({
     kind: z.literal('escalation'),
     path: z.enum(['direct', 'attestation', 'handOff']),
@@ -157,12 +160,26 @@ export function composeMail(input: MailRequest, partner: PartnerDirectory): Comp
           tenantId: request.tenantId,
           signatory: contactOf(),
           provider: { companyName: providerName },
+          ...(mail.n !== undefined ? { reminderNumber: mail.n } : {}),
         },
         to: { email: partner.providerEmail, name: providerName },
         language: partner.providerLanguage,
-        sendKey: sendKey(0),
+        sendKey: sendKey(mail.n ?? 0),
       };
     }
+    case 'contactMissing':
+      return {
+        template: 'contactMissing',
+        data: {
+          companyName,
+          tenantId: request.tenantId,
+          ...(mail.purchaseBlocked ? { purchaseBlocked: true } : {}),
+          ...(partner.contactName ? { recipientName: partner.contactName } : {}),
+        },
+        to: deskAddress(partner),
+        language: partner.partnerLanguage,
+        sendKey: sendKey(0),
+      };
     case 'escalation':
       return {
         template: 'escalation',
@@ -176,11 +193,15 @@ export function composeMail(input: MailRequest, partner: PartnerDirectory): Comp
           ...(customer ? { signatory: contactOf() } : {}),
           ...(partner.contactName ? { recipientName: partner.contactName } : {}),
         },
-        to: { email: partner.contactEmail, ...(partner.contactName ? { name: partner.contactName } : {}) },
+        to: deskAddress(partner),
         language: partner.partnerLanguage,
         sendKey: sendKey(0),
       };
   }
+}
+
+function deskAddress(partner: PartnerDirectory): { email: string; name?: string } {
+  return { email: partner.contactEmail, ...(partner.contactName ? { name: partner.contactName } : {}) };
 }
 
 /** A short, key-safe tag of the run's event id (send-key kinds allow letters, digits and '-'). */

@@ -2,7 +2,14 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { ConfigError, Secret, loadConfig, redactConfig, type AppConfig } from '../../shared/config';
+import {
+  ConfigError,
+  Secret,
+  loadConfig,
+  redactConfig,
+  type AppConfig,
+  type PartnerCenterConfig,
+} from '../../shared/config';
 
 type Env = Record<string, string | undefined>;
 
@@ -23,6 +30,12 @@ const MINIMAL: Env = {
   AzureWebJobsStorage: 'UseDevelopmentStorage=true',
   ServiceBusConnection: 'Endpoint=sb://localhost;SharedAccessKeyName=Root;SharedAccessKey=sb-key-value',
 };
+
+/** The Partner Center settings, which every partner type but IndirectReseller has. */
+function pc(config: AppConfig): PartnerCenterConfig {
+  if (!config.partnerCenter) throw new Error('expected Partner Center settings');
+  return config.partnerCenter;
+}
 
 function configError(env: Env): ConfigError {
   try {
@@ -50,19 +63,19 @@ describe('local.settings.json.example', () => {
 
   it('passes loadConfig with the local emulator endpoints', () => {
     const config = loadConfig(example.Values);
-    expect(config.partnerCenter.baseUrl).toBe('http://localhost:7081');
-    expect(config.partnerCenter.authority).toBe('http://localhost:7081/b0000000-0000-4000-8000-000000000001');
+    expect(pc(config).baseUrl).toBe('http://localhost:7081');
+    expect(pc(config).authority).toBe('http://localhost:7081/b0000000-0000-4000-8000-000000000001');
     expect(config.mail.sendGridBaseUrl).toBe('http://localhost:7082');
     expect(config.storage.kind === 'connectionString' && config.storage.connectionString.reveal()).toBe(
       'UseDevelopmentStorage=true',
     );
     expect(config.serviceBus.kind).toBe('connectionString');
-    expect(config.partnerCenter.credential.kind).toBe('secret');
-    expect(config.partnerCenter.webhookCertificateUrls).toEqual([
+    expect(pc(config).credential.kind).toBe('secret');
+    expect(pc(config).webhookCertificateUrls).toEqual([
       'http://localhost:7081/certificates/webhook-signing.pem',
       'http://127.0.0.1:7081/certificates/webhook-signing.pem',
     ]);
-    expect(config.partnerCenter.webhookLocalTrustAnchorsFile).toBe(
+    expect(pc(config).webhookLocalTrustAnchorsFile).toBe(
       'local/emulators/partner-center/certs/webhook-signing.test-only.cert.pem',
     );
     expect(config.mail.partnerCompanyName).toBe('Contoso Cloud Partner');
@@ -140,7 +153,7 @@ describe('defaults', () => {
       PARTNER_CENTER_BASE_URL: 'https://api.partnercenter.microsoft.com/',
     });
     expect(config.partnerType).toBe('IndirectProvider');
-    expect(config.partnerCenter.baseUrl).toBe('https://api.partnercenter.microsoft.com');
+    expect(pc(config).baseUrl).toBe('https://api.partnercenter.microsoft.com');
   });
 
   it('returns a frozen config', () => {
@@ -433,15 +446,15 @@ describe('WEBHOOK_CERTIFICATE_URLS', () => {
     ],
     ['http://localhost:7081/c.pem', ['http://localhost:7081/c.pem']],
   ])('%j is read as %j', (value, urls) => {
-    expect(
-      loadConfig({ ...MINIMAL, WEBHOOK_CERTIFICATE_URLS: value }).partnerCenter.webhookCertificateUrls,
-    ).toEqual(urls);
+    expect(pc(loadConfig({ ...MINIMAL, WEBHOOK_CERTIFICATE_URLS: value })).webhookCertificateUrls).toEqual(
+      urls,
+    );
   });
 
   it('allows local trust anchors beside local certificate URLs only', () => {
     const local = { ...MINIMAL, WEBHOOK_LOCAL_TRUST_ANCHORS_FILE: '/tmp/emulator.pem' };
     expect(
-      loadConfig({ ...local, WEBHOOK_CERTIFICATE_URLS: 'http://127.0.0.1:7081/c.pem' }).partnerCenter
+      pc(loadConfig({ ...local, WEBHOOK_CERTIFICATE_URLS: 'http://127.0.0.1:7081/c.pem' }))
         .webhookLocalTrustAnchorsFile,
     ).toBe('/tmp/emulator.pem');
     expect(() =>
@@ -450,7 +463,7 @@ describe('WEBHOOK_CERTIFICATE_URLS', () => {
   });
 
   it('is frozen', () => {
-    expect(Object.isFrozen(loadConfig(MINIMAL).partnerCenter.webhookCertificateUrls)).toBe(true);
+    expect(Object.isFrozen(pc(loadConfig(MINIMAL)).webhookCertificateUrls)).toBe(true);
   });
 });
 
@@ -530,7 +543,7 @@ describe('secrets', () => {
       JSON.stringify(config),
       inspect(config, { depth: 10 }),
       String(config.mail.sendGridApiKey),
-      `${config.partnerCenter.refreshToken?.toString()}`,
+      `${pc(config).refreshToken?.toString()}`,
     ]) {
       expect(text).not.toContain(MARK);
     }
@@ -540,7 +553,7 @@ describe('secrets', () => {
 
   it('are available through reveal()', () => {
     const config = loadConfig({ ...MINIMAL, ...secretValues });
-    const { credential, refreshToken } = config.partnerCenter;
+    const { credential, refreshToken } = pc(config);
     expect(credential.kind === 'secret' && credential.clientSecret.reveal()).toBe(`${MARK}client-secret`);
     expect(refreshToken?.reveal()).toBe(`${MARK}refresh-token`);
     expect(config.mail.sendGridApiKey.reveal()).toBe(`${MARK}sendgrid`);
@@ -555,9 +568,8 @@ describe('secrets', () => {
 });
 
 describe('client credential', () => {
-  const certificate = (overrides: Env): AppConfig['partnerCenter']['credential'] =>
-    loadConfig({ ...MINIMAL, PARTNER_CENTER_CLIENT_SECRET: undefined, ...overrides }).partnerCenter
-      .credential;
+  const certificate = (overrides: Env): PartnerCenterConfig['credential'] =>
+    pc(loadConfig({ ...MINIMAL, PARTNER_CENTER_CLIENT_SECRET: undefined, ...overrides })).credential;
 
   it('accepts a certificate with a SHA-1 thumbprint', () => {
     const credential = certificate({
@@ -661,7 +673,7 @@ describe('authority rule', () => {
       'https://login.partner.microsoftonline.cn/x',
     ],
   ])('%s', (_name, overrides, authority) => {
-    expect(loadConfig({ ...MINIMAL, ...overrides }).partnerCenter.authority).toBe(authority);
+    expect(pc(loadConfig({ ...MINIMAL, ...overrides })).authority).toBe(authority);
   });
 
   it('requires the tenant when no authority is given', () => {
@@ -761,6 +773,41 @@ describe('storage and Service Bus connections', () => {
   it('rejects a malformed identity client id', () => {
     expect(Object.keys(problemsOf({ ...identityEnv, AzureWebJobsStorage__clientId: 'me' }))).toEqual([
       'AzureWebJobsStorage__clientId',
+    ]);
+  });
+});
+
+// Microsoft gives indirect resellers no Partner Center API access: nothing of it is required or read.
+describe('an IndirectReseller deployment', () => {
+  const reseller: Env = {
+    ...Object.fromEntries(Object.entries(MINIMAL).filter(([key]) => !key.startsWith('PARTNER_CENTER_'))),
+    PARTNER_TYPE: 'IndirectReseller',
+    RESELLER_STRATEGY: 'direct',
+  };
+
+  it('needs no PARTNER_CENTER_* setting and has no Partner Center config', () => {
+    const config = loadConfig(reseller);
+
+    expect(config.partnerType).toBe('IndirectReseller');
+    expect(config.partnerCenter).toBeUndefined();
+  });
+
+  it('ignores Partner Center settings it is given, even invalid ones', () => {
+    const config = loadConfig({
+      ...reseller,
+      PARTNER_CENTER_CLIENT_ID: 'not-a-guid',
+      PARTNER_CENTER_BASE_URL: 'ftp://x',
+      WEBHOOK_CERTIFICATE_URLS: 'nope',
+    });
+
+    expect(config.partnerCenter).toBeUndefined();
+  });
+
+  it('still requires them for the other partner types', () => {
+    expect(Object.keys(problemsOf({ ...reseller, PARTNER_TYPE: 'IndirectProvider' })).sort()).toEqual([
+      'PARTNER_CENTER_CLIENT_ID',
+      'PARTNER_CENTER_CLIENT_SECRET',
+      'PARTNER_CENTER_TENANT_ID',
     ]);
   });
 });

@@ -65,10 +65,20 @@ export const handOffTemplate: Template<'handOff'> = (data, context) => {
         ...deadlineRequest(data.deadline, context),
         paragraph('Please let us know once this is done.'),
       ];
+  const subject = ja
+    ? `【ご依頼】Microsoft 顧客契約の${again ? '再同意' : '同意'}手続きについて（${data.companyName}）`
+    : `MCA ${again ? 're-acceptance' : 'acceptance'} needed for ${data.companyName}, a customer of ${data.partner.companyName}`;
+  const reminder = data.reminderNumber !== undefined;
+  const reminderNote = ja
+    ? '先日ご依頼した下記のお客様について、まだ同意を確認できておりません。改めてご対応をお願い申し上げます。'
+    : 'We wrote to you earlier about the customer below and have not yet been told that the agreement is accepted. We would be grateful for your help.';
   return {
-    subject: ja
-      ? `【ご依頼】Microsoft 顧客契約の${again ? '再同意' : '同意'}手続きについて（${data.companyName}）`
-      : `MCA ${again ? 're-acceptance' : 'acceptance'} needed for ${data.companyName}, a customer of ${data.partner.companyName}`,
-    blocks: [...greeting, ...body, ...partnerContactAndSignOff(data.partner, language)],
+    subject: reminder ? (ja ? `【再送】${subject}` : `Reminder: ${subject}`) : subject,
+    blocks: [
+      ...greeting,
+      ...(reminder ? [paragraph(reminderNote)] : []),
+      ...body,
+      ...partnerContactAndSignOff(data.partner, language),
+    ],
   };
 };

@@ -16,6 +16,7 @@ export {
   type EscalationData,
   type AcceptedData,
   type RefreshTokenAlertData,
+  type ContactMissingData,
 } from './mail-data.schema';
 export {
   renderUnknownSendsReport,

@@ -85,6 +85,8 @@ const handOff = z.object({
   partner,
   deadline: instant.optional(),
   reacceptance,
+  /** A reminder of an earlier hand-off (1 = the first reminder). */
+  reminderNumber: z.int().min(1).optional(),
 });
 
 export const WORKFLOW_PATHS = ['direct', 'attestation', 'handOff'] as const;
@@ -124,6 +126,15 @@ const refreshTokenAlert = z.object({
   recipientName: text().optional(),
 });
 
+/** To the partner desk: not covered and no signatory on file (contact-missing.template.ts). */
+const contactMissing = z.object({
+  companyName: text(),
+  tenantId,
+  /** Partner Center refuses this customer's purchases (the run started from a purchase block). */
+  purchaseBlocked: z.literal(true).optional(),
+  recipientName: text().optional(),
+});
+
 export const mailDataSchemas = {
   directInvite,
   attestationLink,
@@ -132,6 +143,7 @@ export const mailDataSchemas = {
   escalation,
   accepted,
   refreshTokenAlert,
+  contactMissing,
 } as const;
 
 export type MailKind = keyof typeof mailDataSchemas;
@@ -149,3 +161,4 @@ export type HandOffData = MailData<'handOff'>;
 export type EscalationData = MailData<'escalation'>;
 export type AcceptedData = MailData<'accepted'>;
 export type RefreshTokenAlertData = MailData<'refreshTokenAlert'>;
+export type ContactMissingData = MailData<'contactMissing'>;

@@ -4,6 +4,7 @@ import { attestationLinkTemplate } from './attestation-link.template';
 import type { Template } from './common.blocks';
 import { dateFormatter } from './date-format';
 import { directInviteTemplate } from './direct-invite.template';
+import { contactMissingTemplate } from './contact-missing.template';
 import { escalationTemplate } from './escalation.template';
 import { handOffTemplate } from './hand-off.template';
 import { pickLanguage, type MailLanguage } from './language';
@@ -46,6 +47,7 @@ const TEMPLATES: { [K in MailKind]: Template<K> } = {
   escalation: escalationTemplate,
   accepted: acceptedTemplate,
   refreshTokenAlert: refreshTokenAlertTemplate,
+  contactMissing: contactMissingTemplate,
 };
 
 const SCHEMAS: { [K in MailKind]: z.ZodType<ValidMailData<K>, MailData<K>> } = mailDataSchemas;

@@ -49,7 +49,8 @@ it('records accepted customers and starts remediation once for the others', asyn
 
   expect(await state(T(1))).toBe('Accepted'); // signed directly, recorded by the sweep
   expect(await state(T(2))).toBe('Accepted'); // attested 2023
-  expect(await state(T(3))).toBe('ReattestationRequired'); // stale: remediation waits for the signatory
+  // Stale, no signatory known: remediation waits for the details and the desk is told at once.
+  expect(await state(T(3))).toBe('AwaitingContact');
   expect((await instance(`mca-${T(3)}`))?.runtimeStatus).toBe('Running');
   expect((await instance(`mca-${T(4)}`))?.runtimeStatus).toBe('Running');
   expect(await instance(`mca-${T(1)}`)).toBeUndefined();

@@ -162,13 +162,20 @@ describe('onboarding one customer', () => {
     expect(await stateOf(app, customer.tenantId)).toBe('AttestationPending');
     const record = await app.apiJson<{ history: { action: string }[] }>(`/api/customers/${tenantId}/mca`);
     expect(record.history.map((h) => h.action)).toContain('StaleAttestation');
+    // The block stays visible through every later state until the customer is covered.
+    const blocked = async () =>
+      (await app.apiJson<{ purchaseBlocked: boolean }>(`/api/customers/${tenantId}/mca`)).purchaseBlocked;
+    expect(await blocked()).toBe(true);
 
     const attestation = app.partnerCenter
       .attestations()
       .find((a) => a.customerTenantId === customer.tenantId);
     app.partnerCenter.acceptAttestation(attestation?.id ?? '');
+    await advanceUntilState(app, customer.tenantId, 'Confirming', 3 * DAY);
+    expect(await blocked()).toBe(true);
     await advanceUntilState(app, customer.tenantId, 'Accepted', 3 * DAY);
     expect(app.partnerCenter.customer(customer.tenantId).coverage).toBe('attested');
+    expect(await blocked()).toBe(false);
   });
 
   it('expires at the deadline after every reminder, escalates to the partner desk, and publishes McaExpired', async () => {
@@ -205,10 +212,12 @@ describe('onboarding one customer', () => {
     expect(mailsTo(app, customer.signatory.email).map((m) => m.kind)).toEqual(['directInvite', 'reminder']);
   });
 
-  it('waits for the signatory when only Partner Center knew the customer, then invites', async () => {
+  it('tells the desk at once when only Partner Center knew the customer, waits for the signatory, then invites', async () => {
     const tenantId = newTenant('Feed Only Ltd');
     await startOnboarding(app, { tenantId, reason: 'new', eventId: `audit:${tenantId}` });
-    expect(await stateOf(app, tenantId)).toBe('Checking');
+    expect(await stateOf(app, tenantId)).toBe('AwaitingContact');
+    const alerts = () => mailsTo(app, DESK).filter((m) => m.text.includes(tenantId));
+    expect(alerts().map((m) => m.kind)).toEqual(['contactMissing']);
     const customer = testCustomer(tenantId, 'Feed Only Ltd');
     await supplyDetails(app, customer, 'crm-feed-only-1');
     expect(await stateOf(app, tenantId)).toBe('InviteSent');
@@ -317,16 +326,48 @@ describe('onboarding one customer', () => {
     expect(await stateOf(app, tenantId)).toBe('InviteSent');
   });
 
-  it('shows a stale customer as ReattestationRequired while its signatory is unknown', async () => {
+  it('shows a stale customer without a signatory as AwaitingContact with the purchase block, and tells the desk', async () => {
     const tenantId = newTenant('Stale No Contact KK', [
       { dateAgreed: '2022-01-10', primaryContact: OLD_SIGNER },
     ]);
     await startOnboarding(app, { tenantId, reason: 'stale', source: 'sweep', eventId: `sweep:${tenantId}` });
-    expect(await stateOf(app, tenantId)).toBe('ReattestationRequired');
-    const record = await app.apiJson<{ state: string; history: { action: string }[] }>(
-      `/api/customers/${tenantId}/mca`,
+    expect(await stateOf(app, tenantId)).toBe('AwaitingContact');
+    const record = await app.apiJson<{
+      state: string;
+      purchaseBlocked: boolean;
+      history: { action: string }[];
+    }>(`/api/customers/${tenantId}/mca`);
+    expect(record).toMatchObject({ state: 'AwaitingContact', purchaseBlocked: true });
+    expect(record.history.map((h) => h.action)).toEqual(
+      expect.arrayContaining(['StaleAttestation', 'AwaitingContact']),
     );
-    expect(record.state).toBe('ReattestationRequired');
-    expect(record.history.map((h) => h.action)).toContain('AwaitingContact');
+    const alerts = mailsTo(app, DESK).filter((m) => m.text.includes(tenantId));
+    expect(alerts.map((m) => m.kind)).toEqual(['contactMissing']);
+    expect(alerts[0]?.text).toContain('refuses purchases');
+  });
+
+  it('starts from a PurchaseBlocked that names only the tenant: desk told, details joined, then invited', async () => {
+    const tenantId = newTenant('Order Refused Ltd');
+    await app.sendCrmEvent({
+      type: 'PurchaseBlocked',
+      eventId: `order-403-${tenantId}`,
+      occurredAt: new Date(app.clock.now()).toISOString(),
+      customer: { tenantId },
+    });
+    await app.waitFor(async () => (await app.api(`/api/customers/${tenantId}/mca`)).ok);
+    await app.settle();
+    const row = () =>
+      app.apiJson<{ state: string; purchaseBlocked: boolean }>(`/api/customers/${tenantId}/mca`);
+    expect(await row()).toMatchObject({ state: 'AwaitingContact', purchaseBlocked: true });
+    expect(
+      mailsTo(app, DESK)
+        .filter((m) => m.text.includes(tenantId))
+        .map((m) => m.kind),
+    ).toEqual(['contactMissing']);
+
+    const customer = testCustomer(tenantId, 'Order Refused Ltd');
+    await supplyDetails(app, customer, `crm-order-refused-${tenantId}`);
+    expect(await row()).toMatchObject({ state: 'InviteSent', purchaseBlocked: true });
+    expect(mailsTo(app, customer.signatory.email).map((m) => m.kind)).toEqual(['directInvite']);
   });
 });

@@ -4,6 +4,10 @@ import {
   createCustomerStatusHttp,
   createMcaReportHttp,
 } from '../../../functions/api/customer-read.http';
+import {
+  createConfirmAcceptanceHttp,
+  type ConfirmDeps,
+} from '../../../functions/api/confirm-acceptance.http';
 import { createOperatorActionHttp, type RecheckDeps } from '../../../functions/api/operator-actions.http';
 import { NotFound } from '../../../shared/partnerCenter';
 import { canonicalJson, startOnboardingHttp } from '../../../functions/api/start-onboarding.http';
@@ -99,6 +103,26 @@ describe('POST customers/{tenantId}/mca', () => {
         },
       },
     ]);
+  });
+
+  // An order system that hit a 403 knows only the tenant: the run checks it and asks for a contact.
+  it('starts a purchase-blocked run from a body with only purchaseBlocked (and what else it knows)', async () => {
+    await start(post(`customers/${TENANT}/mca`, { purchaseBlocked: true }));
+    await start(post(`customers/${TENANT}/mca`, { purchaseBlocked: true, companyName: 'Contoso KK' }));
+    await start(post(`customers/${TENANT}/mca`, { ...customerBody, purchaseBlocked: true }));
+
+    // The first starts the run, the others join it.
+    const inputs = [...client.started.map((s) => s.input), ...client.raised.map((r) => r.payload)] as Record<
+      string,
+      unknown
+    >[];
+    expect(inputs.map((input) => [input.reason, input.companyName, input.customer !== undefined])).toEqual([
+      ['purchaseBlocked', undefined, false],
+      ['purchaseBlocked', 'Contoso KK', false],
+      ['purchaseBlocked', 'Contoso KK', true],
+    ]);
+    const bad = await start(post(`customers/${TENANT}/mca`, { purchaseBlocked: true, country: 'Japan' }));
+    expect(fieldsOf(bad)).toEqual(['country']);
   });
 
   it('joins a running workflow', async () => {
@@ -240,6 +264,39 @@ describe('canonicalJson', () => {
 });
 
 // ---- reads -------------------------------------------------------------------------------------------
+
+/** The store and outcome fakes a heal writes to, recording the rows, outcomes and audit lines. */
+function healingFakes(now: Date, row: CustomerState | undefined, line: (entry: AuditEntry) => string) {
+  const rows = new Map(row ? [[row.tenantId, row]] : []);
+  const published: OutcomeEvent[] = [];
+  const audit: string[] = [];
+  const deps: Pick<ConfirmDeps, 'store' | 'outcomes' | 'now'> = {
+    store: {
+      customerState: {
+        get: (id) => Promise.resolve(rows.get(id)),
+        upsert: (input) => {
+          const state = { ...(input as CustomerState), purchaseAllowed: input.state === 'Accepted' };
+          rows.set(state.tenantId, state);
+          return Promise.resolve({ kind: 'written', state });
+        },
+      },
+      auditTrail: {
+        append: (entry) => {
+          audit.push(line(entry as AuditEntry));
+          return Promise.resolve(entry as AuditEntry);
+        },
+      },
+    },
+    outcomes: {
+      publish: (event) => {
+        published.push(event);
+        return Promise.resolve();
+      },
+    },
+    now: () => now,
+  };
+  return { deps, rows, published, audit };
+}
 
 function customerState(overrides: Partial<CustomerState> = {}): CustomerState {
   return {
@@ -489,10 +546,9 @@ describe('POST customers/{tenantId}/mca/recheck and /remind', () => {
       evidence: { isSigned: boolean; agreements?: string[] } | Error,
       row?: CustomerState,
     ) {
-      const rows = new Map(row ? [[row.tenantId, row]] : []);
-      const published: OutcomeEvent[] = [];
-      const audit: string[] = [];
+      const fakes = healingFakes(NOW, row, (entry) => `${entry.actor}:${entry.action}`);
       const deps: RecheckDeps = {
+        ...fakes.deps,
         partnerCenter: {
           getDirectSignedStatus: () =>
             evidence instanceof Error
@@ -505,31 +561,8 @@ describe('POST customers/{tenantId}/mca/recheck and /remind', () => {
                 : (evidence.agreements ?? []).map((dateAgreed) => ({ dateAgreed })),
             ),
         },
-        store: {
-          customerState: {
-            get: (id) => Promise.resolve(rows.get(id)),
-            upsert: (input) => {
-              const state = { ...(input as CustomerState), purchaseAllowed: input.state === 'Accepted' };
-              rows.set(state.tenantId, state);
-              return Promise.resolve({ kind: 'written', state });
-            },
-          },
-          auditTrail: {
-            append: (entry) => {
-              audit.push(`${entry.actor}:${entry.action}`);
-              return Promise.resolve(entry as AuditEntry);
-            },
-          },
-        },
-        outcomes: {
-          publish: (event) => {
-            published.push(event);
-            return Promise.resolve();
-          },
-        },
-        now: () => NOW,
       };
-      return { deps, rows, published, audit };
+      return { ...fakes, deps };
     }
     async function recheck(deps: RecheckDeps) {
       const client = new FakeDurableClient().seed(INSTANCE, 'Completed');
@@ -606,5 +639,94 @@ describe('POST customers/{tenantId}/mca/recheck and /remind', () => {
     );
 
     expect(fieldsOf(response)).toEqual(['tenantId']);
+  });
+});
+
+describe('POST customers/{tenantId}/mca/confirm (reseller deployments)', () => {
+  const NOW = new Date('2027-03-10T10:00:00.000Z');
+  const body = { method: 'direct', acceptedAt: '2026-03-09T18:00:00+09:00', confirmedBy: 'indirectProvider' };
+
+  function confirmDeps(partnerType: ConfirmDeps['config']['partnerType'], row?: CustomerState) {
+    const fakes = healingFakes(NOW, row, (entry) => `${entry.actor}:${entry.action}:${entry.detail}`);
+    const deps: ConfirmDeps = { ...fakes.deps, config: { partnerType } };
+    return { ...fakes, deps };
+  }
+
+  async function confirm(deps: ConfirmDeps, client: FakeDurableClient, sent: unknown = body) {
+    return json(
+      await createConfirmAcceptanceHttp(deps)(
+        post(`customers/${TENANT}/mca/confirm`, sent),
+        client.client,
+        recordingContext().context,
+      ),
+    );
+  }
+
+  it('raises Confirmed (acceptedAt in UTC) on a running workflow: 202', async () => {
+    const client = new FakeDurableClient().seed(INSTANCE, 'Running');
+
+    const response = await confirm(confirmDeps('IndirectReseller').deps, client);
+
+    expect(response.status).toBe(202);
+    expect(client.raised).toEqual([
+      {
+        instanceId: INSTANCE,
+        eventName: ONBOARDING_EVENTS.confirmed,
+        payload: { ...body, acceptedAt: '2026-03-09T09:00:00.000Z' },
+      },
+    ]);
+  });
+
+  it('heals a finished run at once, with who confirmed in the audit trail: 200', async () => {
+    const row = customerState({ state: 'HandedOff', method: 'handOff', purchaseBlocked: true });
+    const { deps, rows, published, audit } = confirmDeps('IndirectReseller', row);
+
+    const response = await confirm(deps, new FakeDurableClient().seed(INSTANCE, 'Completed'));
+
+    expect(response).toMatchObject({
+      status: 200,
+      body: { tenantId: TENANT, state: 'Accepted', healed: true },
+    });
+    expect(rows.get(TENANT)).toMatchObject({
+      state: 'Accepted',
+      method: 'direct',
+      acceptedAt: '2026-03-09T09:00:00.000Z',
+      purchaseBlocked: false,
+    });
+    expect(published.map((e) => [e.type, e.method])).toEqual([['McaAccepted', 'direct']]);
+    expect(audit).toEqual([
+      'operator:Healed:HandedOff -> Accepted (accepted (direct), confirmed by the indirect provider)',
+    ]);
+  });
+
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ['a future acceptedAt', { ...body, acceptedAt: '2999-01-01T00:00:00Z' }, ['acceptedAt']],
+    ['a date without a time', { ...body, acceptedAt: '2026-03-09' }, ['acceptedAt']],
+    [
+      'an unknown confirmer and method',
+      { ...body, confirmedBy: 'crm', method: 'fax' },
+      ['confirmedBy', 'method'],
+    ],
+    ['nothing', {}, ['acceptedAt', 'confirmedBy', 'method']],
+  ])('is 400 naming the field for %s', async (_name, sent, fields) => {
+    const client = new FakeDurableClient().seed(INSTANCE, 'Running');
+    const response = await createConfirmAcceptanceHttp(confirmDeps('IndirectReseller').deps)(
+      post(`customers/${TENANT}/mca/confirm`, sent),
+      client.client,
+      recordingContext().context,
+    );
+
+    expect(fieldsOf(response)).toEqual(fields);
+    expect(client.raised).toEqual([]);
+  });
+
+  it('is 409 where Partner Center is read (it is the record there), 404 for an unknown customer', async () => {
+    const running = new FakeDurableClient().seed(INSTANCE, 'Running');
+    expect(await confirm(confirmDeps('DirectBill').deps, running)).toMatchObject({
+      status: 409,
+      body: { error: 'Conflict' },
+    });
+    expect(running.raised).toEqual([]);
+    expect((await confirm(confirmDeps('IndirectReseller').deps, new FakeDurableClient())).status).toBe(404);
   });
 });

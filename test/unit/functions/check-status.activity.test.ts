@@ -1,6 +1,6 @@
 import { createCheckStatusActivity } from '../../../functions/activities/check-status.activity';
 import { PARTNER_DESK_TENANT } from '../../../shared/store';
-import type { AppDeps } from '../../../functions/app-deps';
+import type { PartnerCenterDeps } from '../../../functions/app-deps';
 import { RetryableMailError, type OutgoingMail, type SendResult } from '../../../shared/mail';
 import { RefreshTokenRejected, Unauthorized } from '../../../shared/partnerCenter';
 import type { ClaimResult, SendKey } from '../../../shared/store';
@@ -52,7 +52,7 @@ function setUp(readError: Error) {
     store: { sendKeys },
     mail: { send: (mail: OutgoingMail) => send(mail) },
     now: () => now,
-  } as unknown as AppDeps;
+  } as unknown as PartnerCenterDeps;
   const activity = createCheckStatusActivity(deps);
   return {
     sent,

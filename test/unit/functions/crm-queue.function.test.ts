@@ -162,6 +162,61 @@ describe('toOnboardingRequest', () => {
 
     expect(toOnboardingRequest(event).tenantId).toBe(TENANT);
   });
+
+  // An order system that hit a 403 knows only the tenant: the run checks it and asks for a contact.
+  it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
+    ['only the tenant id', { tenantId: TENANT }, {}],
+    [
+      'the tenant id and company name',
+      { tenantId: TENANT, companyName: 'Contoso KK' },
+      { companyName: 'Contoso KK' },
+    ],
+  ])('accepts a PurchaseBlocked with %s, as a run without a customer', (_name, customer, expected) => {
+    const event = decode(crmEvent({ type: 'PurchaseBlocked', customer }));
+
+    expect(toOnboardingRequest(event)).toEqual({
+      tenantId: TENANT,
+      ...expected,
+      reason: 'purchaseBlocked',
+      source: 'crm',
+      eventId: 'crm-evt-1',
+      occurredAt: '2026-03-02T09:00:00+09:00',
+    });
+  });
+
+  it('still checks the customer fields a PurchaseBlocked does send', () => {
+    const decoded = decodeCrmMessage(
+      crmEvent({ type: 'PurchaseBlocked', customer: { tenantId: TENANT, country: 'jp' } }),
+    );
+
+    expect(decoded.ok || decoded.fields.map((f) => f.field)).toEqual(['customer.country']);
+  });
+
+  it.each(['CustomerCreated', 'CustomerUpdated'])('still needs the whole customer for %s', (type) => {
+    const decoded = decodeCrmMessage(crmEvent({ type, customer: { tenantId: TENANT } }));
+
+    expect(decoded.ok || decoded.fields.map((f) => f.field).sort()).toEqual([
+      'customer.companyName',
+      'customer.country',
+      'customer.language',
+      'customer.signatory',
+    ]);
+  });
+
+  it('carries mcaAccepted and acceptedAt of a CustomerUpdated (reseller deployments)', () => {
+    const acceptedAt = '2026-03-01T00:00:00Z';
+    const event = decode(crmEvent({ type: 'CustomerUpdated', mcaAccepted: true, acceptedAt }));
+
+    expect(toOnboardingRequest(event)).toMatchObject({ mcaAccepted: true, acceptedAt, reason: 'new' });
+  });
+
+  it('refuses an acceptedAt in the future and ignores mcaAccepted on other types', () => {
+    const future = decodeCrmMessage(
+      crmEvent({ type: 'CustomerUpdated', mcaAccepted: true, acceptedAt: '2999-01-01T00:00:00Z' }),
+    );
+    expect(future.ok || future.fields.map((f) => f.field)).toEqual(['acceptedAt']);
+    expect(toOnboardingRequest(decode(crmEvent({ mcaAccepted: true })))).not.toHaveProperty('mcaAccepted');
+  });
 });
 
 // ---- the handler ---------------------------------------------------------------------------------------

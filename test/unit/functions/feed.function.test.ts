@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { HttpRequest } from '@azure/functions';
-import type { AppDeps } from '../../../functions/app-deps';
+import type { PartnerCenterDeps } from '../../../functions/app-deps';
 import {
   AUDIT_FEED_SCHEDULE,
   createAuditFeedHandler,
@@ -448,7 +448,7 @@ describe('registerPartnerCenterFeed', () => {
     const deps = {
       config: { ...config, partnerCenter: { ...config.partnerCenter, webhookCertificateUrls: [CERT_URL] } },
       now: () => NOW,
-    } as unknown as AppDeps;
+    } as unknown as PartnerCenterDeps;
     registerPartnerCenterFeed(deps);
     const byName = new Map(registeredFunctions().map((f) => [f.name, f]));
     const hook = byName.get('partnerCenterWebhook');

@@ -90,10 +90,10 @@ describe('app settings in Azure', () => {
       fullyQualifiedNamespace: 'sb-mcaexample.servicebus.windows.net',
       clientId: IDENTITY_CLIENT_ID,
     });
-    expect(result.config.partnerCenter.credential.kind).toBe(
+    expect(result.config.partnerCenter?.credential.kind).toBe(
       variant === 'certificate' ? 'certificate' : 'secret',
     );
-    expect(result.config.partnerCenter.refreshToken?.reveal()).toBe(SAMPLES.PARTNER_CENTER_REFRESH_TOKEN);
+    expect(result.config.partnerCenter?.refreshToken?.reveal()).toBe(SAMPLES.PARTNER_CENTER_REFRESH_TOKEN);
   });
 
   it('provide every setting the app reads, except those documented as not set in Azure', () => {

@@ -65,6 +65,12 @@ export function mailData(names: Names = ASCII_NAMES): { [K in MailKind]: MailDat
       error: 'invalid_grant AADSTS700082',
       recipientName: names.partnerContact,
     },
+    contactMissing: {
+      companyName: names.companyName,
+      tenantId: TENANT_ID,
+      purchaseBlocked: true,
+      recipientName: names.partnerContact,
+    },
   };
 }
 

@@ -42,6 +42,7 @@ const EXPECTED_LINKS: Record<MailKind, string[]> = {
   escalation: [],
   accepted: [],
   refreshTokenAlert: [],
+  contactMissing: [],
 };
 
 function render<K extends MailKind>(kind: K, language: string) {

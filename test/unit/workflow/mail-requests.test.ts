@@ -78,6 +78,22 @@ describe('composeMail', () => {
     ],
     ['hand-off to the provider', { kind: 'handOff' }, 'handOff', 'onboarding@provider.example', 0, 'en'],
     [
+      '2nd reminder to the provider',
+      { kind: 'handOff', n: 2 },
+      'handOff',
+      'onboarding@provider.example',
+      2,
+      'en',
+    ],
+    [
+      'no contact on file, to the desk',
+      { kind: 'contactMissing' },
+      'contactMissing',
+      'desk@partner.example',
+      0,
+      'en',
+    ],
+    [
       'escalation to the desk',
       { kind: 'escalation', path: 'direct', invitationsSent: 3 },
       'escalation',
@@ -135,6 +151,26 @@ describe('composeMail', () => {
       { ...partner, partnerLanguage: language },
     );
     expect(renderMail(composed.template, composed.data, composed.language).text).toContain(words);
+  });
+
+  it('reminds the provider as a reminder, and tells the desk only the company and the tenant', () => {
+    const reminder = composeMail({ ...base, mail: { kind: 'handOff', n: 1 } }, partner);
+    expect(renderMail(reminder.template, reminder.data, reminder.language).subject).toMatch(/^Reminder: /);
+
+    const alert = composeMail(
+      { ...base, customer: undefined, mail: { kind: 'contactMissing', purchaseBlocked: true } },
+      { ...partner, partnerLanguage: 'ja' },
+    );
+    expect(alert.data).toEqual({
+      companyName: 'Northwind',
+      tenantId: TENANT,
+      purchaseBlocked: true,
+      recipientName: 'CSP desk',
+    });
+    const rendered = renderMail(alert.template, alert.data, alert.language);
+    expect(rendered.language).toBe('ja');
+    expect(rendered.text).toContain('署名者');
+    expect(rendered.text).toContain(`/api/customers/${TENANT}/mca`);
   });
 
   it('refuses customer mails without a signatory and hand-offs without a provider contact', () => {
