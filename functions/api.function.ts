@@ -1,5 +1,5 @@
 /**
- * The HTTP admin/status API (ARCHITECTURE.md "HTTP API"). Registration only: each route's handler
+ * The HTTP admin/status API (docs/architecture.md "HTTP API"). Registration only: each route's handler
  * lives in `functions/api/`. Function keys are required in Azure; the local host skips them.
  */
 import { app, type HttpRequest, type InvocationContext } from '@azure/functions';

@@ -1,5 +1,5 @@
 /**
- * One customer's way onto the MCA (ARCHITECTURE.md "States of one customer"): check Partner Center,
+ * One customer's way onto the MCA (docs/architecture.md "States of one customer"): check Partner Center,
  * choose the path, send the invitation or run the attestation, then wait — polling with back-off,
  * reminding on schedule, listening for new details and operator actions — until the customer is
  * Accepted, or the deadline passes (Expired + escalation). Deterministic: time comes from

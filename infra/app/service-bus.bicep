@@ -1,5 +1,5 @@
 // Standard namespace with local (SAS) auth disabled and the two queues of the contract in
-// ARCHITECTURE.md: CRM events in, workflow outcomes out.
+// docs/architecture.md: CRM events in, workflow outcomes out.
 param name string
 param location string
 param tags object

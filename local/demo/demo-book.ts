@@ -1,6 +1,6 @@
 /**
  * The demo's book of customers: Partner Center emulator seed customers (seed.json), announced by the
- * CRM as `CustomerCreated` (ARCHITECTURE.md "CRM queue"), each with what the "customer" does later.
+ * CRM as `CustomerCreated` (docs/architecture.md "CRM queue"), each with what the "customer" does later.
  */
 
 /**
@@ -112,7 +112,7 @@ export function customerCreated(customer: DemoCustomer, at: Date): Record<string
   };
 }
 
-/** States a workflow does not leave by itself (ARCHITECTURE.md "States of one customer"). */
+/** States a workflow does not leave by itself (docs/architecture.md "States of one customer"). */
 export const TERMINAL_STATES: ReadonlySet<string> = new Set(['Accepted', 'HandedOff', 'Expired', 'Failed']);
 
 /** States in which the workflow waits for the customer, so the demo's plan applies. */

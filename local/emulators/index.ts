@@ -23,7 +23,7 @@ export interface EmulatorPorts {
   table: number;
 }
 
-/** ARCHITECTURE.md "Local runtime". */
+/** docs/architecture.md "Local runtime". */
 export const DEFAULT_EMULATOR_PORTS: Readonly<EmulatorPorts> = {
   partnerCenter: DEFAULT_PARTNER_CENTER_PORT,
   sendGrid: DEFAULT_SENDGRID_SINK_PORT,

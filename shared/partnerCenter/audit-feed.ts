@@ -1,5 +1,5 @@
 /**
- * The Partner Center audit-record feed (PARTNER-CENTER.md "Finding new customers"): which days to read
+ * The Partner Center audit-record feed (docs/partner-center.md "Finding new customers"): which days to read
  * from a stored cursor, which records announce a new customer, and the run that ties them together
  * through injected ports. No I/O of its own.
  *

@@ -1,5 +1,5 @@
 /**
- * The Partner Center REST client: exactly the calls listed in PARTNER-CENTER.md, nothing more.
+ * The Partner Center REST client: exactly the calls listed in docs/partner-center.md, nothing more.
  */
 import type { z } from 'zod';
 import { UnexpectedResponse } from './errors';
@@ -248,7 +248,7 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
 
     async createEnhancedAttestation(input, opts) {
       const url = apiUrl(`/${encodeURIComponent(attestationVersion)}/attestations/enhanced`);
-      // Field names after PARTNER-CENTER.md; unverified against a public reference.
+      // Field names after docs/partner-center.md; unverified against a public reference.
       const body = {
         customerTenantId: input.customerTenantId,
         country: input.country,

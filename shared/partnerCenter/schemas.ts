@@ -1,5 +1,5 @@
 /**
- * zod schemas for Partner Center responses (PARTNER-CENTER.md). Unknown fields are dropped, never
+ * zod schemas for Partner Center responses (docs/partner-center.md). Unknown fields are dropped, never
  * rejected; only what the workflow depends on is required.
  */
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * Verifies a Partner Center webhook POST as Microsoft documents it (PARTNER-CENTER.md "Webhooks";
+ * Verifies a Partner Center webhook POST as Microsoft documents it (docs/partner-center.md "Webhooks";
  * Microsoft's "How to authenticate the callback"): the signature comes as `Authorization: Signature
  * <base64>` or in `x-ms-signature`, with `X-MS-Signature-Algorithm: rsa-sha256` and
  * `X-MS-Certificate-Url`.

@@ -1,5 +1,5 @@
 /**
- * One customer's place in the MCA workflow, as stored (see ARCHITECTURE.md "States of one customer").
+ * One customer's place in the MCA workflow, as stored (see docs/architecture.md "States of one customer").
  * Company data only: the signatory's personal data lives in the orchestration input, never here.
  */
 import { z } from 'zod';

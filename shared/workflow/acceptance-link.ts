@@ -1,6 +1,6 @@
 /**
  * The customer's acceptance link. Microsoft has the partner build it: "construct the URL of the
- * embeddable component ... using the Microsoft-provided parameterized link" (PARTNER-CENTER.md
+ * embeddable component ... using the Microsoft-provided parameterized link" (docs/partner-center.md
  * "Attesting"). The create response is not documented to carry one, so a link found there is used,
  * and otherwise the partner's template (`PARTNER_CENTER_ACCEPTANCE_URL_TEMPLATE`) is filled in.
  */

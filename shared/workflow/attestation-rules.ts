@@ -1,5 +1,5 @@
 /**
- * The small decisions of the attestation path (PARTNER-CENTER.md "Attesting"), pure so they are
+ * The small decisions of the attestation path (docs/partner-center.md "Attesting"), pure so they are
  * table-tested: what an attestation status word means, which date the agreement records, how often
  * to poll, which CRM update to apply, whether a new signatory needs a new attestation, and what to do
  * when Partner Center answers 600061.

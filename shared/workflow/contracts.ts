@@ -1,5 +1,5 @@
 /**
- * The workflow's contracts with the outside (ARCHITECTURE.md "Entry points and contracts") and between
+ * The workflow's contracts with the outside (docs/architecture.md "Entry points and contracts") and between
  * its own parts (orchestration names, input, events). Pure data: no Functions or Durable imports, so
  * triggers, orchestrators, activities and tests all share one definition.
  */
@@ -169,7 +169,7 @@ export const ONBOARDING_EVENTS = {
   confirmed: 'Confirmed',
 } as const;
 
-/** Activity function names: one side effect each (ARCHITECTURE.md "Layout"). */
+/** Activity function names: one side effect each (docs/architecture.md "Layout"). */
 export const ACTIVITIES = {
   checkStatus: 'mcaCheckStatus',
   createAttestation: 'mcaCreateAttestation',

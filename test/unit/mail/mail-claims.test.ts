@@ -1,6 +1,6 @@
 /**
  * What the mails claim, read from the rendered text: every claim is one Microsoft's rules make true
- * (PARTNER-CENTER.md), per template and language.
+ * (docs/partner-center.md), per template and language.
  */
 import { renderMail, type MailData, type MailKind, type RenderedMail } from '../../../shared/mail';
 import { DEADLINE, mailData, TENANT_ID } from './mail-data.fixtures';
