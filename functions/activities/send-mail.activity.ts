@@ -7,6 +7,7 @@
 import { renderMail, RetryableMailError, type SendResult } from '../../shared/mail';
 import type { AuditTrailRepository, SendKey, SendKeysRepository, SendStatus } from '../../shared/store';
 import { composeMail, type PartnerDirectory } from '../../shared/workflow/mail-requests';
+import { readsPartnerCenter } from '../../shared/mca';
 import type { AppDeps } from '../app-deps';
 
 export type SendMailResult =
@@ -18,7 +19,7 @@ export type SendMailResult =
   | { kind: 'duplicate' }
   | { kind: 'rejected'; reason: string };
 
-export function partnerDirectory({ mail }: AppDeps['config']): PartnerDirectory {
+export function partnerDirectory({ mail, partnerType }: AppDeps['config']): PartnerDirectory {
   return {
     companyName: mail.partnerCompanyName,
     contactEmail: mail.partnerContact,
@@ -28,6 +29,7 @@ export function partnerDirectory({ mail }: AppDeps['config']): PartnerDirectory 
     providerEmail: mail.indirectProviderContact,
     providerName: mail.indirectProviderName,
     providerLanguage: mail.indirectProviderLanguage,
+    confirmsByHand: !readsPartnerCenter(partnerType),
   };
 }
 

@@ -69,6 +69,8 @@ export interface PartnerDirectory {
   providerName: string | undefined;
   /** BCP 47: the language of hand-off mails to the indirect provider. */
   providerLanguage: string;
+  /** An indirect reseller's deployment reads nothing from Partner Center: people confirm acceptance. */
+  confirmsByHand: boolean;
 }
 
 export type ComposedMail = {
@@ -189,6 +191,7 @@ export function composeMail(input: MailRequest, partner: PartnerDirectory): Comp
           path: mail.path,
           invitationsSent: mail.invitationsSent,
           ...(mail.notVisible ? { notVisible: true } : {}),
+          ...(partner.confirmsByHand ? { confirmsByHand: true } : {}),
           deadline,
           ...(customer ? { signatory: contactOf() } : {}),
           ...(partner.contactName ? { recipientName: partner.contactName } : {}),

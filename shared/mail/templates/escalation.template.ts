@@ -39,17 +39,20 @@ const NEXT_STEPS: Record<MailLanguage, Record<WorkflowPath, string[]>> = {
 };
 
 /** The workflow's HTTP API calls that act on this customer: only those that work on an ended run. */
-function workflowActions(tenantId: string, language: MailLanguage): string[] {
+function workflowActions(tenantId: string, confirmsByHand: boolean, language: MailLanguage): string[] {
   const api = `/api/customers/${tenantId}/mca`;
-  return language === 'ja'
-    ? [
-        `お客様のご同意後：POST ${api}/recheck で Partner Center を再確認し、状態を最新にしてください（終了した実行にも使えます。確認のみの実行が始まります）。`,
-        `新しい期限でご案内をやり直す場合：お客様の情報を本文として POST ${api} を送信すると、新しい実行が始まります（POST ${api}/remind は待機中の実行にのみ使えます。この実行は終了しています）。`,
-      ]
-    : [
-        `Once the customer has accepted: POST ${api}/recheck checks Partner Center and updates the status (it works on this ended run too: it starts a check-only run).`,
-        `To invite the customer again with a new deadline: POST ${api} with the customer's details starts a new run (POST ${api}/remind works only on a run that is still waiting; this one has ended).`,
-      ];
+  const ja = language === 'ja';
+  const accepted = confirmsByHand
+    ? ja
+      ? `お客様のご同意を確認できたら：POST ${api}/confirm（本文 { "method", "acceptedAt", "confirmedBy" }）で記録してください。この環境は Partner Center を参照しないため、同意は人が確認します。`
+      : `Once you know the customer has accepted: POST ${api}/confirm with { "method", "acceptedAt", "confirmedBy" } records it (this deployment does not read Partner Center: people confirm acceptance).`
+    : ja
+      ? `お客様のご同意後：POST ${api}/recheck で Partner Center を一度確認し、同意済みなら状態を「同意済み」にします（終了した実行にも使えます。メールは送信しません）。`
+      : `Once the customer has accepted: POST ${api}/recheck looks at Partner Center once and marks the customer accepted when it shows the acceptance (it works on this ended run too, and sends no mail).`;
+  const again = ja
+    ? `新しい期限でご案内をやり直す場合：お客様の情報を本文として POST ${api} を送信すると、新しい実行が始まります（POST ${api}/remind は待機中の実行にのみ使えます。この実行は終了しています）。`
+    : `To invite the customer again with a new deadline: POST ${api} with the customer's details starts a new run (POST ${api}/remind works only on a run that is still waiting; this one has ended).`;
+  return [accepted, again];
 }
 
 function escalationFacts(data: ValidMailData<'escalation'>, language: MailLanguage): [string, Inline][] {
@@ -103,7 +106,7 @@ export const escalationTemplate: Template<'escalation'> = (data, { language, dat
       paragraph(ja ? '今後の対応：' : 'What to do next:'),
       steps(...NEXT_STEPS[language][data.path].map((step) => [step])),
       paragraph(ja ? 'MCA 同意管理ワークフローでの操作：' : 'In the MCA workflow:'),
-      steps(...workflowActions(data.tenantId, language).map((step) => [step])),
+      steps(...workflowActions(data.tenantId, data.confirmsByHand === true, language).map((step) => [step])),
       paragraph(
         ja
           ? `同意が完了するまで、Partner Center で当該お客様の${BLOCKED_CHANGES.ja}が拒否される場合があります。`

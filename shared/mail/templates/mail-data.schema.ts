@@ -100,6 +100,8 @@ const escalation = z.object({
   invitationsSent: z.int().min(0),
   /** Partner Center answered 404 for the customer until the deadline (nobody could be invited). */
   notVisible: z.literal(true).optional(),
+  /** An indirect reseller's deployment: acceptance is confirmed by people, Partner Center is not read. */
+  confirmsByHand: z.literal(true).optional(),
   deadline: instant,
   signatory: signatoryContact.optional(),
   /** Greets the partner's contact by name when given. */

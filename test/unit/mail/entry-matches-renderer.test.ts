@@ -24,6 +24,7 @@ const partner: PartnerDirectory = {
   providerEmail: 'onboarding@provider.example',
   providerName: 'Fabrikam Distribution',
   providerLanguage: 'en',
+  confirmsByHand: false,
 };
 
 const LINK = { acceptanceUrl: 'https://example.microsoft.com/accept/1', linkExpiresAt: null };

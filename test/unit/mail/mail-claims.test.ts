@@ -180,8 +180,8 @@ describe('the escalation to the partner desk', () => {
       const text = escalation(path, language);
       expect(text).toContain(
         language === 'ja'
-          ? `POST ${api}/recheck で Partner Center を再確認し、状態を最新にしてください（終了した実行にも使えます。確認のみの実行が始まります）`
-          : `POST ${api}/recheck checks Partner Center and updates the status (it works on this ended run too: it starts a check-only run)`,
+          ? `POST ${api}/recheck で Partner Center を一度確認し、同意済みなら状態を「同意済み」にします（終了した実行にも使えます。メールは送信しません）`
+          : `POST ${api}/recheck looks at Partner Center once and marks the customer accepted when it shows the acceptance (it works on this ended run too, and sends no mail)`,
       );
       expect(text).toContain(
         language === 'ja'
@@ -189,6 +189,21 @@ describe('the escalation to the partner desk', () => {
           : `POST ${api}/remind works only on a run that is still waiting`,
       );
       expect(text).not.toMatch(/run a recheck in the MCA workflow|send a new one/);
+    },
+  );
+
+  it.each(cases)(
+    'on the %s path in %s of a reseller deployment: /confirm records the acceptance, never /recheck',
+    (path, language) => {
+      const text = renderMail(
+        'escalation',
+        { ...mailData().escalation, path, confirmsByHand: true },
+        language,
+      ).text;
+      const calls = [...text.matchAll(/(GET|POST|PUT|PATCH|DELETE) (\S+?)(?=[\s)）,.:、。（]|$)/g)].map(
+        ([, verb, route]) => `${verb} ${route}`,
+      );
+      expect(new Set(calls)).toEqual(new Set([`POST ${api}/confirm`, `POST ${api}`, `POST ${api}/remind`]));
     },
   );
 

@@ -18,6 +18,7 @@ const partner: PartnerDirectory = {
   providerEmail: 'onboarding@provider.example',
   providerName: 'Fabrikam Distribution',
   providerLanguage: 'en-GB',
+  confirmsByHand: false,
 };
 const customer = entryCustomer(TENANT);
 const base = {
