@@ -19,6 +19,7 @@ import type {
 import { installCoreModule, setCoreApiListener, currentListener } from './core-api';
 import { LocalFunctionInvoker } from './function-invoker';
 import { HostLogger, describeError, type LogSink } from './host-logger';
+import { AdminFunctionsApi } from './admin-functions';
 import { HttpTriggerServer, type HttpAuthOptions } from './http-trigger';
 import { nativeProcess } from './native-runtime';
 import { sdkMessageSource, ServiceBusClients, type MessageSource } from './service-bus-client';
@@ -157,12 +158,28 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
     await registry.runHooks('appStart', appStartContext(registry, appDir));
     cleanups.push(() => registry.runHooks('appTerminate', terminateContext(registry)));
 
-    const extensions: HttpExtension[] = [...(options.httpExtensions ?? [])];
+    const auth = authFromSettings(env, options.auth);
+    const timers = new TimerTriggers({
+      clock,
+      invoker,
+      logger,
+      env,
+      statusDir: path.join(dataDir, 'timers'),
+    });
+    const extensions: HttpExtension[] = [
+      ...(options.httpExtensions ?? []),
+      new AdminFunctionsApi({
+        functions: () => [...registry.functions.values()],
+        runTimer: (fn) => timers.runNow(fn),
+        auth,
+        logger,
+      }),
+    ];
     const http = new HttpTriggerServer({
       invoker,
       logger,
       routePrefix: routePrefixOf(settings.hostJson),
-      auth: authFromSettings(env, options.auth),
+      auth,
       extensions: () => extensions,
     });
     const url = await http.listen(registered, options.port ?? 7071, options.hostname ?? '127.0.0.1');
@@ -191,13 +208,6 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
       );
     }
 
-    const timers = new TimerTriggers({
-      clock,
-      invoker,
-      logger,
-      env,
-      statusDir: path.join(dataDir, 'timers'),
-    });
     timers.start(registered);
     cleanups.push(() => timers.stop());
 

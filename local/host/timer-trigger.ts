@@ -92,6 +92,16 @@ export class TimerTriggers {
     for (const timer of timers) this.loops.push(this.run(timer.fn, timer.schedule, timer.runOnStartup));
   }
 
+  /**
+   * One run now, outside the schedule (the admin API's manual run): the schedule status is passed as
+   * it stands and left unchanged, so the next scheduled run still happens when it is due.
+   */
+  async runNow(fn: RegisteredFunction): Promise<void> {
+    const now = this.deps.clock.now();
+    const status = this.store.read(fn.info.name) ?? { last: now, next: now, lastUpdated: now };
+    await this.invoke(fn, false, status, '(manual)');
+  }
+
   async stop(): Promise<void> {
     this.abort.abort();
     await Promise.all(this.loops);
@@ -136,16 +146,25 @@ export class TimerTriggers {
       lastUpdated: now,
     };
     this.store.write(fn.info.name, status);
+    await this.invoke(fn, isPastDue, status, isPastDue ? '(past due)' : undefined);
+    return scheduledAt;
+  }
+
+  private async invoke(
+    fn: RegisteredFunction,
+    isPastDue: boolean,
+    status: ScheduleStatus,
+    detail: string | undefined,
+  ): Promise<void> {
     try {
       await this.deps.invoker.run({
         functionName: fn.info.name,
         inputData: [{ name: fn.triggerName, data: { json: JSON.stringify(timerInfo(isPastDue, status)) } }],
         triggerMetadata: {},
-        detail: isPastDue ? '(past due)' : undefined,
+        detail,
       });
     } catch {
       // Already logged by the invoker; a failed run does not stop the schedule.
     }
-    return scheduledAt;
   }
 }
