@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RegisteredFunction } from './app-registry';
 import type { HttpExtension } from './contracts';
-import type { HttpAuthOptions } from './http-trigger';
+import { requestKey, type HttpAuthOptions } from './http-trigger';
 import type { HostLogger } from './host-logger';
 import { describeError } from './host-logger';
 
@@ -61,9 +61,7 @@ export function decideAdminInvoke(
 
 function hasMasterKey(req: IncomingMessage, url: URL, auth: HttpAuthOptions): boolean {
   if (!auth.enforceKeys) return true;
-  const header = req.headers['x-functions-key'];
-  const key = url.searchParams.get('code') ?? (Array.isArray(header) ? header[0] : header);
-  return Boolean(auth.masterKey) && key === auth.masterKey;
+  return Boolean(auth.masterKey) && requestKey(req, url) === auth.masterKey;
 }
 
 export class AdminFunctionsApi implements HttpExtension {

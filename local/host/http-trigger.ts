@@ -103,10 +103,15 @@ function nullable(map: Record<string, string>): Record<string, RpcNullableString
   return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, { value: v }]));
 }
 
+/** The key a request carries, as `?code=` or the `x-functions-key` header. */
+export function requestKey(req: IncomingMessage, url: URL): string | undefined {
+  const header = req.headers['x-functions-key'];
+  return url.searchParams.get('code') ?? (Array.isArray(header) ? header[0] : header);
+}
+
 function hasValidKey(route: HttpRoute, url: URL, req: IncomingMessage, auth: HttpAuthOptions): boolean {
   if (!auth.enforceKeys || route.authLevel === 'anonymous') return true;
-  const header = req.headers['x-functions-key'];
-  const key = url.searchParams.get('code') ?? (Array.isArray(header) ? header[0] : header);
+  const key = requestKey(req, url);
   if (!key) return false;
   if (auth.masterKey && key === auth.masterKey) return true;
   return route.authLevel !== 'admin' && auth.functionKeys.includes(key);
