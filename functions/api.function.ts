@@ -12,6 +12,7 @@ import {
 } from './api/customer-read.http';
 import { createConfirmAcceptanceHttp } from './api/confirm-acceptance.http';
 import { createLatestSweepHttp, createStateSummaryHttp } from './api/operations-read.http';
+import { openApiHttp } from './api/openapi';
 import { createOperatorActionHttp } from './api/operator-actions.http';
 import type { ClientHandler } from './api/request-input';
 import { startOnboardingHttp } from './api/start-onboarding.http';
@@ -28,6 +29,7 @@ export const API_FUNCTIONS = {
   confirm: 'apiConfirmAcceptance',
   summary: 'apiStateSummary',
   latestSweep: 'apiLatestSweep',
+  openApi: 'apiOpenApi',
 } as const;
 
 export function registerApi(deps: AppDeps): void {
@@ -60,6 +62,7 @@ export function registerApi(deps: AppDeps): void {
     route: 'sweeps/latest',
     ...withClient(createLatestSweepHttp(deps)),
   });
+  app.get(API_FUNCTIONS.openApi, { ...route, route: 'openapi.json', handler: openApiHttp });
   app.post(API_FUNCTIONS.recheck, {
     ...route,
     route: 'customers/{tenantId}/mca/recheck',
