@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HttpRequest } from '@azure/functions';
 import { OPENAPI_VERSION, openApiDocument, openApiHttp } from '../../../functions/api/openapi';
+import { CUSTOMER_STATE_NAMES } from '../../../shared/store';
 import { recordingContext } from './fakes';
 
 const FUNCTIONS_DIR = join(__dirname, '../../../functions');
@@ -29,14 +30,14 @@ function registeredHttpRoutes(): string[] {
       const options = text.slice(match.index, starts[i + 1]?.index ?? text.length);
       const route = /\broute: '([^']+)'/.exec(options)?.[1];
       if (route === undefined) return;
-      const kind = match[1] as string;
+      const kind = match[1];
       const methods =
         kind === 'http'
           ? [...(/\bmethods: \[([^\]]*)\]/.exec(options)?.[1] ?? "'GET'").matchAll(/'(\w+)'/g)].map(
               (m) => m[1],
             )
           : [kind];
-      for (const method of methods) routes.push(`${(method as string).toUpperCase()} /${route}`);
+      for (const method of methods) routes.push(`${method.toUpperCase()} /${route}`);
     });
   }
   return routes.sort();
@@ -73,7 +74,8 @@ describe('openApiDocument', () => {
   it('is structurally OpenAPI 3.1: version, info, paths of operations with responses, components', () => {
     expect(document.openapi).toBe(OPENAPI_VERSION);
     expect(OPENAPI_VERSION).toMatch(/^3\.1\.\d+$/);
-    expect(document.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
+    expect(document.info.title).not.toBe('');
+    expect(document.info.version).not.toBe('');
     expect(document.components.schemas).toBeDefined();
     const operationIds: string[] = [];
     for (const [path, item] of Object.entries(document.paths)) {
@@ -103,14 +105,17 @@ describe('openApiDocument', () => {
   it("takes request bodies and query parameters from the handlers' zod schemas", () => {
     const { schemas } = document.components;
 
-    expect(schemas.StartBody).toMatchObject({
-      type: 'object',
-      required: expect.arrayContaining(['tenantId', 'companyName', 'country', 'language', 'signatory']),
-    });
+    expect(schemas.StartBody).toMatchObject({ type: 'object' });
+    expect(schemas.StartBody?.required).toEqual([
+      'tenantId',
+      'companyName',
+      'country',
+      'language',
+      'signatory',
+    ]);
     expect(schemas.ConfirmationBody).toMatchObject({ required: ['method', 'acceptedAt', 'confirmedBy'] });
-    expect(schemas.StateSummary).toMatchObject({
-      properties: { states: { required: expect.arrayContaining(['Accepted', 'AwaitingContact']) } },
-    });
+    const states = (schemas.StateSummary?.properties as Record<string, { required: string[] }>).states;
+    expect(states?.required).toEqual([...CUSTOMER_STATE_NAMES]);
     const list = document.paths['/customers']?.get as { parameters: { name: string; in: string }[] };
     expect(list.parameters.map((p) => `${p.in}:${p.name}`)).toEqual([
       'query:state',
