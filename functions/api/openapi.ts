@@ -9,7 +9,9 @@ import { CUSTOMER_STATE_NAMES, customerStateRecordSchema, tenantIdSchema } from 
 import { confirmationBodySchema } from '../../shared/workflow/contracts';
 import { inputJsonSchema, type JsonSchema } from '../../shared/workflow/json-schemas';
 import { webhookEventSchema } from '../partner-center-feed.function';
+import { REMINDER_GRACE_MS } from '../reminders.function';
 import { listQuerySchema } from './customer-read.http';
+import { SWEEP_LOOKBACK_DAYS } from './operations-read.http';
 import {
   blockedBodySchema,
   IDEMPOTENCY_HEADER,
@@ -81,7 +83,12 @@ const stateSummarySchema = z.object({
   covered: z.int().min(0),
   coveredRatio: z.number().min(0).max(1),
   purchaseBlocked: z.int().min(0),
-  overdue: z.int().min(0).describe('Waiting customers whose next reminder is more than 30 minutes late'),
+  overdue: z
+    .int()
+    .min(0)
+    .describe(
+      `Waiting customers whose next reminder is more than ${REMINDER_GRACE_MS / 60_000} minutes late`,
+    ),
 });
 
 const sweepCountsSchema = z.object({
@@ -127,8 +134,11 @@ const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
 };
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const badRequest = { description: 'Invalid input: every bad field is named', schema: 'Error' };
-const notFound = { description: 'No such customer', schema: 'Error' };
+const failure = (description: string) => ({ description, schema: 'Error' });
+const workflowAnswer = (description: string) => ({ description, schema: 'WorkflowAnswer' });
+const badRequest = failure('Invalid input: every bad field is named');
+const notFound = failure('No such customer');
+const signalled = workflowAnswer('Signalled to the running workflow');
 
 export const OPERATIONS: readonly Operation[] = [
   {
@@ -144,7 +154,7 @@ export const OPERATIONS: readonly Operation[] = [
     },
     body: { oneOf: [ref('StartBody'), ref('PurchaseBlockedStartBody')] },
     responses: {
-      '202': { description: 'Started, already running or already covered', schema: 'WorkflowAnswer' },
+      '202': workflowAnswer('Started, already running or already covered'),
       '400': badRequest,
     },
   },
@@ -181,10 +191,10 @@ export const OPERATIONS: readonly Operation[] = [
     method: 'get',
     route: 'sweeps/latest',
     operationId: 'latestSweep',
-    summary: 'The newest nightly compliance sweep of the last 7 days',
+    summary: `The newest nightly compliance sweep of the last ${SWEEP_LOOKBACK_DAYS} days`,
     responses: {
       '200': { description: 'The sweep and its counts', schema: 'LatestSweep' },
-      '404': { description: 'No sweep in the last 7 days', schema: 'Error' },
+      '404': failure(`No sweep in the last ${SWEEP_LOOKBACK_DAYS} days`),
     },
   },
   {
@@ -193,10 +203,10 @@ export const OPERATIONS: readonly Operation[] = [
     operationId: 'recheck',
     summary: 'Check Partner Center again now (no mail)',
     responses: {
-      '200': { description: 'A finished run rechecked once', schema: 'WorkflowAnswer' },
-      '202': { description: 'Signalled to the running workflow', schema: 'WorkflowAnswer' },
+      '200': workflowAnswer('A finished run rechecked once'),
+      '202': signalled,
       '404': notFound,
-      '409': { description: 'Nothing to recheck in this deployment', schema: 'Error' },
+      '409': failure('Nothing to recheck in this deployment'),
     },
   },
   {
@@ -205,8 +215,8 @@ export const OPERATIONS: readonly Operation[] = [
     operationId: 'remind',
     summary: 'Send the next reminder now',
     responses: {
-      '202': { description: 'Signalled to the running workflow', schema: 'WorkflowAnswer' },
-      '409': { description: 'No running workflow', schema: 'Error' },
+      '202': signalled,
+      '409': failure('No running workflow'),
     },
   },
   {
@@ -216,11 +226,11 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'Record an acceptance Partner Center cannot show (reseller deployments)',
     body: ref('ConfirmationBody'),
     responses: {
-      '200': { description: 'Recorded', schema: 'WorkflowAnswer' },
-      '202': { description: 'Signalled to the running workflow', schema: 'WorkflowAnswer' },
+      '200': workflowAnswer('Recorded'),
+      '202': signalled,
       '400': badRequest,
       '404': notFound,
-      '409': { description: 'Not a reseller deployment', schema: 'Error' },
+      '409': failure('Not a reseller deployment'),
     },
   },
   {
@@ -232,10 +242,10 @@ export const OPERATIONS: readonly Operation[] = [
     body: ref('PartnerCenterWebhookEvent'),
     responses: {
       '200': { description: 'Handled (or a duplicate)' },
-      '400': { description: 'Not a Partner Center event', schema: 'Error' },
-      '401': { description: 'Signature verification failed', schema: 'Error' },
-      '413': { description: 'Body too large', schema: 'Error' },
-      '503': { description: 'Try again later', schema: 'Error' },
+      '400': failure('Not a Partner Center event'),
+      '401': failure('Signature verification failed'),
+      '413': failure('Body too large'),
+      '503': failure('Try again later'),
     },
   },
   {
