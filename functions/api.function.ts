@@ -11,6 +11,8 @@ import {
   createMcaReportHttp,
 } from './api/customer-read.http';
 import { createConfirmAcceptanceHttp } from './api/confirm-acceptance.http';
+import { createLatestSweepHttp, createStateSummaryHttp } from './api/operations-read.http';
+import { openApiHttp } from './api/openapi';
 import { createOperatorActionHttp } from './api/operator-actions.http';
 import type { ClientHandler } from './api/request-input';
 import { startOnboardingHttp } from './api/start-onboarding.http';
@@ -25,6 +27,9 @@ export const API_FUNCTIONS = {
   recheck: 'apiRecheck',
   remind: 'apiRemind',
   confirm: 'apiConfirmAcceptance',
+  summary: 'apiStateSummary',
+  latestSweep: 'apiLatestSweep',
+  openApi: 'apiOpenApi',
 } as const;
 
 export function registerApi(deps: AppDeps): void {
@@ -47,6 +52,17 @@ export function registerApi(deps: AppDeps): void {
   });
   app.get(API_FUNCTIONS.list, { ...route, route: 'customers', handler: createCustomerListHttp(deps) });
   app.get(API_FUNCTIONS.report, { ...route, route: 'reports/mca.csv', handler: createMcaReportHttp(deps) });
+  app.get(API_FUNCTIONS.summary, {
+    ...route,
+    route: 'reports/summary',
+    handler: createStateSummaryHttp(deps),
+  });
+  app.get(API_FUNCTIONS.latestSweep, {
+    ...route,
+    route: 'sweeps/latest',
+    ...withClient(createLatestSweepHttp(deps)),
+  });
+  app.get(API_FUNCTIONS.openApi, { ...route, route: 'openapi.json', handler: openApiHttp });
   app.post(API_FUNCTIONS.recheck, {
     ...route,
     route: 'customers/{tenantId}/mca/recheck',

@@ -49,7 +49,7 @@ const VALIDATION_EVENT = 'test-created';
 /** An event is a few hundred bytes; anything near this is not Partner Center. */
 export const WEBHOOK_MAX_BODY_BYTES = 64 * 1024;
 
-const webhookEventSchema = z.object({
+export const webhookEventSchema = z.object({
   EventName: z.string().min(1).max(100),
   ResourceUri: z.string().max(2000).nullish(),
   ResourceChangeUtcDate: z.string().max(100).nullish(),

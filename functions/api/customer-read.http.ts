@@ -24,7 +24,7 @@ export interface CustomerReadDeps {
 export const HISTORY_LIMIT = 50;
 export const DEFAULT_PAGE_SIZE = 100;
 
-const listQuerySchema = z.object({
+export const listQuerySchema = z.object({
   state: z.enum(CUSTOMER_STATE_NAMES).optional(),
   purchaseBlocked: z
     .enum(['true', 'false'])

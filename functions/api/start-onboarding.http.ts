@@ -22,16 +22,16 @@ import { startOnboarding } from '../onboarding-starter';
 import { decodeOrThrow, isPlainObject, readJson, routeTenantId } from './request-input';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
-const startBodySchema = customerSchema.extend({
+export const startBodySchema = customerSchema.extend({
   method: methodSchema.optional(),
   purchaseBlocked: z.literal(false).optional(),
 });
-const blockedBodySchema = blockedCustomerSchema.extend({
+export const blockedBodySchema = blockedCustomerSchema.extend({
   method: methodSchema.optional(),
   purchaseBlocked: z.literal(true),
 });
 type StartBody = z.output<typeof startBodySchema> | z.output<typeof blockedBodySchema>;
-const idempotencyKeySchema = z.string().trim().min(1).max(200);
+export const idempotencyKeySchema = z.string().trim().min(1).max(200);
 
 export async function startOnboardingHttp(
   request: HttpRequest,

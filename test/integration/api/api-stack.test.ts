@@ -166,6 +166,37 @@ describe('HTTP API through the app stack', () => {
     for (const tenantId of tenants) expect(lines.some((line) => line.startsWith(`${tenantId},`))).toBe(true);
   });
 
+  it('answers the state summary, the latest sweep and an OpenAPI document of every registered HTTP route', async () => {
+    const summary = await app.apiJson<{ states: Record<string, number>; total: number }>(
+      '/api/reports/summary',
+    );
+    expect(summary.total).toBeGreaterThan(0);
+    expect(Object.values(summary.states).reduce((sum, count) => sum + count, 0)).toBe(summary.total);
+
+    // No sweep has to have run yet: either the newest one or a 404, never anything else.
+    const sweep = await app.api('/api/sweeps/latest');
+    const sweepBody = (await sweep.json()) as { instanceId?: string; error?: string };
+    if (sweep.status === 200) expect(sweepBody.instanceId).toMatch(/^mca-sweep-\d{4}-\d{2}-\d{2}$/);
+    else expect([sweep.status, sweepBody]).toEqual([404, { error: 'NotFound' }]);
+
+    const document = await app.apiJson<{ openapi: string; paths: Record<string, Record<string, unknown>> }>(
+      '/api/openapi.json',
+    );
+    expect(document.openapi).toBe('3.1.0');
+    const documented = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    const registered = app.host.functions
+      .filter((fn) => fn.triggerType === 'httpTrigger')
+      .flatMap((fn) => {
+        const trigger = Object.values(fn.bindings).find((binding) => binding.type === 'httpTrigger');
+        const methods = (trigger?.methods ?? []) as string[];
+        return methods.map((method) => `${method.toUpperCase()} /${String(trigger?.route)}`);
+      });
+    expect(registered.length).toBeGreaterThan(0);
+    expect(documented.sort()).toEqual(registered.sort());
+  });
+
   it('logs no personal data from the queue trigger or the API', () => {
     const ours = app.logs.filter((line) => /crmCustomerEvents|api[A-Z]/.test(line));
     expect(ours.length).toBeGreaterThan(0);

@@ -21,6 +21,7 @@ import {
   type Page,
 } from '../../../shared/store';
 import { ONBOARDING_EVENTS, ORCHESTRATORS, type OutcomeEvent } from '../../../shared/workflow/contracts';
+import { customer } from '../reports/fixtures';
 import { FakeDurableClient, recordingContext } from './fakes';
 
 const TENANT = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
@@ -299,24 +300,7 @@ function healingFakes(now: Date, row: CustomerState | undefined, line: (entry: A
 }
 
 function customerState(overrides: Partial<CustomerState> = {}): CustomerState {
-  return {
-    tenantId: TENANT,
-    state: 'AttestationPending',
-    method: 'attestation',
-    acceptedAt: null,
-    reason: null,
-    nextReminderAt: '2026-03-05T09:00:00.000Z',
-    remindersSent: 1,
-    attestationId: 'att-1',
-    purchaseBlocked: false,
-    startedAt: '2026-03-02T09:00:00.000Z',
-    updatedAt: '2026-03-02T10:00:00.000Z',
-    companyName: 'Contoso KK',
-    language: 'ja-JP',
-    country: 'JP',
-    purchaseAllowed: false,
-    ...overrides,
-  };
+  return customer({ tenantId: TENANT, companyName: 'Contoso KK', ...overrides });
 }
 
 class FakeReadStore {
