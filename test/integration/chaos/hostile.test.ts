@@ -3,10 +3,13 @@
  * leak scan of everything the stack then shows. `npm run chaos` runs the same drivers at full size.
  */
 import { runFuzz, type FuzzResult } from '../../../chaos/fuzz';
+import { HOSTILE_KINDS } from '../../../chaos/hostile-webhooks-requests';
+import { runHostileWebhooks } from '../../../chaos/hostile-webhooks';
 import type { ChaosTarget } from '../../../chaos/target';
 import { startAppStack, type AppStack } from '../../helpers/app-stack';
 
 const FUZZ_COUNT = Number(process.env.CHAOS_FUZZ_COUNT ?? 500);
+const WEBHOOK_COUNT = Number(process.env.CHAOS_WEBHOOK_COUNT ?? 100);
 const SEED = 20261204;
 
 function targetOf(app: AppStack): ChaosTarget {
@@ -47,4 +50,14 @@ describe('hostile input through the app stack', () => {
     expect(fuzz.instancesStartedForInvalid).toBe(0);
     expect(fuzz.validProcessed).toBe(FUZZ_COUNT - fuzz.invalid);
   }, 180_000);
+
+  it('refuses every hostile webhook, starts nothing for them, and stays within its memory bound', async () => {
+    const result = await runHostileWebhooks(target, { count: WEBHOOK_COUNT, seed: SEED, log });
+    console.log(progress.join('\n'), JSON.stringify(result.byKind));
+    expect(result.failures).toEqual([]);
+    expect(result.forged).toBe(WEBHOOK_COUNT);
+    expect(result.rejected).toBe(WEBHOOK_COUNT);
+    expect(Object.keys(result.byKind).sort()).toEqual([...HOSTILE_KINDS].sort());
+    expect(result.peakRssMb).toBeLessThanOrEqual(result.rssBoundMb);
+  }, 120_000);
 });
