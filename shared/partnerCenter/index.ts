@@ -10,6 +10,7 @@ export {
   type EnhancedAttestation,
   type CreateAgreementInput,
   type AuditRecordQuery,
+  type CustomerPage,
 } from './partner-center.client';
 export { createPartnerCenterClientFromConfig, type PartnerCenterClientDeps } from './from-config';
 export {
