@@ -11,7 +11,6 @@ import { createEvaluateCustomerActivity } from './activities/evaluate-customer.a
 import { createListCustomersActivity } from './activities/list-customers.activity';
 import type { AppDeps, PartnerCenterDeps } from './app-deps';
 import { existingInstance } from './durable-instance';
-import { recentSweepInstanceIds } from './api/operations-read.http';
 import { onboardingPolicy } from './workflow';
 import {
   createComplianceSweepOrchestrator,
@@ -24,6 +23,15 @@ export const SWEEP_SCHEDULE = '0 0 2 * * *';
 
 export function sweepInstanceId(now: Date): string {
   return `mca-sweep-${now.toISOString().slice(0, 10)}`;
+}
+
+/** How many days back `sweeps/latest` and the overlap check look: a week covers any outage worth reporting. */
+export const SWEEP_LOOKBACK_DAYS = 7;
+const DAY_MS = 24 * 60 * 60_000;
+
+/** Sweep instance ids from today back `days` days, newest first. */
+export function recentSweepInstanceIds(now: Date, days = SWEEP_LOOKBACK_DAYS): string[] {
+  return Array.from({ length: days }, (_, back) => sweepInstanceId(new Date(now.getTime() - back * DAY_MS)));
 }
 
 export function createSweepTimerHandler(deps: Pick<AppDeps, 'now'>) {

@@ -11,7 +11,7 @@ import { inputJsonSchema, type JsonSchema } from '../../shared/workflow/json-sch
 import { webhookEventSchema } from '../partner-center-feed.function';
 import { REMINDER_GRACE_MS } from '../reminders.function';
 import { listQuerySchema } from './customer-read.http';
-import { SWEEP_LOOKBACK_DAYS } from './operations-read.http';
+import { SWEEP_LOOKBACK_DAYS } from '../compliance-sweep.function';
 import {
   blockedBodySchema,
   IDEMPOTENCY_HEADER,
