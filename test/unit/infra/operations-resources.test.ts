@@ -19,6 +19,7 @@ import {
   varObject,
   type BicepResource,
 } from './bicep-reader';
+import { CUSTOMER_STATE_NAMES } from '../../../shared/store/customer-state';
 import { FUNCTION_APP_BICEP, MAIN_BICEP } from './settings-contract';
 
 const ALERTS_BICEP = 'infra/app/alerts.bicep';
@@ -322,6 +323,19 @@ describe('the workbook', () => {
         'failed-runs',
       ]),
     );
+  });
+
+  it("parses the orchestrator's state line for every customer state", () => {
+    // The line is `${tenantId}: ${state} (${action})` (mca-onboarding.orchestrator.ts).
+    const states = queries.find(([name]) => name === 'states')?.[1] ?? '';
+    const pattern = /extract\(@"(\^\\S\+: \(\[A-Za-z\]\+\) \\\()", 1, message\)/.exec(states)?.[1];
+    expect(pattern).toBeDefined();
+    const regex = new RegExp(pattern ?? '$^');
+    for (const state of CUSTOMER_STATE_NAMES)
+      expect([state, regex.exec(`0c9a1f3e-0000-4000-8000-000000000001: ${state} (recheck)`)?.[1]]).toEqual([
+        state,
+        state,
+      ]);
   });
 
   it('reads the structured log dimensions tenantId, instanceId and msCorrelationId', () => {
