@@ -17,6 +17,14 @@ param deadLetterQueueNames array
 
 var logAlerts = loadJsonContent('alert-rules.json')
 
+var webhookReceivers = [
+  {
+    name: 'webhook'
+    serviceUri: alertWebhookUrl
+    useCommonAlertSchema: true
+  }
+]
+
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
 }
@@ -40,15 +48,7 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
         useCommonAlertSchema: true
       }
     ]
-    webhookReceivers: empty(alertWebhookUrl)
-      ? []
-      : [
-          {
-            name: 'webhook'
-            serviceUri: alertWebhookUrl
-            useCommonAlertSchema: true
-          }
-        ]
+    webhookReceivers: empty(alertWebhookUrl) ? [] : webhookReceivers
   }
 }
 

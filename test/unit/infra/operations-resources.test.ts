@@ -251,8 +251,11 @@ describe('alerts', () => {
     expect(property(actionGroup.body, 'emailReceivers')).toBe(
       "[ for (address, i) in alertEmails: { name: 'mail-${i}' emailAddress: address useCommonAlertSchema: true } ]",
     );
-    expect(actionGroup.body).toMatch(
-      /webhookReceivers: empty\(alertWebhookUrl\)\s*\?\s*\[\]\s*:\s*\[\s*\{\s*name: 'webhook'\s*serviceUri: alertWebhookUrl/,
+    expect(property(actionGroup.body, 'webhookReceivers')).toBe(
+      'empty(alertWebhookUrl) ? [] : webhookReceivers',
+    );
+    expect(alerts).toMatch(
+      /^var webhookReceivers = \[\s*\{\s*name: 'webhook'\s*serviceUri: alertWebhookUrl\s/m,
     );
     expect(alerts).toMatch(
       /@secure\(\)\s*(?:@description\('(?:[^'\\]|\\.)*'\)\s*)?param alertWebhookUrl string = ''/,
