@@ -153,6 +153,12 @@ interface LogAlertRule {
 
 const rules = JSON.parse(readRepoFile('infra/app/alert-rules.json')) as LogAlertRule[];
 
+/** An ISO-8601 duration of the forms alert rules use (PT15M, PT1H, P2D) in minutes. */
+function minutes(duration: string): number {
+  const [, days, hours, mins] = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/.exec(duration) ?? [];
+  return Number(days ?? 0) * 1440 + Number(hours ?? 0) * 60 + Number(mins ?? 0);
+}
+
 describe('alerts', () => {
   const alerts = readBicep(ALERTS_BICEP);
   const actionGroup = onlyResource(alerts, 'Microsoft.Insights/actionGroups');
@@ -184,13 +190,14 @@ describe('alerts', () => {
   });
 
   it.each(rules.map((rule) => [rule.name, rule] as const))(
-    '%s: a well-formed rule whose query matches what the app logs',
+    '%s: a well-formed rule, evaluated at least once per window',
     (_name, rule) => {
       expect(rule.severity).toBeGreaterThanOrEqual(0);
       expect(rule.severity).toBeLessThanOrEqual(4);
       expect(['GreaterThan', 'LessThan']).toContain(rule.operator);
       expect(rule.evaluationFrequency).toMatch(/^P(T\d+[MH]|\d+D)$/);
       expect(rule.windowSize).toMatch(/^P(T\d+[MH]|\d+D)$/);
+      expect(minutes(rule.evaluationFrequency)).toBeLessThanOrEqual(minutes(rule.windowSize));
       expect(rule.displayName).toMatch(/^mca: /);
       expect(rule.query[0]).toMatch(/^(traces|union isfuzzy=true traces, exceptions)$/);
       expect(rule.logTexts.length).toBeGreaterThan(0);
