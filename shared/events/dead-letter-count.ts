@@ -1,10 +1,12 @@
 /**
  * How many messages sit in a queue's dead-letter queue, for the dashboard. One peek of at most `max`
- * messages from the start: it never pages past the last message (a step some brokers and our emulator
- * handle badly), and a count of `max` is shown as "max or more". A broker that does not answer within
+ * messages from the first sequence number: it never pages past the last message (our emulator answers
+ * that badly: an empty dead-letter queue reads as unknown until it is fixed), and a count of `max` is
+ * shown as "max or more". A broker that does not answer within
  * `timeoutMs` gives `count: null` (unknown) rather than a slow or failed dashboard.
  */
 import type { ServiceBusClient } from '@azure/service-bus';
+import Long from 'long';
 
 export interface DeadLetterCount {
   queue: string;
@@ -36,7 +38,12 @@ export function createServiceBusDeadLetterCounter(
       const abort = new AbortController();
       const timer = setTimeout(() => abort.abort(), timeoutMs);
       try {
-        const messages = await receiver.peekMessages(max, { abortSignal: abort.signal });
+        // From the first message every time: without it the SDK goes on after the last peek of any
+        // receiver on this client, which would count only what arrived since.
+        const messages = await receiver.peekMessages(max, {
+          fromSequenceNumber: Long.ZERO,
+          abortSignal: abort.signal,
+        });
         return { queue, count: messages.length, capped: messages.length >= max };
       } catch {
         return { queue, count: null, capped: false };

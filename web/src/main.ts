@@ -16,7 +16,7 @@ import {
   type StateSummary,
 } from './api';
 import { stateChangesChart, timeToAcceptedChart } from './charts';
-import { byId, formatTime, h, replaceIfChanged, stateLabel } from './dom';
+import { byId, formatTime, h, plural, replaceIfChanged, stateLabel } from './dom';
 
 const REFRESH_MS = 4_000;
 const PAGE_SIZE = 25;
@@ -149,7 +149,7 @@ function renderOverview(overview: Overview): void {
   byId('tta-text').textContent =
     t.count === 0
       ? 'No customer accepted during its run yet.'
-      : `${t.count} customers accepted during their run; median ${t.medianDays} days.`;
+      : `${plural(t.count, 'customer')} accepted during their run; median ${plural(t.medianDays ?? 0, 'day')}.`;
   const items = overview.expiringLinks.map((link) =>
     h(
       'li',
@@ -201,7 +201,7 @@ function renderTable(page: CustomerTablePage): void {
   if (rows.length === 0) rows.push(h('tr', {}, h('td', { colspan: '6' }, 'No customer matches.')));
   replaceIfChanged(byId('rows'), JSON.stringify(page.items), rows);
   const filtered = query.state || query.search.trim() ? ' matching the filter' : '';
-  byId('table-caption').textContent = `${page.total} customers${filtered}`;
+  byId('table-caption').textContent = `${plural(page.total, 'customer')}${filtered}`;
   byId('page-info').textContent = `Page ${page.page} of ${page.pages}`;
   byId<HTMLButtonElement>('prev').disabled = page.page <= 1;
   byId<HTMLButtonElement>('next').disabled = page.page >= page.pages;

@@ -5,7 +5,11 @@ import {
   createOverviewHttp,
 } from '../../../functions/api/dashboard-data.http';
 import { createDashboardHttp, DASHBOARD_ASSETS, webBuildDirs } from '../../../functions/api/dashboard.http';
-import { createServiceBusDeadLetterCounter } from '../../../shared/events/dead-letter-count';
+import type Long from 'long';
+import {
+  createServiceBusDeadLetterCounter,
+  DEAD_LETTER_PEEK_MAX,
+} from '../../../shared/events/dead-letter-count';
 import type { AuditEntry, CustomerState } from '../../../shared/store';
 import { customer, iterate } from '../reports/fixtures';
 import { recordingContext } from './fakes';
@@ -187,13 +191,14 @@ describe('GET reports/overview', () => {
 describe('GET reports/dead-letters', () => {
   function fakeClient(peek: () => Promise<unknown[]>) {
     const closed = jest.fn(() => Promise.resolve());
-    const createReceiver = jest.fn(() => ({ peekMessages: jest.fn(peek), close: closed }));
-    return { client: { createReceiver } as never, createReceiver, closed };
+    const peekMessages = jest.fn(peek);
+    const createReceiver = jest.fn(() => ({ peekMessages, close: closed }));
+    return { client: { createReceiver } as never, createReceiver, peekMessages, closed };
   }
 
   it("counts the CRM queue's dead letters with one bounded peek", async () => {
-    const { client, createReceiver, closed } = fakeClient(() => Promise.resolve([{}, {}]));
-    const deadLetters = createServiceBusDeadLetterCounter(client, { max: 3 });
+    const { client, createReceiver, peekMessages, closed } = fakeClient(() => Promise.resolve([{}, {}]));
+    const deadLetters = createServiceBusDeadLetterCounter(client);
     const response = await createDeadLetterCountHttp({ deadLetters })(
       get('reports/dead-letters'),
       recordingContext().context,
@@ -201,6 +206,10 @@ describe('GET reports/dead-letters', () => {
 
     expect(body(response)).toEqual({ queue: 'crm-customer-events', count: 2, capped: false });
     expect(createReceiver).toHaveBeenCalledWith('crm-customer-events', { subQueueType: 'deadLetter' });
+    // From the first message: the SDK would otherwise go on after the previous peek on this client.
+    const [max, options] = peekMessages.mock.calls[0] as unknown as [number, { fromSequenceNumber: Long }];
+    expect(max).toBe(DEAD_LETTER_PEEK_MAX);
+    expect(options.fromSequenceNumber.toNumber()).toBe(0);
     expect(closed).toHaveBeenCalled();
   });
 
