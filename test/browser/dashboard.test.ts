@@ -155,6 +155,17 @@ describeBrowser('dashboard in Chromium', () => {
       .waitFor();
   });
 
+  it('knows when the attestation links it sent expire (the link expiry is kept on the state row)', async () => {
+    const overview = await app.apiJson<{ expiringLinks: { tenantId: string; linkExpiresAt: string }[] }>(
+      '/api/reports/overview?expiringWithinHours=720',
+    );
+    const northwind = overview.expiringLinks.find((link) => link.tenantId === BOOK[2].tenantId);
+    // The emulator's links live 7 days.
+    expect(Date.parse(northwind?.linkExpiresAt ?? '')).toBeGreaterThan(
+      app.clock.now() + 6 * 24 * 60 * 60_000,
+    );
+  });
+
   it('keeps the page current without a reload: a new customer appears by itself', async () => {
     const marker = await page.evaluate('window.performance.timeOrigin');
     const tenantId = tenant(5);
