@@ -16,14 +16,10 @@ import {
   timeToAccepted,
   type CustomerSummary,
 } from '../../shared/reports';
-import {
-  CUSTOMER_STATE_NAMES,
-  type AuditTrailRepository,
-  type CustomerState,
-  type Store,
-} from '../../shared/store';
+import { type AuditTrailRepository, type CustomerState, type Store } from '../../shared/store';
 import { QUEUES } from '../../shared/workflow/contracts';
 import { respond } from '../http-errors';
+import { listQuerySchema } from './customer-read.http';
 import { decodeOrThrow, queryObject } from './request-input';
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -32,12 +28,8 @@ export const MAX_OVERVIEW_DAYS = 90;
 /** Audit entries read for the per-day chart at most: a bound on the scan for a very busy book. */
 export const OVERVIEW_AUDIT_LIMIT = 50_000;
 
-export const customerTableQuerySchema = z.object({
-  state: z.enum(CUSTOMER_STATE_NAMES).optional(),
-  purchaseBlocked: z
-    .enum(['true', 'false'])
-    .transform((text) => text === 'true')
-    .optional(),
+/** State and purchase block as `GET customers` takes them; search, sort and page numbers on top. */
+export const customerTableQuerySchema = listQuerySchema.pick({ state: true, purchaseBlocked: true }).extend({
   search: z.string().max(200).optional(),
   sort: z.enum(CUSTOMER_SORT_KEYS).default('companyName'),
   order: z.enum(SORT_ORDERS).default('asc'),

@@ -5,19 +5,9 @@
 import { z } from 'zod';
 import { withholdPersonalData } from './personal-data';
 
-export const CUSTOMER_STATE_NAMES = [
-  'Checking',
-  'Accepted',
-  'InviteSent',
-  'AttestationPending',
-  'Confirming',
-  'ReattestationRequired',
-  'HandedOff',
-  'Expired',
-  'Failed',
-  /** Not covered and no signatory known: the partner's desk was told at once. */
-  'AwaitingContact',
-] as const;
+import { CUSTOMER_STATE_NAMES } from './state-names';
+
+export { CUSTOMER_STATE_NAMES };
 export type CustomerStateName = (typeof CUSTOMER_STATE_NAMES)[number];
 
 export const MCA_METHODS = ['direct', 'attestation'] as const;

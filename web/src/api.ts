@@ -29,18 +29,9 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   return body as T;
 }
 
-export const STATE_NAMES = [
-  'Checking',
-  'Accepted',
-  'InviteSent',
-  'AttestationPending',
-  'Confirming',
-  'ReattestationRequired',
-  'HandedOff',
-  'Expired',
-  'Failed',
-  'AwaitingContact',
-] as const;
+import { CUSTOMER_STATE_NAMES } from '../../shared/store/state-names';
+
+export const STATE_NAMES = CUSTOMER_STATE_NAMES;
 export type StateName = (typeof STATE_NAMES)[number];
 
 export interface StateSummary {

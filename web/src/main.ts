@@ -334,37 +334,32 @@ function renderActions(tenantId: string): void {
   replaceIfChanged(container, key, buttons);
 }
 
+function selectField(label: string, name: string, options: [value: string, text: string][]): HTMLElement {
+  const select = h(
+    'select',
+    { name, required: true },
+    ...options.map(([value, text]) => h('option', { value }, text)),
+  );
+  return h('label', {}, `${label} `, select);
+}
+
 function confirmFields(): Node[] {
   const today = new Date().toISOString().slice(0, 10);
   return [
-    h(
-      'label',
-      {},
-      'Method ',
-      h(
-        'select',
-        { name: 'method', required: true },
-        h('option', { value: 'direct' }, 'Direct (admin center)'),
-        h('option', { value: 'attestation' }, 'Attestation'),
-      ),
-    ),
+    selectField('Method', 'method', [
+      ['direct', 'Direct (admin center)'],
+      ['attestation', 'Attestation'],
+    ]),
     h(
       'label',
       {},
       'Accepted on ',
       h('input', { name: 'acceptedOn', type: 'date', required: true, max: today, value: today }),
     ),
-    h(
-      'label',
-      {},
-      'Confirmed by ',
-      h(
-        'select',
-        { name: 'confirmedBy', required: true },
-        h('option', { value: 'operator' }, 'Operator'),
-        h('option', { value: 'indirectProvider' }, 'Indirect provider'),
-      ),
-    ),
+    selectField('Confirmed by', 'confirmedBy', [
+      ['operator', 'Operator'],
+      ['indirectProvider', 'Indirect provider'],
+    ]),
   ];
 }
 
