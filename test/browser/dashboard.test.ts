@@ -229,6 +229,29 @@ describeBrowser('dashboard in Chromium', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-customer.png') });
   });
 
+  it('under App Service Authentication shows the roles and hides the actions without Mca.Operate', async () => {
+    const readOnly = await browser.newPage();
+    await readOnly.route('**/api/me', (route) =>
+      route.fulfill({ json: { mode: 'appService', roles: ['Mca.Read'] } }),
+    );
+    await readOnly.goto(`${app.hostUrl}/api/dashboard#customer=${BOOK[2].tenantId}`);
+    await readOnly.locator('#access', { hasText: 'Roles: Mca.Read' }).waitFor();
+    await readOnly.locator('#actions', { hasText: 'Read only' }).waitFor();
+    expect(await readOnly.locator('#actions button').count()).toBe(0);
+    await readOnly.close();
+  });
+
+  it('fits a phone screen without sideways scrolling', async () => {
+    const phone = await browser.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(`${app.hostUrl}/api/dashboard`);
+    await phone.locator('#rows tr', { hasText: 'Northwind Browser KK' }).waitFor();
+    expect(await phone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await phone.screenshot({ path: path.join(ARTIFACTS, 'dashboard-phone.png'), fullPage: true });
+    await phone.close();
+  });
+
   it('saves a screenshot of the overview', async () => {
     await page.goto(`${app.hostUrl}/api/dashboard`);
     for (const customer of BOOK) await rowOf(customer.companyName).waitFor();
