@@ -13,6 +13,7 @@ import {
 import { createConfirmAcceptanceHttp } from './api/confirm-acceptance.http';
 import { createLatestSweepHttp, createStateSummaryHttp } from './api/operations-read.http';
 import { openApiHttp } from './api/openapi';
+import { registerDashboard } from './api/dashboard.routes';
 import { createOperatorActionHttp } from './api/operator-actions.http';
 import type { ClientHandler } from './api/request-input';
 import { startOnboardingHttp } from './api/start-onboarding.http';
@@ -79,4 +80,5 @@ export function registerApi(deps: AppDeps): void {
     route: 'customers/{tenantId}/mca/confirm',
     ...withClient(createConfirmAcceptanceHttp(deps)),
   });
+  registerDashboard(deps);
 }

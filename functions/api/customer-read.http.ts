@@ -11,6 +11,7 @@ import {
   InvalidContinuationTokenError,
   MAX_PAGE_SIZE,
   type AuditEntry,
+  type AuditTrailRepository,
   type CustomerState,
   type Store,
 } from '../../shared/store';
@@ -18,7 +19,7 @@ import { NotFoundError, respond, ValidationError } from '../http-errors';
 import { decodeOrThrow, queryObject, routeTenantId } from './request-input';
 
 export interface CustomerReadDeps {
-  store: Pick<Store, 'customerState' | 'auditTrail'>;
+  store: Pick<Store, 'customerState'> & { auditTrail: Pick<AuditTrailRepository, 'list'> };
 }
 
 export const HISTORY_LIMIT = 50;

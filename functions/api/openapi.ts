@@ -12,6 +12,7 @@ import { webhookEventSchema } from '../partner-center-feed.function';
 import { REMINDER_GRACE_MS } from '../reminders.function';
 import { listQuerySchema } from './customer-read.http';
 import { SWEEP_LOOKBACK_DAYS } from '../compliance-sweep.function';
+import { customerTableQuerySchema, overviewQuerySchema } from './dashboard-data.http';
 import {
   blockedBodySchema,
   IDEMPOTENCY_HEADER,
@@ -110,6 +111,34 @@ const latestSweepSchema = z.object({
   lastUpdatedTime: z.string().nullable(),
 });
 
+const customerTablePageSchema = z.object({
+  items: z.array(customerSummarySchema),
+  total: z.int().min(0),
+  page: z.int().min(1),
+  pageSize: z.int().min(1),
+  pages: z.int().min(1),
+});
+
+const overviewSchema = z.object({
+  generatedAt: z.string(),
+  stateChangesPerDay: z.array(z.object({ day: z.string(), changes: z.int(), accepted: z.int() })),
+  stateChangesTruncated: z.boolean(),
+  timeToAccepted: z.object({
+    count: z.int(),
+    medianDays: z.number().nullable(),
+    buckets: z.array(z.object({ label: z.string(), count: z.int() })),
+  }),
+  expiringLinks: z.array(
+    z.object({ tenantId: z.string(), companyName: z.string(), linkExpiresAt: z.string() }),
+  ),
+});
+
+const deadLetterCountSchema = z.object({
+  queue: z.string(),
+  count: z.int().min(0).nullable().describe('null: Service Bus did not answer in time'),
+  capped: z.boolean().describe('The count reached the peek limit: there may be more'),
+});
+
 /** Answers of the calls that start or signal a workflow; the fields depend on the call. */
 const accepted = z.object({ tenantId: z.string() }).catchall(z.unknown());
 
@@ -132,6 +161,9 @@ const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
   ),
   StateSummary: embedded(stateSummarySchema),
   LatestSweep: embedded(latestSweepSchema),
+  CustomerTablePage: embedded(customerTablePageSchema),
+  Overview: embedded(overviewSchema),
+  DeadLetterCount: embedded(deadLetterCountSchema),
   WorkflowAnswer: embedded(accepted),
 };
 
@@ -248,6 +280,41 @@ export const OPERATIONS: readonly Operation[] = [
       '401': failure('Signature verification failed'),
       '413': failure('Body too large'),
       '503': failure('Try again later'),
+    },
+  },
+  {
+    method: 'get',
+    route: 'reports/customers',
+    operationId: 'customerTable',
+    summary: 'Customers searched (company or tenant), sorted and paged, for the dashboard',
+    query: customerTableQuerySchema,
+    responses: { '200': { description: 'One page', schema: 'CustomerTablePage' }, '400': badRequest },
+  },
+  {
+    method: 'get',
+    route: 'reports/overview',
+    operationId: 'overview',
+    summary: 'State changes per day, time to acceptance and links expiring soon',
+    query: overviewQuerySchema,
+    responses: { '200': { description: 'The aggregates', schema: 'Overview' }, '400': badRequest },
+  },
+  {
+    method: 'get',
+    route: 'reports/dead-letters',
+    operationId: 'deadLetterCount',
+    summary: 'How many CRM messages were dead-lettered',
+    responses: { '200': { description: 'The count', schema: 'DeadLetterCount' } },
+  },
+  {
+    method: 'get',
+    route: 'dashboard/{*asset}',
+    operationId: 'dashboard',
+    summary: "The operator's dashboard page (GET /api/dashboard) and its script and styles",
+    anonymous: true,
+    responses: {
+      '200': { description: 'The page or asset', mediaType: 'text/html' },
+      '304': { description: 'Not modified (ETag)' },
+      '404': failure('Not a dashboard asset'),
     },
   },
   {

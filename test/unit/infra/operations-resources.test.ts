@@ -57,6 +57,8 @@ function appSources(): string {
 }
 
 /** Routes the app registers anonymously: the last `route: '...'` before each `authLevel: 'anonymous'`. */
+const ROUTE = /route:\s*'([^']+)'/;
+
 function anonymousRoutes(): string[] {
   const routes: string[] = [];
   for (const entry of readdirSync(path.join(REPO_ROOT, 'functions'), { recursive: true })) {
@@ -64,9 +66,13 @@ function anonymousRoutes(): string[] {
     if (!file.endsWith('.ts')) continue;
     const text = readRepoFile(`functions/${file}`);
     for (const match of text.matchAll(/authLevel:\s*'anonymous'/g)) {
-      const options = text.slice(Math.max(0, match.index - 300), match.index);
-      const route = [...options.matchAll(/route:\s*'([^']+)'/g)].pop()?.[1];
-      routes.push(route ?? `<no route before authLevel in ${file}>`);
+      // The route named closest to the anonymous level, before or after it in the same options object.
+      const before = [
+        ...text.slice(Math.max(0, match.index - 300), match.index).matchAll(new RegExp(ROUTE, 'g')),
+      ].pop();
+      const after = ROUTE.exec(text.slice(match.index, match.index + 300).split('handler:')[0] ?? '');
+      const route = after?.[1] ?? before?.[1];
+      routes.push(route ?? `<no route near authLevel in ${file}>`);
     }
   }
   return routes;
@@ -88,8 +94,11 @@ describe('App Service Authentication (authsettingsV2)', () => {
   it('requires sign-in everywhere except the anonymous webhook route the code registers', () => {
     expect(property(auth.body, 'requireAuthentication')).toBe('true');
     expect(literal('unauthenticatedClientAction')).toBe('RedirectToLoginPage');
-    const routes = anonymousRoutes();
-    expect(routes).toEqual(['webhooks/partner-center']);
+    // The dashboard page needs no function key (a browser cannot send one) but stays behind sign-in:
+    // only the webhook, which Partner Center calls, is left out of App Service Authentication.
+    const anonymous = anonymousRoutes().sort();
+    expect(anonymous).toEqual(['dashboard/{*asset}', 'webhooks/partner-center']);
+    const routes = anonymous.filter((route) => route.startsWith('webhooks/'));
     // host.json keeps the default route prefix `api`.
     expect(JSON.parse(readRepoFile('host.json'))).not.toHaveProperty('extensions.http.routePrefix');
     expect(property(auth.body, 'excludedPaths')).toBe('[webhookPath]');
