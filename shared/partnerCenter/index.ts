@@ -11,7 +11,18 @@ export {
   type CreateAgreementInput,
   type AuditRecordQuery,
 } from './partner-center.client';
-export { createPartnerCenterClientFromConfig, type PartnerCenterClientDeps } from './from-config';
+export {
+  createPartnerCenterClientFromConfig,
+  createWebhookRegistrationClientFromConfig,
+  msalOptionsFor,
+  type PartnerCenterClientDeps,
+} from './from-config';
+export {
+  createWebhookRegistrationClient,
+  type WebhookRegistration,
+  type WebhookRegistrationClient,
+  type WebhookValidationStatus,
+} from './webhook-registration.client';
 export {
   createAppOnlyTokenProvider,
   createAppUserTokenProvider,
