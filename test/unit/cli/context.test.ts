@@ -1,0 +1,44 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CliError, loadSettings } from '../../../cli/context';
+
+describe('loadSettings', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'mca-settings-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, values: Record<string, unknown>) =>
+    writeFileSync(path.join(dir, name), JSON.stringify({ IsEncrypted: false, Values: values }));
+
+  it('the environment wins over local.settings.json, which wins over the example', () => {
+    write('local.settings.json', { A: 'file', B: 'file', N: 5 });
+    write('local.settings.json.example', { A: 'example', C: 'example' });
+    expect(loadSettings({ cwd: dir, env: { A: 'env', U: undefined } }, undefined)).toEqual({
+      A: 'env',
+      B: 'file',
+      N: '5',
+    });
+  });
+
+  it('falls back to local.settings.json.example (the local stack defaults)', () => {
+    write('local.settings.json.example', { C: 'example' });
+    expect(loadSettings({ cwd: dir, env: {} }, undefined)).toEqual({ C: 'example' });
+  });
+
+  it('--settings names the file; none reads only the environment', () => {
+    write('other.json', { D: 'other' });
+    write('local.settings.json', { A: 'file' });
+    expect(loadSettings({ cwd: dir, env: {} }, 'other.json')).toEqual({ D: 'other' });
+    expect(loadSettings({ cwd: dir, env: { E: 'env' } }, 'none')).toEqual({ E: 'env' });
+    expect(() => loadSettings({ cwd: dir, env: {} }, 'missing.json')).toThrow(CliError);
+  });
+
+  it('a broken file is a one-line error naming it', () => {
+    writeFileSync(path.join(dir, 'local.settings.json'), '{ nope');
+    expect(() => loadSettings({ cwd: dir, env: {} }, undefined)).toThrow(
+      /cannot read .*local\.settings\.json/,
+    );
+  });
+});
