@@ -52,8 +52,9 @@ export function stringOption(options: OptionValues, name: string): string | unde
 
 /**
  * The settings the commands read: the environment over `Values` of the settings file. The file is
- * `--settings <file>`, else `local.settings.json`, else `local.settings.json.example` (the local stack's
- * defaults, as `npm start` uses them) in the working folder; `--settings none` reads no file.
+ * `--settings <file>` (e.g. `local.settings.json.example`: the settings `npm start` runs with on its
+ * default ports), else `local.settings.json` in the working folder when there is one; `--settings none`
+ * reads no file. The example is never read unasked: its emulator addresses must not leak into Azure use.
  */
 export function loadSettings(
   deps: Pick<CliDeps, 'env' | 'cwd'>,
@@ -82,9 +83,8 @@ function settingsFile(cwd: string, option: string | undefined): string | undefin
     if (!existsSync(file)) throw new CliError(`no settings file ${file}`);
     return file;
   }
-  return ['local.settings.json', 'local.settings.json.example']
-    .map((name) => path.join(cwd, name))
-    .find((file) => existsSync(file));
+  const local = path.join(cwd, 'local.settings.json');
+  return existsSync(local) ? local : undefined;
 }
 
 /** `--interactive` opens a browser sign-in; otherwise the Azure CLI, environment or managed identity. */

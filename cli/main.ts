@@ -54,7 +54,7 @@ Options for every command:
   --scope <scope>        Azure: Entra scope of the app, api://<app-id>/.default (default MCA_SCOPE)
   --function-key <key>   Azure: the API's function key (default MCA_FUNCTION_KEY)
   --interactive          Azure: sign in with a browser instead of DefaultAzureCredential
-  --settings <file|none> app settings to read (default local.settings.json, else the .example)
+  --settings <file|none> app settings to read (default: local.settings.json if present)
   --json                 JSON output for programs
 `;
 }

@@ -1,7 +1,7 @@
 /**
- * The Entra ID stand-in: OIDC metadata, instance discovery and the v2.0 token endpoint
- * (client credentials with a secret or a client assertion, refresh tokens), plus the bearer check
- * every Partner Center route goes through.
+ * The Entra ID stand-in: OIDC metadata, instance discovery, the sign-in of the authorization-code flow
+ * and the v2.0 token endpoint (client credentials with a secret or a client assertion, authorization
+ * codes, refresh tokens), plus the bearer check every Partner Center route goes through.
  */
 import { constants, createHash, randomBytes, verify } from 'node:crypto';
 import type { Clock } from '../../clock';

@@ -12,9 +12,8 @@ describe('loadSettings', () => {
   const write = (name: string, values: Record<string, unknown>) =>
     writeFileSync(path.join(dir, name), JSON.stringify({ IsEncrypted: false, Values: values }));
 
-  it('the environment wins over local.settings.json, which wins over the example', () => {
+  it('the environment wins over local.settings.json', () => {
     write('local.settings.json', { A: 'file', B: 'file', N: 5 });
-    write('local.settings.json.example', { A: 'example', C: 'example' });
     expect(loadSettings({ cwd: dir, env: { A: 'env', U: undefined } }, undefined)).toEqual({
       A: 'env',
       B: 'file',
@@ -22,9 +21,10 @@ describe('loadSettings', () => {
     });
   });
 
-  it('falls back to local.settings.json.example (the local stack defaults)', () => {
+  it('never reads local.settings.json.example unasked (its emulator addresses are local only)', () => {
     write('local.settings.json.example', { C: 'example' });
-    expect(loadSettings({ cwd: dir, env: {} }, undefined)).toEqual({ C: 'example' });
+    expect(loadSettings({ cwd: dir, env: {} }, undefined)).toEqual({});
+    expect(loadSettings({ cwd: dir, env: {} }, 'local.settings.json.example')).toEqual({ C: 'example' });
   });
 
   it('--settings names the file; none reads only the environment', () => {
