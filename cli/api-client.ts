@@ -70,7 +70,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       throw new CliError(`cannot reach ${base} (${cause}): is the app running? (--url / MCA_URL)`);
     }
     if (!response.ok) {
-      throw new ApiError(response.status, problemOf(await response.text()), `${method} ${path}`);
+      const problem = problemOf(await response.text()) || response.statusText;
+      throw new ApiError(response.status, problem, `${method} ${path}`);
     }
     return response;
   }

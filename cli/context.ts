@@ -87,8 +87,14 @@ function settingsFile(cwd: string, option: string | undefined): string | undefin
   return existsSync(local) ? local : undefined;
 }
 
-/** `--interactive` opens a browser sign-in; otherwise the Azure CLI, environment or managed identity. */
-export function operatorCredential(deps: CliDeps, interactive: boolean): TokenCredential {
+/**
+ * `--interactive` opens a browser sign-in (in `AZURE_TENANT_ID` when set); otherwise the Azure CLI,
+ * environment or managed identity, as DefaultAzureCredential finds them.
+ */
+export function operatorCredential(deps: CliDeps, settings: Settings, interactive: boolean): TokenCredential {
   if (deps.credential) return deps.credential;
-  return interactive ? new InteractiveBrowserCredential({}) : new DefaultAzureCredential();
+  const tenantId = settings.AZURE_TENANT_ID;
+  return interactive
+    ? new InteractiveBrowserCredential(tenantId ? { tenantId } : {})
+    : new DefaultAzureCredential();
 }

@@ -108,13 +108,14 @@ export async function main(argv: readonly string[], deps: Partial<CliDeps> = {})
       throw new UsageError(`mca ${spec.name} takes ${spec.args ? `${spec.args}` : 'no arguments'}`);
     }
     let credential: TokenCredential | undefined;
+    const settings = loadSettings(io, stringOption(values, 'settings'));
     const ctx: CommandContext = {
       deps: io,
-      settings: loadSettings(io, stringOption(values, 'settings')),
+      settings,
       options: values,
       positionals,
       json: values.json === true,
-      credential: () => (credential ??= operatorCredential(io, values.interactive === true)),
+      credential: () => (credential ??= operatorCredential(io, settings, values.interactive === true)),
     };
     await spec.run(ctx);
     return 0;

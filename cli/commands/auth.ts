@@ -40,7 +40,7 @@ interface Destination {
   store: RefreshTokenStore;
 }
 
-function destination(ctx: CommandContext, settings: PartnerCenterConfig): Destination {
+export function destination(ctx: CommandContext, settings: PartnerCenterConfig): Destination {
   if (settings.refreshTokenSecretUri !== undefined) {
     const uri = settings.refreshTokenSecretUri;
     return { kind: 'keyVault', where: uri, store: createKeyVaultRefreshTokenStore(uri, ctx.credential()) };
@@ -173,7 +173,7 @@ async function refreshToken(ctx: CommandContext): Promise<void> {
   if (ctx.json) ctx.deps.stdout(formatJson({ stored: target.kind, where: target.where }));
   else
     ctx.deps.stdout(
-      `Stored the new refresh token in ${target.where}. The app uses it from its next exchange.\n`,
+      `Stored the new refresh token in ${target.where}. The app reads it when it starts, and whenever the token it holds is refused.\n`,
     );
 }
 

@@ -26,7 +26,8 @@ describe('createApiClient', () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       seen.push(req.headers);
-      if (req.url === '/api/missing')
+      if (req.url === '/api/signed-out') res.writeHead(401).end();
+      else if (req.url === '/api/missing')
         res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"NotFound"}');
       else res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     });
@@ -71,6 +72,12 @@ describe('createApiClient', () => {
     await expect(failure).rejects.toMatchObject({
       status: 404,
       message: 'GET /api/missing: HTTP 404 NotFound',
+    });
+  });
+
+  it('an answer without a body names the status (App Service Authentication refusing)', async () => {
+    await expect(createApiClient({ baseUrl: url }).json('GET', '/api/signed-out')).rejects.toMatchObject({
+      message: 'GET /api/signed-out: HTTP 401 Unauthorized',
     });
   });
 });
