@@ -73,7 +73,7 @@ async function test(ctx: CommandContext): Promise<void> {
   if (!(waitMs >= 0) || !(intervalMs > 0)) throw new UsageError('--wait and --interval are seconds');
   const deadline = Date.now() + waitMs;
   let status = await pc.testEventStatus(correlationId);
-  while (!deliveredOk(status) && Date.now() < deadline) {
+  while (!finished(status) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
     status = await pc.testEventStatus(correlationId);
   }
@@ -86,8 +86,17 @@ async function test(ctx: CommandContext): Promise<void> {
       ctx.deps.stdout(`\n${formatTable(['at', 'responseCode', 'systemError', 'message'], rows)}`);
   }
   if (!deliveredOk(status)) {
-    throw new CliError(`the test event (correlationId ${correlationId}) was not delivered with a 2xx answer`);
+    const hint =
+      status.results.length === 0 ? ': nothing was sent (is test-created registered? mca webhook show)' : '';
+    throw new CliError(
+      `the test event (correlationId ${correlationId}) was not delivered with a 2xx answer${hint}`,
+    );
   }
+}
+
+/** Delivered, or Partner Center is done trying (`completed`, the word of Microsoft's example). */
+function finished(status: WebhookValidationStatus): boolean {
+  return deliveredOk(status) || status.status?.toLowerCase() === 'completed';
 }
 
 export const webhookCommands: CommandSpec[] = [

@@ -257,6 +257,15 @@ describe('Partner Center webhook registration', () => {
     });
   });
 
+  it('a test event that is not registered fails at once, saying nothing was sent', async () => {
+    await mca(['webhook', 'register', '--events', 'reseller-relationship-accepted-by-customer']);
+    const startedAt = Date.now();
+    const run = await mca(['webhook', 'test', '--interval', '0.1', '--wait', '60']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('nothing was sent (is test-created registered? mca webhook show)');
+    expect(Date.now() - startedAt).toBeLessThan(30_000); // did not poll out its minute
+  });
+
   it('a test event nobody answers with a 2xx fails the command', async () => {
     await mca([
       'webhook',
