@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { ConfidentialClientApplication, CryptoProvider } from '@azure/msal-node';
 import { loadConfigSection, type PartnerCenterConfig } from '../../shared/config';
 import {
@@ -61,11 +62,19 @@ export function destination(ctx: CommandContext, settings: PartnerCenterConfig):
 function withClientSecretFile(ctx: CommandContext): Settings {
   const file = stringOption(ctx.options, 'client-secret-file');
   if (!file) return ctx.settings;
-  const secret = readFileSync(file, 'utf8').trim();
+  let secret: string;
+  try {
+    secret = readFileSync(path.resolve(ctx.deps.cwd, file), 'utf8').trim();
+  } catch (error) {
+    throw new CliError(
+      `cannot read --client-secret-file: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
   return {
     ...ctx.settings,
     PARTNER_CENTER_CLIENT_SECRET: secret,
     PARTNER_CENTER_CERTIFICATE_THUMBPRINT: undefined,
+    PARTNER_CENTER_CERTIFICATE_PRIVATE_KEY: undefined,
   };
 }
 
@@ -76,7 +85,10 @@ interface Loopback {
   close(): Promise<void>;
 }
 
-/** Listens on 127.0.0.1 for the one redirect that carries the sign-in's answer. */
+/**
+ * Listens on 127.0.0.1 for the one redirect that carries the sign-in's answer. The redirect URI says
+ * `localhost` (what the app registration lists); browsers fall back to 127.0.0.1 when ::1 refuses.
+ */
 export async function listenForCode(port: number, state: string, timeoutMs: number): Promise<Loopback> {
   let settle: { resolve: (code: string) => void; reject: (error: Error) => void } | undefined;
   const code = new Promise<string>((resolve, reject) => {

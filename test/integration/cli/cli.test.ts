@@ -2,7 +2,7 @@
  * The operator CLI end to end against the app stack: each command through the real app, the Service
  * Bus emulator's dead-letter queue, and the Partner Center emulator (webhooks, the sign-in).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_WEBHOOK_EVENTS } from '../../../cli/commands/webhook';
@@ -24,7 +24,7 @@ interface Run {
 }
 
 /** Runs `mca ...` in-process with the stack's settings (no settings file) and its URL. */
-async function mca(args: string[], openUrl?: (url: string) => Promise<void>): Promise<Run> {
+async function mca(args: string[], openUrl?: (url: string) => Promise<unknown>): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {
@@ -32,7 +32,10 @@ async function mca(args: string[], openUrl?: (url: string) => Promise<void>): Pr
     stderr: (text) => (stderr += text),
     env: { ...app.settings, MCA_URL: app.hostUrl },
     cwd: emptyDir,
-    openUrl: openUrl ?? (() => Promise.reject(new Error('no browser in this test'))),
+    openUrl: async (url) => {
+      if (!openUrl) throw new Error('no browser in this test');
+      await openUrl(url);
+    },
   });
   return { code, stdout, stderr };
 }
@@ -282,16 +285,19 @@ describe('Partner Center webhook registration', () => {
 });
 
 describe('auth refresh-token', () => {
+  /** The "browser": the emulator's sign-in redirects at once; follow it to the CLI's listener. */
+  async function followSignIn(signInUrl: string): Promise<string> {
+    const signIn = await fetch(signInUrl, { redirect: 'manual' });
+    const location = signIn.headers.get('location');
+    if (!location) throw new Error(`no redirect from the sign-in (${signIn.status})`);
+    return (await fetch(location)).text();
+  }
+
   it('signs in through the loopback redirect and stores the refresh token where the app reads it', async () => {
-    const browser = async (signInUrl: string): Promise<void> => {
-      // The emulator's sign-in redirects at once; the "browser" follows it to the CLI's listener.
-      const signIn = await fetch(signInUrl, { redirect: 'manual' });
-      const location = signIn.headers.get('location');
+    const run = await mca(['auth', 'refresh-token', '--port', '0'], async (signInUrl) => {
       expect(new URL(signInUrl).searchParams.get('code_challenge_method')).toBe('S256');
-      if (!location) throw new Error(`no redirect from the sign-in (${signIn.status})`);
-      expect(await (await fetch(location)).text()).toContain('Signed in');
-    };
-    const run = await mca(['auth', 'refresh-token', '--port', '0'], browser);
+      expect(await followSignIn(signInUrl)).toContain('Signed in');
+    });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Stored the new refresh token in the cursors table');
 
@@ -312,6 +318,16 @@ describe('auth refresh-token', () => {
       }),
     });
     expect(exchange.status).toBe(200);
+  });
+
+  it('--client-secret-file replaces the secret of the settings (a wrong one is refused by Entra)', async () => {
+    await writeFile(path.join(emptyDir, 'secret.txt'), 'not-the-client-secret\n');
+    const run = await mca(
+      ['auth', 'refresh-token', '--port', '0', '--client-secret-file', 'secret.txt'],
+      followSignIn,
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('invalid_client');
   });
 
   it('a sign-in answered with an error fails with that error', async () => {
