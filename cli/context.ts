@@ -50,6 +50,21 @@ export function stringOption(options: OptionValues, name: string): string | unde
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
+/** A number option (seconds, a port): not negative; `whole` for integers. */
+export function numberOption(
+  options: OptionValues,
+  name: string,
+  fallback: number,
+  { whole = false }: { whole?: boolean } = {},
+): number {
+  const raw = stringOption(options, name);
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isFinite(value) || value < 0 || (whole && !Number.isInteger(value))) {
+    throw new UsageError(`--${name} must be a ${whole ? 'whole ' : ''}number of at least 0`);
+  }
+  return value;
+}
+
 /**
  * The settings the commands read: the environment over `Values` of the settings file. The file is
  * `--settings <file>` (e.g. `local.settings.json.example`: the settings `npm start` runs with on its

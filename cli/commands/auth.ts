@@ -26,7 +26,7 @@ import {
   type RefreshTokenStore,
 } from '../../shared/partnerCenter';
 import { createStore } from '../../shared/store';
-import { CliError, stringOption, UsageError, type CommandContext, type Settings } from '../context';
+import { CliError, numberOption, stringOption, type CommandContext, type Settings } from '../context';
 import { formatJson } from '../output';
 import type { CommandSpec } from './command';
 
@@ -143,21 +143,15 @@ export async function listenForCode(port: number, state: string, timeoutMs: numb
   };
 }
 
-function numberOption(ctx: CommandContext, name: string, fallback: number): number {
-  const raw = stringOption(ctx.options, name);
-  const value = raw === undefined ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new UsageError(`--${name} must be a whole number`);
-  return value;
-}
-
 async function refreshToken(ctx: CommandContext): Promise<void> {
+  const port = numberOption(ctx.options, 'port', DEFAULT_REDIRECT_PORT, { whole: true });
+  const timeoutMs = numberOption(ctx.options, 'timeout', DEFAULT_TIMEOUT_S) * 1000;
   const settings = loadConfigSection('partnerCenter', withClientSecretFile(ctx));
   const target = destination(ctx, settings);
   const app = new ConfidentialClientApplication(buildMsalConfiguration(msalOptionsFor(settings)));
   const { verifier, challenge } = await new CryptoProvider().generatePkceCodes();
   const state = randomBytes(16).toString('base64url');
-  const port = numberOption(ctx, 'port', DEFAULT_REDIRECT_PORT);
-  const loopback = await listenForCode(port, state, numberOption(ctx, 'timeout', DEFAULT_TIMEOUT_S) * 1000);
+  const loopback = await listenForCode(port, state, timeoutMs);
   try {
     const scopes = [PARTNER_CENTER_USER_SCOPE];
     const { redirectUri } = loopback;

@@ -9,7 +9,7 @@ import {
   type WebhookRegistrationClient,
   type WebhookValidationStatus,
 } from '../../shared/partnerCenter';
-import { CliError, stringOption, UsageError, type CommandContext } from '../context';
+import { CliError, numberOption, stringOption, UsageError, type CommandContext } from '../context';
 import { formatFields, formatJson, formatTable } from '../output';
 import type { CommandSpec } from './command';
 
@@ -66,11 +66,10 @@ export function deliveredOk(status: WebhookValidationStatus): boolean {
 }
 
 async function test(ctx: CommandContext): Promise<void> {
+  const waitMs = numberOption(ctx.options, 'wait', 60) * 1000;
+  const intervalMs = Math.max(numberOption(ctx.options, 'interval', 2) * 1000, 10);
   const pc = client(ctx);
   const correlationId = await pc.sendTestEvent();
-  const waitMs = Number(stringOption(ctx.options, 'wait') ?? '60') * 1000;
-  const intervalMs = Number(stringOption(ctx.options, 'interval') ?? '2') * 1000;
-  if (!(waitMs >= 0) || !(intervalMs > 0)) throw new UsageError('--wait and --interval are seconds');
   const deadline = Date.now() + waitMs;
   let status = await pc.testEventStatus(correlationId);
   while (!finished(status) && Date.now() < deadline) {

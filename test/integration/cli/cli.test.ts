@@ -87,6 +87,8 @@ describe('command line', () => {
     [['frobnicate'], 'unknown command "frobnicate"'],
     [['list', '--colour'], "Unknown option '--colour'"],
     [['dlq', 'resend'], 'exactly one of --id <messageId> or --all'],
+    [['webhook', 'test', '--wait', 'soon'], '--wait must be a number of at least 0'],
+    [['auth', 'refresh-token', '--port', '84.5'], '--port must be a whole number of at least 0'],
     [['confirm', 'c0000000-0000-4000-8000-000000000001', '--method', 'direct'], '--date is required'],
   ])('%j is a usage error: exit 2 and the usage', async (args, message) => {
     const run = await mca(args);

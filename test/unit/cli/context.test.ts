@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CliError, loadSettings } from '../../../cli/context';
+import { CliError, loadSettings, numberOption, UsageError } from '../../../cli/context';
 
 describe('loadSettings', () => {
   let dir: string;
@@ -40,5 +40,25 @@ describe('loadSettings', () => {
     expect(() => loadSettings({ cwd: dir, env: {} }, undefined)).toThrow(
       /cannot read .*local\.settings\.json/,
     );
+  });
+});
+
+describe('numberOption', () => {
+  it.each([
+    [{}, {}, 7],
+    [{ n: '0.5' }, {}, 0.5],
+    [{ n: '8400' }, { whole: true }, 8400],
+    [{ n: '0' }, { whole: true }, 0],
+  ])('%j %j -> %s', (options, flags, expected) => {
+    expect(numberOption(options, 'n', 7, flags)).toBe(expected);
+  });
+
+  it.each([
+    [{ n: 'soon' }, {}],
+    [{ n: '-1' }, {}],
+    [{ n: '1.5' }, { whole: true }],
+    [{ n: 'Infinity' }, {}],
+  ])('%j %j is a usage error', (options, flags) => {
+    expect(() => numberOption(options, 'n', 7, flags)).toThrow(UsageError);
   });
 });
