@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import type { TokenCredential } from '@azure/core-auth';
+import { ConfigError } from '../shared/config';
 import { authCommands } from './commands/auth';
 import type { CommandSpec, OptionSpec } from './commands/command';
 import { customerCommands } from './commands/customers';
@@ -129,9 +130,13 @@ export async function main(argv: readonly string[], deps: Partial<CliDeps> = {})
   }
 }
 
-/** One line; SDK errors keep their name. */
+/** One line; SDK errors keep their name; missing or bad settings are named with what is wrong. */
 function messageOf(error: unknown): string {
   if (error instanceof CliError) return error.message;
+  if (error instanceof ConfigError) {
+    const problems = error.problems.map((p) => `${p.key}: ${p.message}`).join('; ');
+    return `settings: ${problems} (from the environment, local.settings.json or --settings <file>)`;
+  }
   if (error instanceof Error) return `${error.name}: ${error.message}`.split('\n')[0] ?? error.name;
   return String(error);
 }
