@@ -773,6 +773,24 @@ export function loadConfig(env: Env = process.env): AppConfig {
 }
 
 /**
+ * One section alone, for tools that need only part of the app's settings (the operator CLI): the
+ * same rules and messages as `loadConfig`, and no complaint about keys the section does not read.
+ */
+export function loadConfigSection<K extends 'partnerCenter' | 'storage' | 'serviceBus'>(
+  section: K,
+  env: Env = process.env,
+): NonNullable<AppConfig[K]> {
+  const readers = { partnerCenter: readPartnerCenter, storage: readStorage, serviceBus: readServiceBus };
+  const r = new SettingsReader(env);
+  try {
+    return deepFreeze(readers[section](r) as NonNullable<AppConfig[K]>);
+  } catch (error) {
+    if (error instanceof InvalidSetting) throw new ConfigError(r.problems);
+    throw error;
+  }
+}
+
+/**
  * A plain copy of the config that is safe to log: secrets become `[redacted]` and e-mail addresses
  * keep only their domain (`***@partner.example`).
  */

@@ -11,6 +11,10 @@ import type { TokenProviders } from './endpoint-auth';
 import type { MsalAppOptions } from './msal-configuration';
 import { createPartnerCenterClient, type PartnerCenterClient } from './partner-center.client';
 import { createRateLimiter, type RateLimiter } from './rate-limiter';
+import {
+  createWebhookRegistrationClient,
+  type WebhookRegistrationClient,
+} from './webhook-registration.client';
 import { createSharedBudget, type BudgetStore } from './shared-budget';
 import type { RefreshTokenStore } from './refresh-token-store';
 import { createAppOnlyTokenProvider, createAppUserTokenProvider } from './token-providers';
@@ -66,7 +70,7 @@ export function createPartnerCenterClientFromConfig(
   if (!settings) throw new Error(`PARTNER_TYPE ${config.partnerType} has no Partner Center client`);
   return createPartnerCenterClient({
     baseUrl: settings.baseUrl,
-    tokens: tokenProvidersFor(settings, deps),
+    tokens: partnerCenterTokenProviders(settings, deps),
     attestationApiVersion: settings.attestationApiVersion,
     rateLimiter: deps.rateLimiter ?? sharedLimiter(settings, deps),
     sleep: deps.sleep,
@@ -74,7 +78,22 @@ export function createPartnerCenterClientFromConfig(
   });
 }
 
-function tokenProvidersFor(settings: PartnerCenterConfig, deps: PartnerCenterClientDeps): TokenProviders {
+/** The webhook registration API (the operator CLI) with the same credentials and limiter. */
+export function createWebhookRegistrationClientFromConfig(
+  settings: PartnerCenterConfig,
+  deps: PartnerCenterClientDeps = {},
+): WebhookRegistrationClient {
+  return createWebhookRegistrationClient({
+    baseUrl: settings.baseUrl,
+    tokens: partnerCenterTokenProviders(settings, deps),
+    rateLimiter: deps.rateLimiter ?? sharedLimiter(settings, deps),
+  });
+}
+
+export function partnerCenterTokenProviders(
+  settings: PartnerCenterConfig,
+  deps: Pick<PartnerCenterClientDeps, 'refreshTokenStore' | 'warn'> = {},
+): TokenProviders {
   const app = msalOptionsFor(settings);
   const { refreshToken } = settings;
   return {
@@ -91,7 +110,7 @@ function tokenProvidersFor(settings: PartnerCenterConfig, deps: PartnerCenterCli
   };
 }
 
-function msalOptionsFor(settings: PartnerCenterConfig): MsalAppOptions {
+export function msalOptionsFor(settings: PartnerCenterConfig): MsalAppOptions {
   const { authority, clientId, credential } = settings;
   if (credential.kind === 'secret') {
     return { authority, clientId, clientSecret: credential.clientSecret.reveal() };

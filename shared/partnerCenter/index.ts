@@ -12,7 +12,18 @@ export {
   type AuditRecordQuery,
   type CustomerPage,
 } from './partner-center.client';
-export { createPartnerCenterClientFromConfig, type PartnerCenterClientDeps } from './from-config';
+export {
+  createPartnerCenterClientFromConfig,
+  createWebhookRegistrationClientFromConfig,
+  msalOptionsFor,
+  type PartnerCenterClientDeps,
+} from './from-config';
+export {
+  createWebhookRegistrationClient,
+  type WebhookRegistration,
+  type WebhookRegistrationClient,
+  type WebhookValidationStatus,
+} from './webhook-registration.client';
 export {
   createAppOnlyTokenProvider,
   createAppUserTokenProvider,

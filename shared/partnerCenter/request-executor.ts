@@ -23,7 +23,7 @@ export interface ExecutorDeps {
 
 export interface LogicalRequest<T> {
   operation: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   url: URL;
   tokens: TokenProvider;
   correlationId: string;
