@@ -7,11 +7,13 @@ import './servicebus-extension';
 import { loadConfig } from '../shared/config';
 import { createAppDeps } from './app-deps';
 import { registerEntryPoints } from './entry-points';
+import { registerLogScope } from './log-scope.hook';
 import { registerSendClaims } from './send-claims.function';
 import { registerWorkflow } from './workflow';
 
 const deps = createAppDeps(loadConfig(process.env));
 
+registerLogScope();
 registerWorkflow(deps);
 registerEntryPoints(deps);
 registerSendClaims(deps);
