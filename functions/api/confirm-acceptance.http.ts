@@ -16,12 +16,15 @@ import {
 } from '../../shared/workflow/contracts';
 import { healConfirmed, type HealDeps } from '../../shared/workflow/finished-runs';
 import { ConflictError, NotFoundError, respond } from '../http-errors';
-import { raiseOnRunning } from './operator-actions.http';
+import { auditOperatorRequest, raiseOnRunning, REQUESTED_ACTIONS } from './operator-actions.http';
+import type { HttpRequest } from '@azure/functions';
 import { decodeOrThrow, readJson, routeTenantId, type ClientHandler } from './request-input';
 
 export type ConfirmDeps = HealDeps & {
   config: Pick<AppConfig, 'partnerType'>;
   store: HealDeps['store'] & { customerState: Pick<Store['customerState'], 'get' | 'upsert'> };
+  /** The caller's id for the audit trail; the request is recorded first when set. */
+  actorIdOf?: (request: HttpRequest) => string;
 };
 
 export function createConfirmAcceptanceHttp(deps: ConfirmDeps): ClientHandler {
@@ -33,6 +36,13 @@ export function createConfirmAcceptanceHttp(deps: ConfirmDeps): ClientHandler {
       }
       const body = decodeOrThrow(confirmationBodySchema, await readJson(request));
       const confirmation: Confirmation = { ...body, acceptedAt: utcInstant(body.acceptedAt) };
+      const audit = deps.actorIdOf && {
+        ...deps,
+        auditTrail: deps.store.auditTrail,
+        actorIdOf: deps.actorIdOf,
+      };
+      const action = REQUESTED_ACTIONS[ONBOARDING_EVENTS.confirmed];
+      const actorId = await auditOperatorRequest(audit, request, tenantId, action);
       const raised = await raiseOnRunning(
         { client, context },
         tenantId,
@@ -44,7 +54,7 @@ export function createConfirmAcceptanceHttp(deps: ConfirmDeps): ClientHandler {
       if (!row) throw new NotFoundError(`No customer ${tenantId}`);
       if (row.state === 'Accepted')
         return { status: 200, jsonBody: { tenantId, state: row.state, healed: false } };
-      await healConfirmed(deps, row, confirmation);
+      await healConfirmed(deps, row, confirmation, actorId);
       context.log(`API confirmation healed the finished run of ${tenantId} (${confirmation.confirmedBy})`);
       return { status: 200, jsonBody: { tenantId, state: 'Accepted', healed: true } };
     });
