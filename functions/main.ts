@@ -7,6 +7,7 @@ import './servicebus-extension';
 import { loadConfig } from '../shared/config';
 import { createAppDeps } from './app-deps';
 import { registerEntryPoints } from './entry-points';
+import { registerInstancePurge } from './instance-purge.function';
 import { registerLogScope } from './log-scope.hook';
 import { registerSendClaims } from './send-claims.function';
 import { registerWorkflow } from './workflow';
@@ -17,5 +18,6 @@ registerLogScope();
 registerWorkflow(deps);
 registerEntryPoints(deps);
 registerSendClaims(deps);
+registerInstancePurge(deps);
 
 app.hook.appTerminate(() => deps.outcomes.close());
