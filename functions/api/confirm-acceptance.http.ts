@@ -5,6 +5,7 @@
  * `Confirmed` event (202) and ends Accepted; a finished one is healed at once (200). A deployment that
  * reads Partner Center refuses it (409): there Partner Center is the record, and /recheck reads it.
  */
+import type { HttpRequest } from '@azure/functions';
 import type { AppConfig } from '../../shared/config';
 import { readsPartnerCenter } from '../../shared/mca';
 import type { Store } from '../../shared/store';
@@ -17,7 +18,6 @@ import {
 import { healConfirmed, type HealDeps } from '../../shared/workflow/finished-runs';
 import { ConflictError, NotFoundError, respond } from '../http-errors';
 import { auditOperatorRequest, raiseOnRunning, REQUESTED_ACTIONS } from './operator-actions.http';
-import type { HttpRequest } from '@azure/functions';
 import { decodeOrThrow, readJson, routeTenantId, type ClientHandler } from './request-input';
 
 export type ConfirmDeps = HealDeps & {
@@ -36,11 +36,8 @@ export function createConfirmAcceptanceHttp(deps: ConfirmDeps): ClientHandler {
       }
       const body = decodeOrThrow(confirmationBodySchema, await readJson(request));
       const confirmation: Confirmation = { ...body, acceptedAt: utcInstant(body.acceptedAt) };
-      const audit = deps.actorIdOf && {
-        ...deps,
-        auditTrail: deps.store.auditTrail,
-        actorIdOf: deps.actorIdOf,
-      };
+      const { actorIdOf, now } = deps;
+      const audit = actorIdOf && { auditTrail: deps.store.auditTrail, now, actorIdOf };
       const action = REQUESTED_ACTIONS[ONBOARDING_EVENTS.confirmed];
       const actorId = await auditOperatorRequest(audit, request, tenantId, action);
       const raised = await raiseOnRunning(
