@@ -95,9 +95,17 @@ describe('mcaSendMail', () => {
   it('logs `Mail sent` with the tenant and mail kind (no address) only when a mail went out', async () => {
     const records: LogRecord[] = [];
     const { run, sendKeys } = activity(() => Promise.resolve({ kind: 'sent', messageId: 'm-1' }));
-    await runWithLogScope((r) => records.push(r), {}, () => run(request));
+    await runWithLogScope(
+      (r) => records.push(r),
+      {},
+      () => run(request),
+    );
     sendKeys.existing = { kind: 'exists', status: 'sent', messageId: 'm-1' };
-    await runWithLogScope((r) => records.push(r), {}, () => run(request));
+    await runWithLogScope(
+      (r) => records.push(r),
+      {},
+      () => run(request),
+    );
     expect(records).toEqual([
       {
         level: 'information',
