@@ -12,7 +12,7 @@ import { inputJsonSchema, type JsonSchema } from '../../shared/workflow/json-sch
 import { webhookEventSchema } from '../partner-center-feed.function';
 import { REMINDER_GRACE_MS } from '../reminders.function';
 import { listQuerySchema } from './customer-read.http';
-import { SWEEP_LOOKBACK_DAYS } from './operations-read.http';
+import { SWEEP_LOOKBACK_DAYS } from '../compliance-sweep.function';
 import {
   blockedBodySchema,
   IDEMPOTENCY_HEADER,
@@ -106,6 +106,8 @@ const sweepCountsSchema = z.object({
   started: z.int(),
   skipped: z.int(),
   failed: z.int(),
+  /** Absent from sweeps that ran before the sweep paged. */
+  pages: z.int().optional().describe('Pages of the customer list taken so far'),
 });
 
 const latestSweepSchema = z.object({
