@@ -173,6 +173,8 @@ param pollMaxDelay string = 'PT6H'
 
 @description('REMEDIATION_RETRY_AFTER: the sweep restarts an uncovered customer whose last run ended this long ago.')
 param remediationRetryAfter string = 'P30D'
+@description('INSTANCE_RETENTION: finished durable instances older than this are purged daily; the state table stays.')
+param instanceRetention string = 'P90D'
 @description('ATTESTATION_POLL_INTERVAL: fixed re-check interval while an attestation link is out.')
 param attestationPollInterval string = 'PT15M'
 
@@ -233,6 +235,8 @@ var workflowSettings = {
   ATTESTATION_POLL_INTERVAL: attestationPollInterval
   CONFIRMATION_TIMEOUT: confirmationTimeout
   OUTAGE_TOLERANCE: outageTolerance
+  INSTANCE_RETENTION: instanceRetention
+  API_AUTH: apiAuth
 }
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {

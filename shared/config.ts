@@ -33,6 +33,7 @@ import {
 } from './mca';
 import { languageTagSchema } from './mail/templates/language';
 import { mailFields } from './mail/templates/mail-data.schema';
+import { API_AUTH_MODES, type ApiAuthMode } from './access/caller';
 import { REDACTED, Secret } from './secret';
 import { AGREEMENT_CONFLICT_ACTIONS, type AgreementConflictAction } from './workflow/attestation-rules';
 import { acceptanceUrlTemplateProblem } from './workflow/acceptance-link';
@@ -53,6 +54,11 @@ export interface AppConfig {
   readonly timing: TimingConfig;
   readonly storage: StorageConfig;
   readonly serviceBus: ServiceBusConfig;
+  /**
+   * `API_AUTH`: `open` (locally: no sign-in, every route open) or `appService` (in Azure: every route
+   * but the webhook checks the App Service Authentication principal's app roles).
+   */
+  readonly apiAuth: ApiAuthMode;
 }
 
 export interface PartnerCenterConfig {
@@ -148,6 +154,8 @@ export interface TimingConfig {
   readonly confirmationTimeoutMs: number;
   /** How long a failing activity (SendGrid, Partner Center or storage down) is retried before it fails. */
   readonly outageToleranceMs: number;
+  /** Finished durable instances whose last update is older than this are purged daily (state rows stay). */
+  readonly instanceRetentionMs: number;
 }
 
 export type StorageConfig =
@@ -238,6 +246,10 @@ const DEFAULTS = {
   // An outage of hours (SendGrid, Partner Center, storage) is waited out; the customer is not Failed.
   OUTAGE_TOLERANCE: 'PT12H',
   ON_AGREEMENT_CONFLICT: 'direct',
+  // Local runs are open; the Azure deployment sets appService.
+  API_AUTH: 'open',
+  // Durable history is for debugging a run; the state table and audit trail stay the record.
+  INSTANCE_RETENTION: 'P90D',
 } as const;
 
 const ENTRA_LOGIN = 'https://login.microsoftonline.com';
@@ -258,6 +270,7 @@ const partnerType = oneOf(PARTNER_TYPES);
 const method = oneOf(METHODS);
 const resellerStrategy = oneOf(RESELLER_STRATEGIES);
 const agreementConflict = oneOf(AGREEMENT_CONFLICT_ACTIONS);
+const apiAuth = oneOf(API_AUTH_MODES);
 
 /** A DNS name with at least two labels, e.g. contoso.onmicrosoft.com. */
 const DOMAIN_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/i;
@@ -688,6 +701,7 @@ function readTiming(r: SettingsReader): TimingConfig {
     attestationPollIntervalMs: () => r.withDefault('ATTESTATION_POLL_INTERVAL', duration),
     confirmationTimeoutMs: () => r.withDefault('CONFIRMATION_TIMEOUT', duration),
     outageToleranceMs: () => r.withDefault('OUTAGE_TOLERANCE', duration),
+    instanceRetentionMs: () => r.withDefault('INSTANCE_RETENTION', duration),
   });
 }
 
@@ -764,6 +778,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
         timing: () => readTiming(r),
         storage: () => readStorage(r),
         serviceBus: () => readServiceBus(r),
+        apiAuth: () => r.withDefault('API_AUTH', apiAuth),
       }),
     );
   } catch (error) {

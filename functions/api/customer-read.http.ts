@@ -52,7 +52,14 @@ export function customerStatus(state: CustomerState, history: AuditEntry[]) {
   return {
     ...{ tenantId, state: state.state, method, acceptedAt, purchaseAllowed, purchaseBlocked },
     ...{ reason, nextReminderAt, updatedAt },
-    history: history.map(({ at, actor, action, detail }) => ({ at, actor, action, detail })),
+    history: history.map(({ at, actor, actorId, action, detail }) => ({
+      at,
+      actor,
+      // Who asked, when a caller is known (an Entra object id or `local`); null for the workflow's own steps.
+      actorId: actorId ?? null,
+      action,
+      detail,
+    })),
   };
 }
 

@@ -1,6 +1,7 @@
 /** Registers the dashboard page and the read routes only it needs (see dashboard*.http.ts). */
-import { app } from '@azure/functions';
+import { app, type HttpFunctionOptions } from '@azure/functions';
 import type { AppDeps } from '../app-deps';
+import type { ApiAccess } from './access';
 import {
   createCustomerTableHttp,
   createDeadLetterCountHttp,
@@ -15,7 +16,13 @@ export const DASHBOARD_FUNCTIONS = {
   deadLetters: 'apiDeadLetters',
 } as const;
 
-export function registerDashboard(deps: AppDeps): void {
+/** How the API's other read routes are guarded (functions/api.function.ts): the same holds here. */
+export interface DashboardGuard {
+  authLevel: HttpFunctionOptions['authLevel'];
+  read: ApiAccess['read'];
+}
+
+export function registerDashboard(deps: AppDeps, guard: DashboardGuard): void {
   app.get(DASHBOARD_FUNCTIONS.page, {
     // The page and its script hold no data (the API routes it calls keep their keys and roles), and a
     // browser cannot send a function key when it opens a URL.
@@ -23,20 +30,20 @@ export function registerDashboard(deps: AppDeps): void {
     route: 'dashboard/{*asset}',
     handler: createDashboardHttp(fileSystemAssets(webBuildDirs(__dirname))),
   });
-  const route = { authLevel: 'function' } as const;
+  const { authLevel, read } = guard;
   app.get(DASHBOARD_FUNCTIONS.customerTable, {
-    ...route,
+    authLevel,
     route: 'reports/customers',
-    handler: createCustomerTableHttp(deps),
+    handler: read(createCustomerTableHttp(deps)),
   });
   app.get(DASHBOARD_FUNCTIONS.overview, {
-    ...route,
+    authLevel,
     route: 'reports/overview',
-    handler: createOverviewHttp(deps),
+    handler: read(createOverviewHttp(deps)),
   });
   app.get(DASHBOARD_FUNCTIONS.deadLetters, {
-    ...route,
+    authLevel,
     route: 'reports/dead-letters',
-    handler: createDeadLetterCountHttp(deps),
+    handler: read(createDeadLetterCountHttp(deps)),
   });
 }

@@ -5,6 +5,7 @@
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { z } from 'zod';
+import { API_AUTH_MODES, APP_ROLES } from '../../shared/access';
 import { CUSTOMER_STATE_NAMES, customerStateRecordSchema, tenantIdSchema } from '../../shared/store';
 import { confirmationBodySchema } from '../../shared/workflow/contracts';
 import { inputJsonSchema, type JsonSchema } from '../../shared/workflow/json-schemas';
@@ -75,7 +76,15 @@ const customerStatusSchema = customerSummarySchema
     updatedAt: true,
   })
   .extend({
-    history: z.array(z.object({ at: z.string(), actor: z.string(), action: z.string(), detail: z.string() })),
+    history: z.array(
+      z.object({
+        at: z.string(),
+        actor: z.string(),
+        actorId: z.string().nullable().describe('The caller (Entra object id or app id; `local`) when known'),
+        action: z.string(),
+        detail: z.string(),
+      }),
+    ),
   });
 
 const stateSummarySchema = z.object({
@@ -139,6 +148,13 @@ const deadLetterCountSchema = z.object({
   capped: z.boolean().describe('The count reached the peek limit: there may be more'),
 });
 
+const meSchema = z.object({
+  mode: z.enum(API_AUTH_MODES),
+  authenticated: z.boolean(),
+  principalId: z.string().nullable().describe('Entra object id (or app id) of the caller; no name'),
+  roles: z.array(z.string()).describe(`App roles: ${APP_ROLES.read}, ${APP_ROLES.operate}; both when open`),
+});
+
 /** Answers of the calls that start or signal a workflow; the fields depend on the call. */
 const accepted = z.object({ tenantId: z.string() }).catchall(z.unknown());
 
@@ -165,6 +181,7 @@ const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
   Overview: embedded(overviewSchema),
   DeadLetterCount: embedded(deadLetterCountSchema),
   WorkflowAnswer: embedded(accepted),
+  Me: embedded(meSchema),
 };
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -319,6 +336,14 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     method: 'get',
+    route: 'me',
+    operationId: 'me',
+    summary: 'Who the API takes the caller for: access mode, principal id and app roles (no role needed)',
+    anonymous: true,
+    responses: { '200': { description: 'The caller', schema: 'Me' } },
+  },
+  {
+    method: 'get',
     route: 'openapi.json',
     operationId: 'openApi',
     summary: 'This document',
@@ -391,12 +416,17 @@ export function openApiDocument() {
       description: 'Gets every customer of a Microsoft CSP partner onto the Microsoft Customer Agreement.',
     },
     servers: [{ url: '/api' }],
-    security: [{ functionKey: [] }],
+    security: [{ functionKey: [] }, { entraId: [] }],
     paths,
     components: {
       schemas: COMPONENT_SCHEMAS,
       securitySchemes: {
         functionKey: { type: 'apiKey', in: 'header', name: 'x-functions-key' },
+        entraId: {
+          type: 'http',
+          scheme: 'bearer',
+          description: `API_AUTH=appService: an Entra ID token with the app role ${APP_ROLES.read} (reads) or ${APP_ROLES.operate} (actions); 401 without one, 403 naming the missing role`,
+        },
       },
     },
   };

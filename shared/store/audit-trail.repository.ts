@@ -19,6 +19,14 @@ export const auditEntrySchema = z.object({
   tenantId: tenantIdSchema,
   at: utcTimestamp,
   actor: z.enum(AUDIT_ACTORS),
+  /**
+   * Who, when a caller is known: an Entra object id (user or service principal) or app id, `local`
+   * on an open local API. An id, never a name or e-mail address.
+   */
+  actorId: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'expected an id such as an Entra object id')
+    .optional(),
   /** What happened, as an identifier, e.g. `StateChanged`, `ReminderSent`. */
   action: z.string().regex(/^[A-Za-z][\w.:-]{0,99}$/, 'expected an identifier such as StateChanged'),
   detail: z.string().max(2000).default(''),

@@ -134,11 +134,26 @@ describe('defaults', () => {
         attestationPollIntervalMs: 15 * 60_000,
         confirmationTimeoutMs: 48 * HOUR,
         outageToleranceMs: 12 * HOUR,
+        instanceRetentionMs: 90 * DAY,
       },
       storage: { kind: 'connectionString', connectionString: '[redacted]' },
       serviceBus: { kind: 'connectionString', connectionString: '[redacted]' },
+      apiAuth: 'open',
     });
     expect(config.mail.from).toBe('mca@partner.example');
+  });
+
+  it.each([
+    ['appService', 'appService'],
+    ['open', 'open'],
+  ])('reads API_AUTH %p', (value, expected) => {
+    expect(loadConfig({ ...MINIMAL, API_AUTH: value }).apiAuth).toBe(expected);
+  });
+
+  it('refuses an API_AUTH it does not know and a bad INSTANCE_RETENTION', () => {
+    const problems = problemsOf({ ...MINIMAL, API_AUTH: 'easyAuth', INSTANCE_RETENTION: '90 days' });
+    expect(problems.API_AUTH).toMatch(/open, appService/);
+    expect(problems.INSTANCE_RETENTION).toBeDefined();
   });
 
   it('treats empty and blank values as not set', () => {

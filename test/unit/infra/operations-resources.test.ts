@@ -214,17 +214,13 @@ describe('alerts', () => {
   );
 
   it('match log texts the app really writes (each cited in alert-rules.json)', () => {
-    // `Partner Center retry` is logged by the structured-logs change (observability); drop it from
-    // this list once that change is in.
-    const awaited = new Set(['Partner Center retry']);
     const sources = appSources();
     for (const rule of rules) {
       const query = rule.query.join('\n');
       for (const text of rule.logTexts) {
         const inQuery = text === ': ${state} (' ? query.includes(': Failed (') : query.includes(text);
         expect([rule.name, text, inQuery]).toEqual([rule.name, text, true]);
-        if (!awaited.has(text))
-          expect([rule.name, text, sources.includes(text)]).toEqual([rule.name, text, true]);
+        expect([rule.name, text, sources.includes(text)]).toEqual([rule.name, text, true]);
       }
     }
     // The failed-runs query reads the orchestrator's state line `${tenantId}: ${state} (${action})`.
