@@ -1,20 +1,27 @@
 /**
- * Persists each queue as one JSON file under the data folder, written atomically (temp file +
- * rename) so a crash leaves either the old or the new state, never half of one.
+ * Persists each queue under the data folder as a snapshot (`<queue>.queue.json`, written atomically:
+ * temp file + rename) plus a journal (`<queue>.queue.journal`, one JSON line per save with only what
+ * changed since the last one). A save costs what changed, not the size of the queue: with thousands of
+ * messages waiting or dead-lettered, rewriting the whole queue on every settlement made the broker
+ * the bottleneck. The journal is folded into a new snapshot once it outgrows it. A crash leaves the
+ * snapshot whole and at most a torn last journal line, which belongs to a save never acknowledged.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { appendFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { QueueSnapshot, StoredMessage } from './queue-entity';
 
-const storedMessageSchema = z.object({
+const metadataSchema = z.object({
   sequenceNumber: z.number().int(),
   enqueuedAt: z.number(),
   deliveryCount: z.number().int().nonnegative(),
-  payload: z.string().transform((base64) => Buffer.from(base64, 'base64')),
   scheduledAt: z.number().optional(),
   timeToLive: z.number().optional(),
+});
+
+const storedMessageSchema = metadataSchema.extend({
+  payload: z.string().transform((base64) => Buffer.from(base64, 'base64')),
 });
 
 const snapshotSchema = z.object({
@@ -25,6 +32,37 @@ const snapshotSchema = z.object({
   locked: z.array(z.number().int()),
 });
 
+const PLACES = ['active', 'deadLetter', 'scheduled'] as const;
+type Place = (typeof PLACES)[number];
+
+/** One journal line: the counters as of the save, the messages added or changed, those removed. */
+const journalLineSchema = z.object({
+  next: z.number().int().positive(),
+  locked: z.array(z.number().int()),
+  /** `payload` is left out when the message's payload did not change since it was last written. */
+  put: z.array(z.object({ place: z.enum(PLACES), message: metadataSchema, payload: z.string().optional() })),
+  removed: z.array(z.number().int()),
+});
+type JournalLine = z.output<typeof journalLineSchema>;
+
+/** Below this the journal is never folded: tiny queues would otherwise rewrite the snapshot each time. */
+const MIN_JOURNAL_BYTES_TO_FOLD = 1 << 20;
+
+interface Written {
+  place: Place;
+  message: Omit<StoredMessage, 'payload'>;
+  payload: Buffer;
+}
+
+interface QueueFiles {
+  /** What the files hold now, by sequence number: the base the next save's changes are taken from. */
+  written: Map<number, Written>;
+  next: number;
+  locked: string;
+  snapshotBytes: number;
+  journalBytes: number;
+}
+
 interface WriteSlot {
   /** The latest write, started or waiting its turn. */
   tail: Promise<void>;
@@ -34,6 +72,7 @@ interface WriteSlot {
 
 export class QueueStore {
   private readonly slots = new Map<string, WriteSlot>();
+  private readonly files = new Map<string, QueueFiles>();
 
   /** Without a data folder the queues live in memory only. */
   constructor(private readonly dataDir: string | undefined) {
@@ -42,17 +81,29 @@ export class QueueStore {
 
   load(queueName: string): QueueSnapshot | undefined {
     if (!this.dataDir) return undefined;
-    let text: string;
-    try {
-      text = readFileSync(this.fileOf(queueName), 'utf8');
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
+    const snapshotText = readIfExists(this.fileOf(queueName, 'snapshot'));
+    const journalText = readIfExists(this.fileOf(queueName, 'journal'));
+    if (snapshotText === undefined && journalText === undefined) return undefined;
+    const files = emptyFiles();
+    if (snapshotText !== undefined) {
+      const parsed = snapshotSchema.safeParse(JSON.parse(snapshotText));
+      if (!parsed.success)
+        throw new Error(`Corrupt queue file for ${queueName}: ${z.prettifyError(parsed.error)}`);
+      files.next = parsed.data.nextSequenceNumber;
+      files.locked = JSON.stringify(parsed.data.locked);
+      for (const place of PLACES) {
+        for (const { payload, ...message } of parsed.data[place]) {
+          files.written.set(message.sequenceNumber, { place, message, payload });
+        }
+      }
+      files.snapshotBytes = Buffer.byteLength(snapshotText);
     }
-    const parsed = snapshotSchema.safeParse(JSON.parse(text));
-    if (!parsed.success)
-      throw new Error(`Corrupt queue file for ${queueName}: ${z.prettifyError(parsed.error)}`);
-    return parsed.data;
+    if (journalText !== undefined) {
+      for (const line of journalLines(journalText)) replay(files, line);
+      files.journalBytes = Buffer.byteLength(journalText);
+    }
+    this.files.set(queueName, files);
+    return snapshotOf(files);
   }
 
   /** Resolves once a write that includes the state as of now has reached the disk. */
@@ -76,17 +127,131 @@ export class QueueStore {
   }
 
   private async write(queueName: string, snapshot: QueueSnapshot): Promise<void> {
-    const file = this.fileOf(queueName);
+    const files = this.files.get(queueName) ?? emptyFiles();
+    this.files.set(queueName, files);
+    const line = changesSince(files, snapshot);
+    if (!line) return;
+    const text = `${JSON.stringify(line)}\n`;
+    if (files.journalBytes + text.length > Math.max(MIN_JOURNAL_BYTES_TO_FOLD, files.snapshotBytes)) {
+      await this.fold(queueName, files, snapshot);
+    } else {
+      await appendFile(this.fileOf(queueName, 'journal'), text);
+      files.journalBytes += text.length;
+    }
+    replay(files, line, snapshot);
+  }
+
+  /** A new snapshot, then an empty journal. A crash between the two replays the old journal over the
+   * new snapshot, which ends in the same state. */
+  private async fold(queueName: string, files: QueueFiles, snapshot: QueueSnapshot): Promise<void> {
+    const file = this.fileOf(queueName, 'snapshot');
     const temp = `${file}.${process.pid}.tmp`;
     const json = JSON.stringify(snapshot, (_key, value: unknown) =>
       isStoredMessage(value) ? toJson(value) : value,
     );
     await writeFile(temp, json);
     await rename(temp, file);
+    await writeFile(this.fileOf(queueName, 'journal'), '');
+    files.snapshotBytes = Buffer.byteLength(json);
+    files.journalBytes = 0;
   }
 
-  private fileOf(queueName: string): string {
-    return join(this.dataDir ?? '', `${encodeURIComponent(queueName)}.queue.json`);
+  private fileOf(queueName: string, kind: 'snapshot' | 'journal'): string {
+    const ending = kind === 'snapshot' ? 'queue.json' : 'queue.journal';
+    return join(this.dataDir ?? '', `${encodeURIComponent(queueName)}.${ending}`);
+  }
+}
+
+function emptyFiles(): QueueFiles {
+  return { written: new Map(), next: 1, locked: '[]', snapshotBytes: 0, journalBytes: 0 };
+}
+
+/** What changed between the files and `snapshot`, or undefined when nothing did. */
+function changesSince(files: QueueFiles, snapshot: QueueSnapshot): JournalLine | undefined {
+  const put: JournalLine['put'] = [];
+  const present = new Set<number>();
+  for (const place of PLACES) {
+    for (const { payload, ...message } of snapshot[place]) {
+      present.add(message.sequenceNumber);
+      const before = files.written.get(message.sequenceNumber);
+      const samePayload = before?.payload === payload;
+      if (samePayload && before.place === place && sameMetadata(before.message, message)) continue;
+      put.push({ place, message, ...(samePayload ? {} : { payload: payload.toString('base64') }) });
+    }
+  }
+  const removed = [...files.written.keys()].filter((sequenceNumber) => !present.has(sequenceNumber));
+  const locked = JSON.stringify(snapshot.locked);
+  if (!put.length && !removed.length && snapshot.nextSequenceNumber === files.next && locked === files.locked)
+    return undefined;
+  return { next: snapshot.nextSequenceNumber, locked: snapshot.locked, put, removed };
+}
+
+/**
+ * Applies a journal line to what the files hold. After a save, `current` gives the payload buffers
+ * themselves, so the next save sees them unchanged by identity.
+ */
+function replay(files: QueueFiles, line: JournalLine, current?: QueueSnapshot): void {
+  const payloads =
+    current && new Map(PLACES.flatMap((p) => current[p].map((m) => [m.sequenceNumber, m.payload])));
+  for (const sequenceNumber of line.removed) files.written.delete(sequenceNumber);
+  for (const { place, message, payload } of line.put) {
+    const known =
+      payloads?.get(message.sequenceNumber) ??
+      (payload === undefined
+        ? files.written.get(message.sequenceNumber)?.payload
+        : Buffer.from(payload, 'base64'));
+    // Only after a crash between fold and truncate: the message was removed later, so a later line removes it again.
+    if (!known) continue;
+    files.written.set(message.sequenceNumber, { place, message, payload: known });
+  }
+  files.next = line.next;
+  files.locked = JSON.stringify(line.locked);
+}
+
+function snapshotOf(files: QueueFiles): QueueSnapshot {
+  const snapshot: QueueSnapshot = {
+    nextSequenceNumber: files.next,
+    active: [],
+    deadLetter: [],
+    scheduled: [],
+    locked: JSON.parse(files.locked) as number[],
+  };
+  const ordered = [...files.written.values()].sort(
+    (a, b) => a.message.sequenceNumber - b.message.sequenceNumber,
+  );
+  for (const { place, message, payload } of ordered) snapshot[place].push({ ...message, payload });
+  return snapshot;
+}
+
+function sameMetadata(a: Omit<StoredMessage, 'payload'>, b: Omit<StoredMessage, 'payload'>): boolean {
+  return (
+    a.enqueuedAt === b.enqueuedAt &&
+    a.deliveryCount === b.deliveryCount &&
+    a.scheduledAt === b.scheduledAt &&
+    a.timeToLive === b.timeToLive
+  );
+}
+
+/** Every whole line; a torn last line (a crash mid-append) is a save that was never acknowledged. */
+function journalLines(text: string): JournalLine[] {
+  const lines: JournalLine[] = [];
+  for (const raw of text.split('\n')) {
+    if (!raw.trim()) continue;
+    try {
+      lines.push(journalLineSchema.parse(JSON.parse(raw)));
+    } catch {
+      break;
+    }
+  }
+  return lines;
+}
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
   }
 }
 
