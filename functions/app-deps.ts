@@ -9,6 +9,7 @@ import type { OutcomePublisher } from '../shared/events/outcome-publisher';
 import { createServiceBusOutcomePublisher } from '../shared/events/service-bus-outcome-publisher';
 import { createMailSender, type MailSender } from '../shared/mail';
 import {
+  createCursorBudgetStore,
   createCursorRefreshTokenStore,
   createKeyVaultRefreshTokenStore,
   createPartnerCenterClientFromConfig,
@@ -50,6 +51,8 @@ export function createAppDeps(config: AppConfig): AppDeps {
     partnerCenter: settings
       ? createPartnerCenterClientFromConfig(config, {
           refreshTokenStore: refreshTokenStore(settings, config, store),
+          // One Partner Center budget for every instance of the app (docs/adr/0007).
+          budgetStore: createCursorBudgetStore(store.cursors),
         })
       : undefined,
     store,

@@ -1,7 +1,8 @@
 /**
  * Nightly compliance sweep (02:00 UTC): one orchestration per day, `mca-sweep-<yyyy-mm-dd>`; a second
- * trigger the same day (a restart, a manual run) finds it and does nothing. Also registers the sweep
- * orchestrator and its two activities.
+ * trigger the same day (a restart, a manual run) finds it and does nothing, and so does a trigger while
+ * an earlier day's sweep is still Running or Pending (a sweep that outlives a day never overlaps the
+ * next). Also registers the sweep orchestrator, its lane sub-orchestrator and its two activities.
  */
 import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
@@ -10,9 +11,11 @@ import { createEvaluateCustomerActivity } from './activities/evaluate-customer.a
 import { createListCustomersActivity } from './activities/list-customers.activity';
 import type { AppDeps, PartnerCenterDeps } from './app-deps';
 import { existingInstance } from './durable-instance';
+import { recentSweepInstanceIds } from './api/operations-read.http';
 import { onboardingPolicy } from './workflow';
 import {
   createComplianceSweepOrchestrator,
+  createSweepLaneOrchestrator,
   defaultSweepRetry,
 } from './orchestrators/compliance-sweep.orchestrator';
 
@@ -25,9 +28,18 @@ export function sweepInstanceId(now: Date): string {
 
 export function createSweepTimerHandler(deps: Pick<AppDeps, 'now'>) {
   return async (_timer: unknown, client: df.DurableClient, context: InvocationContext): Promise<void> => {
-    const instanceId = sweepInstanceId(deps.now());
+    const now = deps.now();
+    const instanceId = sweepInstanceId(now);
     if (await exists(client, instanceId)) {
       context.log(`Compliance sweep ${instanceId} already exists: skipped`);
+      return;
+    }
+    const unfinished = await unfinishedSweep(client, recentSweepInstanceIds(now).slice(1));
+    if (unfinished) {
+      context.log(`Compliance sweep ${instanceId} skipped: ${unfinished} is still running`, {
+        instanceId,
+        runningInstanceId: unfinished,
+      });
       return;
     }
     try {
@@ -46,14 +58,27 @@ async function exists(client: df.DurableClient, instanceId: string): Promise<boo
   return (await existingInstance(client, instanceId)) !== undefined;
 }
 
+const UNFINISHED = new Set(['Running', 'Pending', 'ContinuedAsNew']);
+
+/** The newest of the earlier days' sweeps that has not finished yet, if any. */
+async function unfinishedSweep(client: df.DurableClient, instanceIds: string[]): Promise<string | undefined> {
+  for (const instanceId of instanceIds) {
+    const status = (await existingInstance(client, instanceId))?.runtimeStatus;
+    if (status !== undefined && UNFINISHED.has(status)) return instanceId;
+  }
+  return undefined;
+}
+
 export function registerComplianceSweep(deps: PartnerCenterDeps): void {
   df.app.orchestration(
     ORCHESTRATORS.sweep,
     createComplianceSweepOrchestrator({
       maxConcurrency: deps.config.partnerCenter.maxConcurrency,
+      pageSize: deps.config.partnerCenter.sweepPageSize,
       retry: defaultSweepRetry,
     }),
   );
+  df.app.orchestration(ORCHESTRATORS.sweepLane, createSweepLaneOrchestrator({ retry: defaultSweepRetry }));
   df.app.activity(ACTIVITIES.listCustomers, { handler: createListCustomersActivity(deps) });
   df.app.activity(ACTIVITIES.evaluateCustomer, {
     handler: createEvaluateCustomerActivity({

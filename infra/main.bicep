@@ -81,6 +81,12 @@ param partnerCenterMaxRequestsPerSecond string = '5'
 @description('PARTNER_CENTER_MAX_CONCURRENCY, per instance.')
 param partnerCenterMaxConcurrency string = '4'
 
+@description('PARTNER_CENTER_MAX_INSTANCES: keep equal to maximumInstanceCount (fallback share of the rate).')
+param partnerCenterMaxInstances string = '40'
+
+@description('SWEEP_PAGE_SIZE: customers per page (one orchestration generation) of the nightly sweep.')
+param sweepPageSize string = '100'
+
 @description('PARTNER_CENTER_ATTESTATION_API_VERSION: path segment of the enhanced-attestation API.')
 param partnerCenterAttestationApiVersion string = 'v1'
 
@@ -171,6 +177,8 @@ var workflowSettings = {
   PARTNER_CENTER_BASE_URL: partnerCenterBaseUrl
   PARTNER_CENTER_MAX_REQUESTS_PER_SECOND: partnerCenterMaxRequestsPerSecond
   PARTNER_CENTER_MAX_CONCURRENCY: partnerCenterMaxConcurrency
+  PARTNER_CENTER_MAX_INSTANCES: partnerCenterMaxInstances
+  SWEEP_PAGE_SIZE: sweepPageSize
   PARTNER_CENTER_ATTESTATION_API_VERSION: partnerCenterAttestationApiVersion
   PARTNER_CENTER_CERTIFICATE_THUMBPRINT: partnerCenterCertificateThumbprint
   WEBHOOK_CERTIFICATE_URLS: webhookCertificateUrls

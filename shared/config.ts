@@ -75,6 +75,13 @@ export interface PartnerCenterConfig {
   readonly maxRequestsPerSecond: number;
   readonly maxConcurrency: number;
   /**
+   * The most Function App instances that may run at once (Flex Consumption maximumInstanceCount). The
+   * app-wide budget falls back to maxRequestsPerSecond / maxInstances per process when its table fails.
+   */
+  readonly maxInstances: number;
+  /** Customers per page of the compliance sweep: one orchestration generation's work and history. */
+  readonly sweepPageSize: number;
+  /**
    * URLs a webhook's X-MS-Certificate-Url may name: exact URLs, or prefixes ending in `/`. Microsoft's
    * documented certificate URL in Azure; the local emulator's certificate URL locally.
    */
@@ -207,6 +214,10 @@ const DEFAULTS = {
   PARTNER_CENTER_BASE_URL: 'https://api.partnercenter.microsoft.com',
   PARTNER_CENTER_MAX_REQUESTS_PER_SECOND: '5',
   PARTNER_CENTER_MAX_CONCURRENCY: '4',
+  // Flex Consumption's default maximum instance count (infra sets the same number).
+  PARTNER_CENTER_MAX_INSTANCES: '40',
+  // Partner Center's customer list answers up to 500 per page; 100 keeps one generation small.
+  SWEEP_PAGE_SIZE: '100',
   PARTNER_CENTER_ATTESTATION_API_VERSION: 'v1',
   REMINDER_SCHEDULE: 'P3D,P7D,P14D',
   ACCEPTANCE_DEADLINE: 'P30D',
@@ -345,6 +356,12 @@ const concurrency = numberSpec(
   'a whole number from 1 to 100',
   (n) => Number.isInteger(n) && n >= 1 && n <= 100,
 );
+
+const instanceCount = numberSpec(
+  'a whole number from 1 to 1000',
+  (n) => Number.isInteger(n) && n >= 1 && n <= 1000,
+);
+const pageSize = numberSpec('a whole number from 1 to 500', (n) => Number.isInteger(n) && n >= 1 && n <= 500);
 
 const thumbprint = spec(
   'the certificate thumbprint in hex (40 digits SHA-1 or 64 digits SHA-256)',
@@ -547,6 +564,8 @@ function readPartnerCenter(r: SettingsReader): PartnerCenterConfig {
     attestationApiVersion: () => r.withDefault('PARTNER_CENTER_ATTESTATION_API_VERSION', apiVersion),
     maxRequestsPerSecond: () => r.withDefault('PARTNER_CENTER_MAX_REQUESTS_PER_SECOND', requestsPerSecond),
     maxConcurrency: () => r.withDefault('PARTNER_CENTER_MAX_CONCURRENCY', concurrency),
+    maxInstances: () => r.withDefault('PARTNER_CENTER_MAX_INSTANCES', instanceCount),
+    sweepPageSize: () => r.withDefault('SWEEP_PAGE_SIZE', pageSize),
     webhookCertificateUrls: () => r.withDefault('WEBHOOK_CERTIFICATE_URLS', urlList),
     webhookLocalTrustAnchorsFile: () => readLocalTrustAnchors(r),
     acceptanceUrlTemplate: () => r.optional('PARTNER_CENTER_ACCEPTANCE_URL_TEMPLATE', acceptanceUrlTemplate),

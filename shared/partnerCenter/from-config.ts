@@ -3,13 +3,15 @@
  * credential (App+User too when a refresh token is set, rotating it through the given store), the base
  * URL, authority and attestation API version, and a rate limiter sized by
  * PARTNER_CENTER_MAX_REQUESTS_PER_SECOND / _MAX_CONCURRENCY.
- * Every client built from one (frozen, once-loaded) config shares one limiter: the process's quota.
+ * Every client built from one (frozen, once-loaded) config shares one limiter: the process's quota;
+ * given a budget store, that limiter also draws from the app-wide budget (ADR 0007).
  */
 import type { PartnerCenterConfig, AppConfig } from '../config';
 import type { TokenProviders } from './endpoint-auth';
 import type { MsalAppOptions } from './msal-configuration';
 import { createPartnerCenterClient, type PartnerCenterClient } from './partner-center.client';
 import { createRateLimiter, type RateLimiter } from './rate-limiter';
+import { createSharedBudget, type BudgetStore } from './shared-budget';
 import type { RefreshTokenStore } from './refresh-token-store';
 import { createAppOnlyTokenProvider, createAppUserTokenProvider } from './token-providers';
 
@@ -22,7 +24,9 @@ export interface PartnerCenterClientDeps {
   rateLimiter?: RateLimiter;
   /** Where the newest App+User refresh token is kept (see refresh-token-store.ts). Default: memory. */
   refreshTokenStore?: RefreshTokenStore;
-  /** Token-store problems (never a token). */
+  /** Where the app-wide request budget is counted; without it the rate holds per process only. */
+  budgetStore?: BudgetStore;
+  /** Token-store and budget-table problems (never a token). */
   warn?: (message: string) => void;
 }
 
@@ -31,9 +35,20 @@ const limiters = new WeakMap<PartnerCenterConfig, RateLimiter>();
 function sharedLimiter(settings: PartnerCenterConfig, deps: PartnerCenterClientDeps): RateLimiter {
   let limiter = limiters.get(settings);
   if (!limiter) {
+    const budget =
+      deps.budgetStore &&
+      createSharedBudget({
+        requestsPerSecond: settings.maxRequestsPerSecond,
+        maxInstances: settings.maxInstances,
+        store: deps.budgetStore,
+        now: deps.now,
+        sleep: deps.sleep,
+        warn: deps.warn ?? ((message) => console.warn(message)),
+      });
     limiter = createRateLimiter({
       requestsPerSecond: settings.maxRequestsPerSecond,
       maxConcurrency: settings.maxConcurrency,
+      budget,
       now: deps.now,
       sleep: deps.sleep,
     });
