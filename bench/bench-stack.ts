@@ -5,7 +5,7 @@
  * measured.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -145,7 +145,11 @@ function startHostChild(settings: Record<string, string>, dataDir: string): Prom
   });
 }
 
+/** `BENCH_HOST_LOG=<file>`: every host line is also appended there (to see what a slow run did). */
+const HOST_LOG = process.env.BENCH_HOST_LOG;
+
 function keep(recent: string[], line: string): void {
+  if (HOST_LOG) appendFileSync(HOST_LOG, `${line}\n`);
   recent.push(line);
   if (recent.length > 40) recent.shift();
 }

@@ -46,7 +46,7 @@ export function sweepChart(points: readonly SweepPoint[]): string {
     const center = (left + bar).toFixed(1);
     parts.push(
       `<text x="${center}" y="${HEIGHT - MARGIN.bottom + 18}" text-anchor="middle">${point.customers.toLocaleString('en-US')} customers</text>`,
-      `<text x="${center}" y="${HEIGHT - MARGIN.bottom + 34}" text-anchor="middle" fill="#666">${point.ratePerSecond}/s, ${point.latencyMs} ms</text>`,
+      `<text x="${center}" y="${HEIGHT - MARGIN.bottom + 34}" text-anchor="middle" fill="#666">${point.completed ? `${point.ratePerSecond}/s, ${point.latencyMs} ms` : 'stopped at the time limit'}</text>`,
     );
   });
   const legendY = HEIGHT - 10;

@@ -10,6 +10,8 @@ export interface SweepPoint {
   latencyMs: number;
   seconds: number;
   floorSeconds: number;
+  /** False: stopped at the time limit; seconds and floor cover the part done. */
+  completed: boolean;
 }
 
 export interface BenchResults {
@@ -33,8 +35,11 @@ export interface BenchResults {
     largeCustomers: number;
     /** Whether the large sweep finished within the time allowed. */
     largeCompleted: boolean;
-    /** The RSS runs use a faster emulator (so 20,000 customers fit in the bench's time). */
-    rssRatePerSecond: number;
+    largeSeconds: number;
+    /** The large sweep's summary, or its progress when it did not finish. */
+    largeSummary: unknown;
+    /** Whether every timed sweep finished (false: stopped at the time limit). */
+    completed: boolean;
     runs: number;
     /** For the chart: sweep time and floor at several book sizes. */
     points: SweepPoint[];

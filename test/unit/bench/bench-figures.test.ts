@@ -80,7 +80,9 @@ function results(overrides: {
       peakRssMbLarge: 215,
       largeCustomers: 20_000,
       largeCompleted: true,
-      rssRatePerSecond: 1000,
+      largeSeconds: 100,
+      largeSummary: {},
+      completed: true,
       runs: 3,
       points: [],
       ...overrides.sweep,
@@ -143,14 +145,22 @@ describe('sweep chart', () => {
 
   it('draws a sweep bar and a floor bar per book size, with their labels', () => {
     const svg = sweepChart([
-      { customers: 500, ratePerSecond: 100, latencyMs: 20, seconds: 9.5, floorSeconds: 8 },
-      { customers: 20_000, ratePerSecond: 1000, latencyMs: 0, seconds: 120, floorSeconds: 31 },
+      { customers: 500, ratePerSecond: 100, latencyMs: 20, seconds: 9.5, floorSeconds: 8, completed: true },
+      {
+        customers: 20_000,
+        ratePerSecond: 1000,
+        latencyMs: 0,
+        seconds: 120,
+        floorSeconds: 31,
+        completed: false,
+      },
     ]);
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg.trim().endsWith('</svg>')).toBe(true);
     expect(svg.match(/<rect [^>]*fill="#2f6fb0"/g)).toHaveLength(3); // 2 bars + legend
     expect(svg).toContain('20,000 customers');
-    expect(svg).toContain('1000/s, 0 ms');
+    expect(svg).toContain('100/s, 20 ms');
+    expect(svg).toContain('stopped at the time limit');
     expect(svg).toContain('>120<');
   });
 });
