@@ -97,6 +97,8 @@ const sweepCountsSchema = z.object({
   started: z.int(),
   skipped: z.int(),
   failed: z.int(),
+  /** Absent from sweeps that ran before the sweep paged. */
+  pages: z.int().optional().describe('Pages of the customer list taken so far'),
 });
 
 const latestSweepSchema = z.object({
