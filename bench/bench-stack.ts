@@ -46,12 +46,21 @@ export interface BenchStack {
   close(): Promise<void>;
 }
 
+/** Stacks not yet closed: stopped on Ctrl-C so no emulator or host child outlives the bench. */
+const openStacks = new Set<() => Promise<void>>();
+
+export async function closeOpenStacks(): Promise<void> {
+  await Promise.allSettled([...openStacks].map((close) => close()));
+}
+
 export async function startBenchStack(customers: number, limits: PartnerCenterLimits): Promise<BenchStack> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mca-bench-'));
   const closers: Array<() => Promise<void>> = [() => rm(dataDir, { recursive: true, force: true })];
   const close = async (): Promise<void> => {
+    openStacks.delete(close);
     for (const closer of closers.reverse()) await closer().catch(() => undefined);
   };
+  openStacks.add(close);
   try {
     const emulators = await startEmulators({
       dataDir,

@@ -68,5 +68,6 @@ export function niceCeiling(value: number): number {
 }
 
 function format(seconds: number): string {
+  if (seconds === 0) return '0';
   return seconds >= 100 ? seconds.toFixed(0) : seconds >= 10 ? seconds.toFixed(1) : seconds.toFixed(2);
 }

@@ -9,7 +9,7 @@ import { cpus } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { APP_DIR } from './app-files';
-import type { PartnerCenterLimits } from './bench-stack';
+import { closeOpenStacks, type PartnerCenterLimits } from './bench-stack';
 import { sweepChart } from './chart';
 import { measureColdStart } from './cold-start';
 import { runEngine, type EngineRun } from './engine';
@@ -209,6 +209,12 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`bench: ${signal}, stopping the stacks it started`);
+      void closeOpenStacks().finally(() => process.exit(130));
+    });
+  }
   main().then(
     () => process.exit(0),
     (error: unknown) => {
