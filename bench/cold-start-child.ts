@@ -3,7 +3,6 @@
  * the Functions worker does (its core module provided, the local settings in the environment) and
  * prints `{ "ms": <time to require the entry>, "functions": <registered> }`.
  */
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Disposable, installCoreModule, setCoreApiListener } from '../local/host/core-api';
@@ -11,7 +10,7 @@ import { APP_DIR, localSettingsExample } from './app-files';
 
 const entry = process.argv[2];
 if (entry === undefined) throw new Error('usage: cold-start-child <app entry file>');
-for (const [key, value] of Object.entries(localSettingsExample(readFileSync))) process.env[key] ??= value;
+for (const [key, value] of Object.entries(localSettingsExample())) process.env[key] ??= value;
 let functions = 0;
 installCoreModule();
 setCoreApiListener({

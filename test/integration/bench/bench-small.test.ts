@@ -8,8 +8,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { APP_DIR } from '../../../local/stack';
 import type { BenchResults } from '../../../bench/results';
+import { APP_DIR } from '../../../local/stack';
+import { ensureBuilt } from '../../helpers/app-stack';
 
 jest.setTimeout(15 * 60_000);
 
@@ -20,10 +21,12 @@ let results: BenchResults;
 
 beforeAll(async () => {
   outDir = mkdtempSync(path.join(tmpdir(), 'mca-bench-small-'));
+  // The app in dist/ (built under the other tests' lock), the bench on its own in dist-bench/.
+  await ensureBuilt();
   await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'bench/tsconfig.json'], {
     cwd: APP_DIR,
   });
-  ({ stdout } = await run(process.execPath, ['dist/bench/main.js', '--small', '--out', outDir], {
+  ({ stdout } = await run(process.execPath, ['dist-bench/bench/main.js', '--small', '--out', outDir], {
     cwd: APP_DIR,
     maxBuffer: 16 * 1024 * 1024,
   }));
