@@ -127,7 +127,7 @@ function requestHandler(deps: SinkDeps): (req: IncomingMessage, res: ServerRespo
     await drain(req);
     if (route === '/v3/mail/send') return sendErrors(res, 405, [plainError('method not allowed')]);
     if (route === '/messages') {
-      if (method === 'GET') return sendJson(res, 200, deps.store.list(filterFrom(url)));
+      if (method === 'GET') return sendJson(res, 200, deps.store.list(filterFrom(url)).filter(after(url)));
       if (method === 'DELETE') {
         await deps.store.clear();
         res.writeHead(204).end();
@@ -228,6 +228,13 @@ async function faultControl(
 function filterFrom(url: URL): MessageFilter {
   const to = url.searchParams.get('to');
   return to === null || to.trim() === '' ? {} : { to };
+}
+
+/** `?afterSequence=N`: only messages that arrived after the N-th, so a poller reads each message once. */
+function after(url: URL): (message: StoredMessage) => boolean {
+  const raw = url.searchParams.get('afterSequence');
+  const sequence = raw === null ? NaN : Number(raw);
+  return Number.isInteger(sequence) ? (message) => message.sequence > sequence : () => true;
 }
 
 /** Ids are base64url, so anything that needs decoding (or cannot be decoded) is simply not found. */

@@ -79,3 +79,21 @@ describe('SendGrid sink faults', () => {
     expect(pattern(8)).not.toEqual(first);
   });
 });
+
+describe('SendGrid sink message list', () => {
+  it('lists only the messages after a sequence number with ?afterSequence', async () => {
+    const sink = await startSendGridSink({ port: 0, host: '127.0.0.1', apiKey: API_KEY });
+    try {
+      for (let i = 0; i < 3; i++) expect((await mailSend(sink)).status).toBe(202);
+      const list = async (query: string): Promise<number[]> =>
+        ((await (await fetch(`${sink.url}/messages${query}`)).json()) as { sequence: number }[]).map(
+          (m) => m.sequence,
+        );
+      expect(await list('')).toEqual([3, 2, 1]);
+      expect(await list('?afterSequence=1')).toEqual([3, 2]);
+      expect(await list('?afterSequence=3')).toEqual([]);
+    } finally {
+      await sink.close();
+    }
+  });
+});
