@@ -70,23 +70,23 @@ describe('judging a fault run', () => {
     const [first] = truth.mails;
     const verdict = verifyFaultRun(plan, {
       ...truth,
-      mails: [...truth.mails, { ...first!, to: [...first!.to] }],
+      mails: [...truth.mails, { ...first, to: [...first.to] }],
     });
     expect(verdict.duplicateMails).toBe(1);
-    expect(verdict.failures.join('\n')).toContain(plan.customers[0]!.tenantId);
+    expect(verdict.failures.join('\n')).toContain(plan.customers[0].tenantId);
     expect(verdict.failures.join('\n')).not.toContain('@');
   });
 
   it('counts the same kind of mail to the same recipient from two send keys (a second run)', () => {
     const truth = perfectTruth();
-    const c = plan.customers[0]!;
+    const c = plan.customers[0];
     const again = { sendKey: `${c.tenantId}/directInvite-other/0`, to: [c.signatory.email] };
     expect(verifyFaultRun(plan, { ...truth, mails: [...truth.mails, again] }).duplicateMails).toBe(1);
   });
 
   it('counts two live attestations and two current agreements of one customer', () => {
     const truth = perfectTruth();
-    const c = byScenario('attestationAccepts')[0]!;
+    const c = byScenario('attestationAccepts')[0];
     const attestations = [
       ...truth.attestations,
       { id: 'second', customerTenantId: c.tenantId, state: 'required' },
@@ -112,23 +112,23 @@ describe('judging a fault run', () => {
     const invalid = plan.messages.find((m) => m.invalid)!;
     const verdict = verifyFaultRun(plan, {
       ...truth,
-      leftInQueue: [valid!.messageId],
+      leftInQueue: [valid.messageId],
       deadLetters: [
         { messageId: invalid.messageId },
-        { messageId: other!.messageId, reason: 'MaxDeliveryCountExceeded' },
+        { messageId: other.messageId, reason: 'MaxDeliveryCountExceeded' },
       ],
     });
     expect(verdict.lostMessages).toBe(2);
     expect(verdict.misroutedMessages).toBe(1);
-    expect(verdict.failures.join('\n')).toContain(valid!.messageId);
+    expect(verdict.failures.join('\n')).toContain(valid.messageId);
   });
 
   it('wants one outcome per finished customer and none for a waiting one', () => {
     const truth = perfectTruth();
     const [a, b] = plan.customers;
     const states = new Map(truth.states);
-    states.set(b!.tenantId, 'AwaitingContact');
-    const outcomes = [...truth.outcomes, { tenantId: a!.tenantId, type: 'McaAccepted', eventId: 'again' }];
+    states.set(b.tenantId, 'AwaitingContact');
+    const outcomes = [...truth.outcomes, { tenantId: a.tenantId, type: 'McaAccepted', eventId: 'again' }];
     const verdict = verifyFaultRun(plan, { ...truth, states, outcomes });
     expect(verdict.outcomesMissingOrDoubled).toBe(2);
   });
@@ -142,7 +142,7 @@ describe('judging a fault run', () => {
     ['staleSameSignatory', ['attestation'], 'Expired'],
     ['staleSameSignatory', ['attestation', 'direct'], 'Accepted'],
   ] as const)('expects %s accepted by %j to end %s', (scenario, by, expected) => {
-    const customer = byScenario(scenario)[0]!;
+    const customer = byScenario(scenario)[0];
     expect(expectedState(customer, by && new Set(by))).toBe(expected);
   });
 
