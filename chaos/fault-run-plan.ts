@@ -77,7 +77,10 @@ export interface PlannedMessage {
 export interface FaultRunPlan {
   seed: number;
   customers: PlannedCustomer[];
-  /** In sending order (seeded shuffle). */
+  /**
+   * In sending order: customers in a seeded shuffle, each customer's messages together in a seeded
+   * order (an update may come before the creation), so they all reach its one run; invalid ones between.
+   */
   messages: PlannedMessage[];
 }
 
@@ -108,7 +111,7 @@ export function planFaultRun({ seed, customers: count, maxActAfterMs, now }: Pla
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const scenarios = scenarioList(count);
   const customers: PlannedCustomer[] = [];
-  const messages: PlannedMessage[] = [];
+  const groups: PlannedMessage[][] = [];
   const at = (offsetMs: number): string => new Date(now.getTime() + offsetMs).toISOString();
 
   scenarios.forEach((scenario, i) => {
@@ -147,6 +150,8 @@ export function planFaultRun({ seed, customers: count, maxActAfterMs, now }: Pla
       ...(scenario === 'resellerSold' ? { resellerTenantId: tenantIdOf(seed + 1, n) } : {}),
     };
     const method = methodOf(scenario, random);
+    const messages: PlannedMessage[] = [];
+    groups.push(messages);
     const send = (body: Record<string, unknown>, copy = 0): void => {
       messages.push({ messageId: `${String(body.eventId)}#${copy}`, tenantId, invalid: false, body });
     };
@@ -170,9 +175,10 @@ export function planFaultRun({ seed, customers: count, maxActAfterMs, now }: Pla
   });
 
   for (let i = 0; i < Math.max(1, Math.round(count * 0.02)); i++) {
-    messages.push(invalidMessage(seed, i, at(0)));
+    groups.push([invalidMessage(seed, i, at(0))]);
   }
-  return { seed, customers, messages: shuffle(messages, random) };
+  const messages = shuffle(groups, random).flatMap((group) => shuffle(group, random));
+  return { seed, customers, messages };
 }
 
 /** Exactly `count` scenarios in the weights' proportions (largest remainders), each at least once when count allows. */

@@ -5,7 +5,16 @@
  */
 import { COVERED_SCENARIOS, type FaultRunPlan, type PlannedCustomer } from './fault-run-plan';
 
-export const TERMINAL_STATES: ReadonlySet<string> = new Set(['Accepted', 'Expired', 'HandedOff', 'Failed']);
+/** The send keys' tenant of the partner desk's own mails (shared/store). */
+const PARTNER_DESK_TENANT = '00000000-0000-0000-0000-000000000000';
+/** The outcome a terminal state publishes. */
+const OUTCOME_OF: Record<string, string> = {
+  Accepted: 'McaAccepted',
+  Expired: 'McaExpired',
+  HandedOff: 'McaHandedOff',
+  Failed: 'McaFailed',
+};
+export const TERMINAL_STATES: ReadonlySet<string> = new Set(Object.keys(OUTCOME_OF));
 /** Microsoft: attestations dated before this no longer count. */
 const ATTESTATION_CUTOFF = '2023-04-01';
 
@@ -109,6 +118,8 @@ function countDuplicateMails(mails: Truth['mails'], failures: string[]): number 
     }
     bySendKey.set(mail.sendKey, (bySendKey.get(mail.sendKey) ?? 0) + 1);
     const key = parseSendKey(mail.sendKey);
+    // The desk's own reports have one key per batch of findings: only the send key applies.
+    if (key?.tenantId === PARTNER_DESK_TENANT) continue;
     for (const to of mail.to) {
       const id = key
         ? `${key.tenantId} ${key.mailKind} #${key.n} to recipient ${recipientTag(to)}`
@@ -203,23 +214,38 @@ function checkMessages(
   return { lostMessages, misroutedMessages };
 }
 
-/** One outcome event for a customer in a terminal state, none for one still waiting. */
+/**
+ * Outcome event ids are `{tenantId}:{runTag}:{type}`: each run publishes once (a re-publish of the same
+ * event counts as doubled), and a customer that ended in a terminal state has that state's outcome.
+ */
 function checkOutcomes(plan: FaultRunPlan, truth: Truth, failures: string[]): number {
-  const byTenant = new Map<string, string[]>();
+  const byTenant = new Map<string, Array<{ type: string; eventId: string }>>();
   for (const o of truth.outcomes) {
     const tenant = o.tenantId ?? '';
-    byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), `${o.type ?? '?'}:${o.eventId ?? '?'}`]);
+    byTenant.set(tenant, [
+      ...(byTenant.get(tenant) ?? []),
+      { type: o.type ?? '?', eventId: o.eventId ?? '?' },
+    ]);
   }
   let bad = 0;
   for (const customer of plan.customers) {
-    const state = truth.states.get(customer.tenantId) ?? '';
+    const state = truth.states.get(customer.tenantId) ?? '(none)';
     const events = byTenant.get(customer.tenantId) ?? [];
-    const wanted = TERMINAL_STATES.has(state) ? 1 : 0;
-    if (events.length === wanted) continue;
+    const perRun = new Map<string, number>();
+    for (const e of events) {
+      const run = e.eventId.split(':')[1] ?? e.eventId;
+      perRun.set(run, (perRun.get(run) ?? 0) + 1);
+    }
+    const problems = [...perRun]
+      .filter(([, n]) => n > 1)
+      .map(([run, n]) => `run ${run} published ${n} outcomes`);
+    const wanted = OUTCOME_OF[state];
+    if (wanted !== undefined && !events.some((e) => e.type === wanted))
+      problems.push(`no ${wanted} in state ${state}`);
+    if (problems.length === 0) continue;
     bad += 1;
     failures.push(
-      `tenant ${customer.tenantId}: ${events.length} outcome event(s) in state ${state || '(none)'}` +
-        (events.length > 0 ? ` (${events.join(', ')})` : ''),
+      `tenant ${customer.tenantId}: ${problems.join('; ')} (outcomes: ${events.map((e) => e.eventId).join(', ') || 'none'})`,
     );
   }
   return bad;

@@ -50,11 +50,10 @@ function perfectTruth(): Truth {
       .filter((m) => m.invalid)
       .map((m) => ({ messageId: m.messageId, reason: 'InvalidMessage' })),
     leftInQueue: [],
-    outcomes: plan.customers.map((c) => ({
-      tenantId: c.tenantId,
-      type: 'McaAccepted',
-      eventId: `o-${c.tenantId}`,
-    })),
+    outcomes: plan.customers.map((c) => {
+      const type = states.get(c.tenantId) === 'Accepted' ? 'McaAccepted' : 'McaExpired';
+      return { tenantId: c.tenantId, type, eventId: `${c.tenantId}:run1:${type}` };
+    }),
   };
 }
 
@@ -123,14 +122,42 @@ describe('judging a fault run', () => {
     expect(verdict.failures.join('\n')).toContain(valid.messageId);
   });
 
-  it('wants one outcome per finished customer and none for a waiting one', () => {
+  it('wants one outcome per run, the one of the final state, and never the same event twice', () => {
     const truth = perfectTruth();
-    const [a, b] = plan.customers;
+    const [a, b, c] = plan.customers;
+    const eventOf = (tenantId: string, run: string, type: string) => ({
+      tenantId,
+      type,
+      eventId: `${tenantId}:${run}:${type}`,
+    });
     const states = new Map(truth.states);
-    states.set(b.tenantId, 'AwaitingContact');
-    const outcomes = [...truth.outcomes, { tenantId: a.tenantId, type: 'McaAccepted', eventId: 'again' }];
+    states.set(a.tenantId, 'Accepted');
+    states.set(b.tenantId, 'Expired');
+    states.set(c.tenantId, 'AwaitingContact');
+    const outcomes = [
+      // a: one run published its outcome twice.
+      eventOf(a.tenantId, 'r1', 'McaAccepted'),
+      eventOf(a.tenantId, 'r1', 'McaAccepted'),
+      // b: Expired but only an earlier run's McaAccepted.
+      eventOf(b.tenantId, 'r1', 'McaAccepted'),
+      // c: waiting again after an earlier run ended: fine.
+      eventOf(c.tenantId, 'r1', 'McaExpired'),
+      ...truth.outcomes.filter((o) => ![a.tenantId, b.tenantId, c.tenantId].includes(o.tenantId ?? '')),
+    ];
     const verdict = verifyFaultRun(plan, { ...truth, states, outcomes });
     expect(verdict.outcomesMissingOrDoubled).toBe(2);
+    expect(verdict.failures.join('\n')).toContain(`tenant ${a.tenantId}: run r1 published 2 outcomes`);
+    expect(verdict.failures.join('\n')).toContain(`tenant ${b.tenantId}: no McaExpired in state Expired`);
+  });
+
+  it('judges the desk’s own reports by send key only (one key per batch)', () => {
+    const truth = perfectTruth();
+    const desk = '00000000-0000-0000-0000-000000000000';
+    const reports = ['b1', 'b2'].map((batch) => ({
+      sendKey: `${desk}/unknownSends-${batch}/0`,
+      to: ['desk@partner.example'],
+    }));
+    expect(verifyFaultRun(plan, { ...truth, mails: [...truth.mails, ...reports] }).duplicateMails).toBe(0);
   });
 
   it.each([
