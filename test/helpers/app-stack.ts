@@ -14,6 +14,7 @@ import {
   type ServiceBusReceivedMessage,
   type ServiceBusReceiver,
 } from '@azure/service-bus';
+import Long from 'long';
 import { VirtualClock } from '../../local/clock';
 import type { Emulators } from '../../local/emulators';
 import type { PartnerCenterControl } from '../../local/emulators/partner-center/control';
@@ -177,7 +178,8 @@ export async function startAppStack(options: AppStackOptions = {}): Promise<AppS
       ),
     peekDeadLetters: (queue = CRM_QUEUE) =>
       withReceiver(queue, 'deadLetter', async (receiver) =>
-        (await receiver.peekMessages(100)).map(toDeadLetter),
+        // From the start: the SDK keeps its peek position per entity, across receivers.
+        (await receiver.peekMessages(100, { fromSequenceNumber: Long.ZERO })).map(toDeadLetter),
       ),
     mails: (to) => stack.emulators.sendGrid.messages(to === undefined ? {} : { to }),
     api,

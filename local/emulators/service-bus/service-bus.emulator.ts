@@ -301,15 +301,12 @@ class ServiceBusBroker {
 
   private manage(connection: Connection, target: EntityTarget, request: AmqpMessage): void {
     const response = handleManagementRequest(target.queue, target.subQueue, request, this.clock.now());
-    const properties: Record<string, unknown> = { 'status-code': response.statusCode };
-    if (response.description) properties['status-description'] = response.description;
-    if (response.condition) properties['error-condition'] = response.condition;
+    const properties = managementStatus(response.statusCode, response.description, response.condition);
     if (!response.changed) return this.reply(connection, request, properties, response.body);
     // Answer only once the change is on disk, as the service answers once it is durable.
     this.persist(target.queue).then(
       () => this.reply(connection, request, properties, response.body),
-      (error: unknown) =>
-        this.reply(connection, request, { 'status-code': 500, 'status-description': errorText(error) }),
+      (error: unknown) => this.reply(connection, request, managementStatus(500, errorText(error))),
     );
     this.pump(target.queue);
     this.armWakeUp();
@@ -455,4 +452,21 @@ function need<T>(value: T | undefined): T {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * An entity's `$management` node answers `statusCode` / `statusDescription` / `errorCondition`
+ * (Service Bus request/response operations), unlike `$cbs`, which uses `status-code`. The SDK tells an
+ * empty peek (204, no body) from a page of messages by `statusCode` alone.
+ */
+function managementStatus(
+  statusCode: number,
+  description?: string,
+  condition?: string,
+): Record<string, unknown> {
+  return {
+    statusCode,
+    ...(description ? { statusDescription: description } : {}),
+    ...(condition ? { errorCondition: condition } : {}),
+  };
 }

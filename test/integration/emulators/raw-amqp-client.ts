@@ -9,6 +9,8 @@ export interface Reply {
   status: unknown;
   condition: unknown;
   body: unknown;
+  /** The reply's application properties as sent. */
+  properties: Record<string, unknown>;
 }
 
 export class RawAmqpClient {
@@ -59,10 +61,12 @@ export class RawAmqpClient {
     sender.close();
     receiver.close();
     const properties = (message.application_properties ?? {}) as Record<string, unknown>;
+    // $cbs answers `status-code`; an entity's $management answers `statusCode` (camelCase).
     return {
-      status: properties['status-code'],
-      condition: properties['error-condition'],
+      status: properties['status-code'] ?? properties.statusCode,
+      condition: properties['error-condition'] ?? properties.errorCondition,
       body: message.body as unknown,
+      properties,
     };
   }
 

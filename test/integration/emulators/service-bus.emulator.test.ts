@@ -441,6 +441,20 @@ describe('Service Bus emulator with the @azure/service-bus client', () => {
   });
 });
 
+describe('Service Bus emulator: peeking to the end of a queue', () => {
+  // The SDK reads `statusCode` (Service Bus's $management key) to tell an empty peek (204) from one
+  // with messages; an answer keyed `status-code` made it read `body.messages` of a null body.
+  test('peeking past the last message answers no messages, as often as asked', async () => {
+    const sb = await start();
+    await sb.createSender(QUEUE).sendMessages([{ body: 'one' }, { body: 'two' }]);
+    const r = receiver(sb);
+    expect((await r.peekMessages(10)).map((m): unknown => m.body)).toEqual(['one', 'two']);
+    expect(await r.peekMessages(10)).toEqual([]);
+    expect(await r.peekMessages(10)).toEqual([]);
+    expect(await receiver(sb, { subQueueType: 'deadLetter' }).peekMessages(5)).toEqual([]);
+  });
+});
+
 describe('Service Bus emulator over raw AMQP', () => {
   let raw: RawAmqpClient;
 
@@ -507,6 +521,19 @@ describe('Service Bus emulator over raw AMQP', () => {
     expect(reply.status).toBe(200);
     const dead = await receiveOne(receiver(sb, { subQueueType: 'deadLetter' }));
     expect([dead.deadLetterReason, dead.deadLetterErrorDescription]).toEqual(['Manual', 'operator']);
+  });
+
+  test('$management answers carry statusCode / statusDescription, as Service Bus sends them', async () => {
+    await startRaw();
+    await raw.authorize(emulator?.port ?? 0, QUEUE);
+    const reply = await raw.request(`${QUEUE}/$management`, {
+      application_properties: { operation: 'com.microsoft:peek-message' },
+      body: { 'from-sequence-number': types.wrap_long(1), 'message-count': types.wrap_int(5) },
+    });
+    expect(reply.status).toBe(204);
+    expect(reply.properties.statusCode).toBe(204);
+    expect(typeof reply.properties.statusDescription).toBe('string');
+    expect(reply.properties).not.toHaveProperty('status-code');
   });
 
   test('an unknown management operation is answered with not-implemented', async () => {

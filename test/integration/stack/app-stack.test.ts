@@ -47,6 +47,17 @@ describe('app stack (emulators + local host running the built app)', () => {
     expect(app.mails()).toEqual([]);
   });
 
+  it('shows the dead letters each time it is asked (the SDK keeps a peek position per queue)', async () => {
+    await app.sendCrmEvent({ type: 'CustomerCreated' }, { messageId: 'stack-dead-letter' });
+    const first = await app.waitFor(async () => (await app.peekDeadLetters()).length > 0, {
+      what: 'the invalid message dead-lettered',
+    });
+    expect(first).toBe(true);
+    const again = await app.peekDeadLetters();
+    expect(again.map((d) => d.messageId)).toEqual(['stack-dead-letter']);
+    expect((await app.peekDeadLetters()).map((d) => d.reason)).toEqual(['InvalidMessage']);
+  });
+
   it('moves the virtual clock through due timers and restarts the host on the same port', async () => {
     await app.advance(60 * 60 * 1000);
     expect(app.clock.now()).toBe(APP_STACK_START + 60 * 60 * 1000);
