@@ -5,7 +5,7 @@
  * on the same port and data, so durable instances resume. A customer actor answers the mails as
  * people would. Afterwards the emulators' records are judged by fault-run-verify.ts.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ServiceBusClient, type ServiceBusReceivedMessage } from '@azure/service-bus';
 import { readCustomerStates } from '../local/demo/customer-states';
@@ -22,6 +22,7 @@ import {
   type Verdict,
 } from './fault-run-verify';
 import { freePort, startChild, waitFor, type RunningChild } from './processes';
+import { BYTES_PER_MB, rssOfProcess, type ChaosTarget } from './target';
 
 const CRM_QUEUE = 'crm-customer-events';
 const OUTCOMES_QUEUE = 'mca-outcomes';
@@ -40,6 +41,8 @@ export interface FaultRunOptions {
   /** Give up waiting for the customers to settle after this long (then judge what is there). */
   settleTimeoutMs: number;
   log: (line: string) => void;
+  /** Runs once the fault run is judged, on the same stack with the host started again (hostile input). */
+  afterwards?: (target: ChaosTarget) => Promise<void>;
 }
 
 export interface RunTiming {
@@ -83,12 +86,14 @@ export async function runFaultRun(options: FaultRunOptions): Promise<FaultRunRes
     await run.drive();
     const truth = await run.collectTruth();
     const verdict = verifyFaultRun(plan, truth);
+    const seconds = Math.round((Date.now() - started) / 1000);
+    if (options.afterwards) await options.afterwards(await run.target());
     return {
       ...verdict,
       kills: run.killsDone,
       hostCrashes: run.hostCrashes,
       hostPeakRssMb: run.peakRssMb,
-      seconds: Math.round((Date.now() - started) / 1000),
+      seconds,
     };
   } finally {
     await run.stop();
@@ -224,6 +229,21 @@ class FaultRun {
 
   private hostUrl(): string {
     return `http://127.0.0.1:${this.ports.host}`;
+  }
+
+  /** The running stack for the chaos drivers (the host started again). */
+  async target(): Promise<ChaosTarget> {
+    if (!this.host) await this.startHost();
+    const logFile = path.join(this.options.workDir, 'host.log');
+    const endpoints = this.urls();
+    return {
+      hostUrl: this.hostUrl(),
+      serviceBusConnectionString: endpoints.serviceBusConnectionString,
+      storageConnectionString: endpoints.storageConnectionString,
+      partnerCenterUrl: endpoints.partnerCenterUrl,
+      logs: () => readFileSync(logFile, 'utf8').split('\n'),
+      hostRssBytes: () => rssOfProcess(this.host?.process.pid ?? -1),
+    };
   }
 
   private async startHost(): Promise<void> {
@@ -376,11 +396,8 @@ class FaultRun {
   private async sampleRss(): Promise<void> {
     const pid = this.host?.process.pid;
     if (pid === undefined) return;
-    const status = await import('node:fs/promises')
-      .then((fs) => fs.readFile(`/proc/${pid}/status`, 'utf8'))
-      .catch(() => '');
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    this.peakRssMb = Math.max(this.peakRssMb, Math.round(kb / 1024));
+    const bytes = await rssOfProcess(pid).catch(() => 0);
+    this.peakRssMb = Math.max(this.peakRssMb, Math.round(bytes / BYTES_PER_MB));
   }
 
   /** The emulators' records and the app's states; the host is stopped first so nothing moves. */

@@ -1,6 +1,8 @@
 /**
- * `npm run chaos [-- --small] [--seed N] [--customers N] [--keep]`: the fault run (faults, kills, a
- * Service Bus restart) and writes chaos/results.json (the full run only, unless `--out` says where).
+ * `npm run chaos [-- --small] [--seed N] [--customers N] [--fuzz N] [--forged N] [--no-hostile] [--keep]`:
+ * the fault run (faults, kills, a Service Bus restart), then on the same stack the hostile input
+ * (fuzzed CRM messages, forged webhooks); writes chaos/results.json (the full run only, unless `--out`
+ * says where).
  * Prints progress while it runs and a summary table at the end; exits 1 when anything was lost,
  * doubled or wrong, naming each customer or message.
  */
@@ -9,12 +11,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runFaultRun, type FaultRunOptions, type FaultRunResult } from './fault-run';
+import { runFuzz, type FuzzResult } from './fuzz';
+import { runHostileWebhooks, type HostileWebhookResult } from './hostile-webhooks';
+import type { ChaosTarget } from './target';
 import { APP_DIR } from '../local/stack';
 
 /** Full: the issue's run. Small: what `npm test` runs (test/integration/chaos/fault-run.test.ts). */
 export const CHAOS_PROFILES = {
   full: {
     customers: 500,
+    fuzz: 10_000,
+    forged: 1000,
     kills: 2,
     timing: { reminderSchedule: 'PT1M,PT2M', acceptanceDeadline: 'PT4M', deadlineMs: 240_000 },
     throttleBursts: true,
@@ -23,13 +30,18 @@ export const CHAOS_PROFILES = {
   },
   small: {
     customers: 50,
+    fuzz: 500,
+    forged: 100,
     kills: 1,
     timing: { reminderSchedule: 'PT20S,PT40S', acceptanceDeadline: 'PT75S', deadlineMs: 75_000 },
     // A failed activity waits a minute before its retry: too long for the CI run's budget.
     throttleBursts: false,
     settleTimeoutMs: 200_000,
   },
-} satisfies Record<string, Omit<FaultRunOptions, 'seed' | 'workDir' | 'log'>>;
+} satisfies Record<
+  string,
+  Omit<FaultRunOptions, 'seed' | 'workDir' | 'log'> & { fuzz: number; forged: number }
+>;
 
 /** Counts that must be zero, with the result's name for each. */
 export const MUST_BE_ZERO = [
@@ -42,6 +54,12 @@ export const MUST_BE_ZERO = [
   'hostCrashes',
 ] as const;
 
+/** What the hostile-input drivers (chaos/fuzz.ts, chaos/hostile-webhooks.ts) found on the same stack. */
+export interface HostileFindings {
+  fuzz: FuzzResult;
+  webhooks: HostileWebhookResult;
+}
+
 export interface ChaosResults {
   customers: number;
   correct: number;
@@ -53,11 +71,27 @@ export interface ChaosResults {
   outcomesMissingOrDoubled: number;
   kills: number;
   hostCrashes: number;
+  /** Fuzzed CRM messages; of them invalid, and of those dead-lettered (must equal fuzzInvalid). */
+  fuzzed?: number;
+  fuzzInvalid?: number;
+  fuzzDeadLettered?: number;
+  /** Forged or hostile webhook requests, and how many were refused (must be all). */
+  forgedWebhooks?: number;
+  forgedRejected?: number;
   peakRssMb: number;
   seconds: number;
 }
 
-export function toResults(result: FaultRunResult): ChaosResults {
+export function toResults(result: FaultRunResult, hostile?: HostileFindings): ChaosResults {
+  const found = hostile
+    ? {
+        fuzzed: hostile.fuzz.fuzzed,
+        fuzzInvalid: hostile.fuzz.invalid,
+        fuzzDeadLettered: hostile.fuzz.deadLettered,
+        forgedWebhooks: hostile.webhooks.forged,
+        forgedRejected: hostile.webhooks.rejected,
+      }
+    : {};
   return {
     customers: result.customers,
     correct: result.correct,
@@ -69,17 +103,40 @@ export function toResults(result: FaultRunResult): ChaosResults {
     outcomesMissingOrDoubled: result.outcomesMissingOrDoubled,
     kills: result.kills,
     hostCrashes: result.hostCrashes,
-    peakRssMb: result.hostPeakRssMb,
+    ...found,
+    peakRssMb: Math.max(result.hostPeakRssMb, hostile?.webhooks.peakRssMb ?? 0),
     seconds: result.seconds,
   };
 }
 
+/** Runs the hostile-input drivers on the fault run's stack; their failures join the run's. */
+async function runHostile(
+  target: ChaosTarget,
+  counts: { fuzz: number; forged: number; seed: number },
+  log: (line: string) => void,
+): Promise<HostileFindings> {
+  const fuzz = await runFuzz(target, { count: counts.fuzz, seed: counts.seed, log });
+  const webhooks = await runHostileWebhooks(target, { count: counts.forged, seed: counts.seed, log });
+  return { fuzz, webhooks };
+}
+
 /** The problems of a run, one line each; empty when it proved what it should. */
-export function problemsOf(result: FaultRunResult, expectedKills: number): string[] {
+export function problemsOf(
+  result: FaultRunResult,
+  expectedKills: number,
+  hostile?: HostileFindings,
+): string[] {
   const problems = MUST_BE_ZERO.filter((key) => result[key] !== 0).map((key) => `${key} is ${result[key]}`);
   if (result.correct !== result.customers)
     problems.push(`${result.customers - result.correct} customer(s) not in the expected state`);
   if (result.kills !== expectedKills) problems.push(`${result.kills} kill(s) instead of ${expectedKills}`);
+  if (hostile) {
+    const { fuzz, webhooks } = hostile;
+    if (fuzz.failures.length > 0) problems.push(`${fuzz.failures.length} fuzz failure(s)`);
+    if (webhooks.failures.length > 0) problems.push(`${webhooks.failures.length} hostile webhook failure(s)`);
+    if (webhooks.peakRssMb > webhooks.rssBoundMb)
+      problems.push(`host RSS ${webhooks.peakRssMb} MB over ${webhooks.rssBoundMb} MB`);
+  }
   return problems;
 }
 
@@ -104,27 +161,55 @@ async function main(): Promise<void> {
       customers: { type: 'string' },
       out: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      fuzz: { type: 'string' },
+      forged: { type: 'string' },
+      'no-hostile': { type: 'boolean', default: false },
     },
   });
   const profile = values.small ? CHAOS_PROFILES.small : CHAOS_PROFILES.full;
   const workDir = mkdtempSync(path.join(tmpdir(), 'mca-chaos-'));
   const say = (line: string): void => console.log(`${new Date().toISOString().slice(11, 19)}  ${line}`);
   say(`Chaos fault run (${values.small ? 'small' : 'full'}): data and logs in ${workDir}`);
+  const seed = Number(values.seed);
+  const counts = {
+    seed,
+    fuzz: values.fuzz ? Number(values.fuzz) : profile.fuzz,
+    forged: values.forged ? Number(values.forged) : profile.forged,
+  };
+  let hostile: HostileFindings | undefined;
+  let hostileError: string | undefined;
   const result = await runFaultRun({
     ...profile,
     customers: values.customers ? Number(values.customers) : profile.customers,
-    seed: Number(values.seed),
+    seed,
     workDir,
     log: say,
+    ...(values['no-hostile']
+      ? {}
+      : {
+          afterwards: async (target) => {
+            // A driver that breaks must not cost the fault run's findings.
+            hostile = await runHostile(target, counts, say).catch((error: unknown) => {
+              hostileError = error instanceof Error ? error.message : String(error);
+              return undefined;
+            });
+          },
+        }),
   });
-  const results = toResults(result);
+  const results = toResults(result, hostile);
   const out = values.out ?? (values.small ? undefined : path.join(APP_DIR, 'chaos', 'results.json'));
   if (out) writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\n${summaryTable(results)}\n`);
-  const problems = problemsOf(result, profile.kills);
-  if (result.failures.length > 0) {
-    console.log(`Failures (${result.failures.length}):`);
-    for (const failure of result.failures.slice(0, 100)) console.log(`  - ${failure}`);
+  const problems = problemsOf(result, profile.kills, hostile);
+  if (hostileError !== undefined) problems.push(`the hostile-input drivers failed: ${hostileError}`);
+  const failures = [
+    ...result.failures,
+    ...(hostile?.fuzz.failures.map((f) => `fuzz: ${f}`) ?? []),
+    ...(hostile?.webhooks.failures.map((f) => `webhook: ${f}`) ?? []),
+  ];
+  if (failures.length > 0) {
+    console.log(`Failures (${failures.length}):`);
+    for (const failure of failures.slice(0, 100)) console.log(`  - ${failure}`);
   }
   if (out) console.log(`Results written to ${path.relative(process.cwd(), out)}`);
   if (values.keep || problems.length > 0) console.log(`Data and logs kept in ${workDir}`);
