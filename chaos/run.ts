@@ -14,6 +14,7 @@ import { runFaultRun, type FaultRunOptions, type FaultRunResult } from './fault-
 import { runFuzz, type FuzzResult } from './fuzz';
 import { runHostileWebhooks, type HostileWebhookResult } from './hostile-webhooks';
 import type { ChaosTarget } from './target';
+import type { Verdict } from './fault-run-verify';
 import { APP_DIR } from '../local/stack';
 
 /** Full: the issue's run. Small: what `npm test` runs (test/integration/chaos/fault-run.test.ts). */
@@ -60,52 +61,32 @@ export interface HostileFindings {
   webhooks: HostileWebhookResult;
 }
 
-export interface ChaosResults {
-  customers: number;
-  correct: number;
-  duplicateMails: number;
-  duplicateAttestations: number;
-  duplicateAgreements: number;
-  lostMessages: number;
-  misroutedMessages: number;
-  outcomesMissingOrDoubled: number;
+/** results.json, in the issue's order; the hostile-input counts only when those drivers ran. */
+export type ChaosResults = Omit<Verdict, 'failures'> & {
   kills: number;
-  hostCrashes: number;
   /** Fuzzed CRM messages; of them invalid, and of those dead-lettered (must equal fuzzInvalid). */
   fuzzed?: number;
-  fuzzInvalid?: number;
   fuzzDeadLettered?: number;
+  fuzzInvalid?: number;
+  hostCrashes: number;
   /** Forged or hostile webhook requests, and how many were refused (must be all). */
   forgedWebhooks?: number;
   forgedRejected?: number;
   peakRssMb: number;
   seconds: number;
-}
+};
 
 export function toResults(result: FaultRunResult, hostile?: HostileFindings): ChaosResults {
-  const found = hostile
-    ? {
-        fuzzed: hostile.fuzz.fuzzed,
-        fuzzInvalid: hostile.fuzz.invalid,
-        fuzzDeadLettered: hostile.fuzz.deadLettered,
-        forgedWebhooks: hostile.webhooks.forged,
-        forgedRejected: hostile.webhooks.rejected,
-      }
-    : {};
+  const { failures: _failures, kills, hostCrashes, hostPeakRssMb, seconds, ...verdict } = result;
+  const { fuzz, webhooks } = hostile ?? {};
   return {
-    customers: result.customers,
-    correct: result.correct,
-    duplicateMails: result.duplicateMails,
-    duplicateAttestations: result.duplicateAttestations,
-    duplicateAgreements: result.duplicateAgreements,
-    lostMessages: result.lostMessages,
-    misroutedMessages: result.misroutedMessages,
-    outcomesMissingOrDoubled: result.outcomesMissingOrDoubled,
-    kills: result.kills,
-    hostCrashes: result.hostCrashes,
-    ...found,
-    peakRssMb: Math.max(result.hostPeakRssMb, hostile?.webhooks.peakRssMb ?? 0),
-    seconds: result.seconds,
+    ...verdict,
+    kills,
+    ...(fuzz ? { fuzzed: fuzz.fuzzed, fuzzDeadLettered: fuzz.deadLettered, fuzzInvalid: fuzz.invalid } : {}),
+    hostCrashes,
+    ...(webhooks ? { forgedWebhooks: webhooks.forged, forgedRejected: webhooks.rejected } : {}),
+    peakRssMb: Math.max(hostPeakRssMb, webhooks?.peakRssMb ?? 0),
+    seconds,
   };
 }
 
