@@ -29,10 +29,29 @@ export interface RunningChild {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** Children still running: killed if this process is interrupted, so none outlives the run. */
+const running = new Set<ChildProcess>();
+let exitHooked = false;
+
+function killOnExit(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  if (exitHooked) return;
+  exitHooked = true;
+  process.once('exit', () => running.forEach((c) => c.kill('SIGKILL')));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      running.forEach((c) => c.kill('SIGKILL'));
+      process.exit(130);
+    });
+  }
+}
+
 export async function startChild(spec: ChildSpec): Promise<RunningChild> {
   const log = createWriteStream(spec.logFile, { flags: 'a' });
   log.write(`\n--- ${new Date().toISOString()} starting ${spec.name}\n`);
   const child = spawn(process.execPath, spec.args, { env: spec.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  killOnExit(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   exited.then(() => endStream(log)).catch(() => undefined);
   child.stdout?.pipe(log, { end: false });
