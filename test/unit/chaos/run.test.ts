@@ -69,6 +69,7 @@ describe('the chaos run’s results', () => {
 
   it('prints a table with what each count must be', () => {
     expect(summaryTable(toResults(clean))).toMatch(/duplicateMails\s+0\s+= 0/);
-    expect(summaryTable(toResults(clean))).toMatch(/correct\s+50\s+= 50/);
+    expect(summaryTable(toResults(clean))).toMatch(/correct\s+50\s+= customers/);
+    expect(summaryTable(toResults(clean, hostile))).toMatch(/forgedRejected\s+100\s+= forgedWebhooks/);
   });
 });
