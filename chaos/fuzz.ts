@@ -46,6 +46,8 @@ export async function runFuzz(target: ChaosTarget, options: FuzzOptions): Promis
   const store = createStore({ connectionString: target.storageConnectionString });
   const failures: string[] = [];
   try {
+    // The valid messages' customers exist in Partner Center, so their runs go as far as mails and attestations.
+    await addCustomers(target.partnerCenterUrl, valid);
     await sendAll(serviceBus, messages, log);
     const deadline = Date.now() + (options.timeoutMs ?? 60_000 + 100 * count);
     const progress = await waitForVerdicts(serviceBus, store, messages, deadline, log);
@@ -94,6 +96,20 @@ export async function runFuzz(target: ChaosTarget, options: FuzzOptions): Promis
 
 function describe(message: FuzzMessage): string {
   return `message ${message.messageId} (tenant ${message.tenantId}, ${message.label})`;
+}
+
+async function addCustomers(partnerCenterUrl: string, messages: FuzzMessage[]): Promise<void> {
+  for (const message of messages) {
+    const response = await fetch(`${partnerCenterUrl}/_control/customers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tenantId: message.tenantId, companyName: `Fuzz Trading ${message.index} KK` }),
+    });
+    // 400 "already exists": a second run with the same seed on the same stack.
+    if (!response.ok && response.status !== 400) {
+      throw new Error(`adding ${message.tenantId} to the Partner Center emulator: ${response.status}`);
+    }
+  }
 }
 
 /** Sends in batches as large as Service Bus takes; a message too large for any batch is a failure to send. */

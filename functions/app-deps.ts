@@ -5,10 +5,15 @@
 import { ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import { ServiceBusClient } from '@azure/service-bus';
 import type { AppConfig, PartnerCenterConfig, ServiceBusConfig, StorageConfig } from '../shared/config';
+import {
+  createServiceBusDeadLetterCounter,
+  type DeadLetterCounter,
+} from '../shared/events/dead-letter-count';
 import type { OutcomePublisher } from '../shared/events/outcome-publisher';
 import { createServiceBusOutcomePublisher } from '../shared/events/service-bus-outcome-publisher';
 import { createMailSender, type MailSender } from '../shared/mail';
 import {
+  createCursorBudgetStore,
   createCursorRefreshTokenStore,
   createKeyVaultRefreshTokenStore,
   createPartnerCenterClientFromConfig,
@@ -24,6 +29,8 @@ export interface AppDeps {
   store: Store;
   mail: MailSender;
   outcomes: OutcomePublisher;
+  /** Counts dead-lettered messages for the dashboard (one bounded peek). */
+  deadLetters: DeadLetterCounter;
   /** Wall clock for code outside orchestrators (orchestrators use context.df.currentUtcDateTime). */
   now: () => Date;
 }
@@ -45,11 +52,14 @@ export function partnerCenterDeps(deps: AppDeps): PartnerCenterDeps | undefined 
 export function createAppDeps(config: AppConfig): AppDeps {
   const store = createStore(storeConnection(config.storage));
   const settings = config.partnerCenter;
+  const serviceBus = serviceBusClient(config.serviceBus);
   return {
     config,
     partnerCenter: settings
       ? createPartnerCenterClientFromConfig(config, {
           refreshTokenStore: refreshTokenStore(settings, config, store),
+          // One Partner Center budget for every instance of the app (docs/adr/0007).
+          budgetStore: createCursorBudgetStore(store.cursors),
         })
       : undefined,
     store,
@@ -58,7 +68,9 @@ export function createAppDeps(config: AppConfig): AppDeps {
       baseUrl: config.mail.sendGridBaseUrl,
       from: { email: config.mail.from, name: config.mail.partnerCompanyName },
     }),
-    outcomes: createServiceBusOutcomePublisher(serviceBusClient(config.serviceBus)),
+    // One client for both; the publisher's close() closes it.
+    outcomes: createServiceBusOutcomePublisher(serviceBus),
+    deadLetters: createServiceBusDeadLetterCounter(serviceBus),
     now: () => new Date(),
   };
 }

@@ -7,13 +7,17 @@ import './servicebus-extension';
 import { loadConfig } from '../shared/config';
 import { createAppDeps } from './app-deps';
 import { registerEntryPoints } from './entry-points';
+import { registerInstancePurge } from './instance-purge.function';
+import { registerLogScope } from './log-scope.hook';
 import { registerSendClaims } from './send-claims.function';
 import { registerWorkflow } from './workflow';
 
 const deps = createAppDeps(loadConfig(process.env));
 
+registerLogScope();
 registerWorkflow(deps);
 registerEntryPoints(deps);
 registerSendClaims(deps);
+registerInstancePurge(deps);
 
 app.hook.appTerminate(() => deps.outcomes.close());

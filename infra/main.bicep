@@ -49,6 +49,28 @@ param operatorPrincipalType string = 'User'
 @description('MCA_REFRESH_TOKEN_STORED: \'true\' once PARTNER-CENTER-REFRESH-TOKEN is in Key Vault; then the app may write its rotated versions.')
 param refreshTokenStored string = ''
 
+// ---- access, alerts, operations (docs/operations.md: "Access (Entra ID)", "Alerts", "Operator access") --
+
+@description('Application (client) ID of the Entra app registration with the app roles Mca.Read and Mca.Operate. Set: App Service Authentication guards every route but the webhook. Empty: no sign-in, function keys only.')
+param apiClientId string = ''
+
+@description('Who gets alert mails (comma list); empty for PARTNER_CONTACT_EMAIL.')
+param alertEmails string = ''
+
+// A Teams workflow URL carries its own signature: secure, so it stays out of deployment history.
+@secure()
+@description('Optional webhook the action group also calls (e.g. a Teams "post to a channel when a webhook request is received" workflow); empty for none.')
+param alertWebhookUrl string = ''
+
+@description('Optional object ID of the operations user or group: reads the state tables, receives from the crm-customer-events dead-letter queue and re-sends to that queue.')
+param operationsPrincipalId string = ''
+
+@allowed(['User', 'Group'])
+param operationsPrincipalType string = 'Group'
+
+@description('Functions kept paused across deployments: comma list of function names (e.g. mcaComplianceSweepTimer), each set AzureWebJobs.<name>.Disabled=true.')
+param disabledFunctions string = ''
+
 // ---- workflow settings (names and meaning: docs/operations.md) -------------------------------------
 
 @description('PARTNER_TYPE: the partner\'s CSP role.')
@@ -80,6 +102,12 @@ param partnerCenterMaxRequestsPerSecond string = '5'
 
 @description('PARTNER_CENTER_MAX_CONCURRENCY, per instance.')
 param partnerCenterMaxConcurrency string = '4'
+
+@description('PARTNER_CENTER_MAX_INSTANCES: keep equal to maximumInstanceCount (fallback share of the rate).')
+param partnerCenterMaxInstances string = '40'
+
+@description('SWEEP_PAGE_SIZE: customers per page (one orchestration generation) of the nightly sweep.')
+param sweepPageSize string = '100'
 
 @description('PARTNER_CENTER_ATTESTATION_API_VERSION: path segment of the enhanced-attestation API.')
 param partnerCenterAttestationApiVersion string = 'v1'
@@ -145,6 +173,8 @@ param pollMaxDelay string = 'PT6H'
 
 @description('REMEDIATION_RETRY_AFTER: the sweep restarts an uncovered customer whose last run ended this long ago.')
 param remediationRetryAfter string = 'P30D'
+@description('INSTANCE_RETENTION: finished durable instances older than this are purged daily; the state table stays.')
+param instanceRetention string = 'P90D'
 @description('ATTESTATION_POLL_INTERVAL: fixed re-check interval while an attestation link is out.')
 param attestationPollInterval string = 'PT15M'
 
@@ -160,6 +190,15 @@ var resourceToken = toLower(uniqueString(subscription().id, environmentName, loc
 var tags = { 'azd-env-name': environmentName }
 var functionAppName = 'func-mca-${resourceToken}'
 
+// API_AUTH for the app's role check (shared/config.ts): appService exactly when App Service
+// Authentication runs in front of the app, else the routes would trust a header nobody vouches for.
+var apiAuth = empty(apiClientId) ? 'open' : 'appService'
+var pausedFunctions = filter(map(split(disabledFunctions, ','), name => trim(name)), name => !empty(name))
+var alertEmailList = filter(
+  map(split(!empty(alertEmails) ? alertEmails : partnerContactEmail, ','), address => trim(address)),
+  address => !empty(address)
+)
+
 // Blank values count as "not set" for the app (shared/config.ts), so optional settings may stay empty.
 var workflowSettings = {
   PARTNER_TYPE: partnerType
@@ -171,6 +210,8 @@ var workflowSettings = {
   PARTNER_CENTER_BASE_URL: partnerCenterBaseUrl
   PARTNER_CENTER_MAX_REQUESTS_PER_SECOND: partnerCenterMaxRequestsPerSecond
   PARTNER_CENTER_MAX_CONCURRENCY: partnerCenterMaxConcurrency
+  PARTNER_CENTER_MAX_INSTANCES: partnerCenterMaxInstances
+  SWEEP_PAGE_SIZE: sweepPageSize
   PARTNER_CENTER_ATTESTATION_API_VERSION: partnerCenterAttestationApiVersion
   PARTNER_CENTER_CERTIFICATE_THUMBPRINT: partnerCenterCertificateThumbprint
   WEBHOOK_CERTIFICATE_URLS: webhookCertificateUrls
@@ -194,6 +235,8 @@ var workflowSettings = {
   ATTESTATION_POLL_INTERVAL: attestationPollInterval
   CONFIRMATION_TIMEOUT: confirmationTimeout
   OUTAGE_TOLERANCE: outageTolerance
+  INSTANCE_RETENTION: instanceRetention
+  API_AUTH: apiAuth
 }
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
@@ -273,6 +316,8 @@ module rbac 'app/rbac.bicep' = {
     operatorPrincipalId: operatorPrincipalId
     operatorPrincipalType: operatorPrincipalType
     refreshTokenSecretStored: toLower(refreshTokenStored) == 'true'
+    operationsPrincipalId: operationsPrincipalId
+    operationsPrincipalType: operationsPrincipalType
   }
 }
 
@@ -299,6 +344,34 @@ module functionApp 'app/function-app.bicep' = {
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
     workflowSettings: workflowSettings
     partnerCenterCredentialType: partnerCenterCredentialType
+    apiClientId: apiClientId
+    disabledFunctions: pausedFunctions
+  }
+}
+
+module alerts 'app/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    resourceToken: resourceToken
+    location: location
+    tags: tags
+    alertEmails: alertEmailList
+    alertWebhookUrl: alertWebhookUrl
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    serviceBusNamespaceName: serviceBus.outputs.name
+    deadLetterQueueNames: [serviceBus.outputs.crmEventsQueueName, serviceBus.outputs.outcomesQueueName]
+  }
+}
+
+module workbook 'app/workbook.bicep' = {
+  name: 'workbook'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }
 }
 
@@ -317,3 +390,6 @@ output SERVICE_BUS_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
 output SERVICE_BUS_CRM_EVENTS_QUEUE string = serviceBus.outputs.crmEventsQueueName
 output SERVICE_BUS_OUTCOMES_QUEUE string = serviceBus.outputs.outcomesQueueName
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
+// Where the app registration's web redirect URI points (docs/operations.md, "Access (Entra ID)").
+output MCA_AUTH_REDIRECT_URI string = 'https://${functionApp.outputs.defaultHostName}/.auth/login/aad/callback'
+output MCA_API_AUTH string = apiAuth

@@ -176,6 +176,9 @@ async function main() {
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
   await bundle(root, entries, outDir);
+  // The dashboard's page and bundle, read at run time by functions/api/dashboard.http.ts (web/ beside main.js).
+  const web = require('./build-web');
+  if (web.hasWeb(root)) await web.buildWeb(root, path.join(outDir, 'web'));
   writeManifest(root, outDir);
   const zipPath = zip(root, outDir);
 

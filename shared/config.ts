@@ -33,6 +33,7 @@ import {
 } from './mca';
 import { languageTagSchema } from './mail/templates/language';
 import { mailFields } from './mail/templates/mail-data.schema';
+import { API_AUTH_MODES, type ApiAuthMode } from './access/caller';
 import { REDACTED, Secret } from './secret';
 import { AGREEMENT_CONFLICT_ACTIONS, type AgreementConflictAction } from './workflow/attestation-rules';
 import { acceptanceUrlTemplateProblem } from './workflow/acceptance-link';
@@ -53,6 +54,11 @@ export interface AppConfig {
   readonly timing: TimingConfig;
   readonly storage: StorageConfig;
   readonly serviceBus: ServiceBusConfig;
+  /**
+   * `API_AUTH`: `open` (locally: no sign-in, every route open) or `appService` (in Azure: every route
+   * but the webhook checks the App Service Authentication principal's app roles).
+   */
+  readonly apiAuth: ApiAuthMode;
 }
 
 export interface PartnerCenterConfig {
@@ -74,6 +80,13 @@ export interface PartnerCenterConfig {
   readonly attestationApiVersion: string;
   readonly maxRequestsPerSecond: number;
   readonly maxConcurrency: number;
+  /**
+   * The most Function App instances that may run at once (Flex Consumption maximumInstanceCount). The
+   * app-wide budget falls back to maxRequestsPerSecond / maxInstances per process when its table fails.
+   */
+  readonly maxInstances: number;
+  /** Customers per page of the compliance sweep: one orchestration generation's work and history. */
+  readonly sweepPageSize: number;
   /**
    * URLs a webhook's X-MS-Certificate-Url may name: exact URLs, or prefixes ending in `/`. Microsoft's
    * documented certificate URL in Azure; the local emulator's certificate URL locally.
@@ -141,6 +154,8 @@ export interface TimingConfig {
   readonly confirmationTimeoutMs: number;
   /** How long a failing activity (SendGrid, Partner Center or storage down) is retried before it fails. */
   readonly outageToleranceMs: number;
+  /** Finished durable instances whose last update is older than this are purged daily (state rows stay). */
+  readonly instanceRetentionMs: number;
 }
 
 export type StorageConfig =
@@ -207,6 +222,10 @@ const DEFAULTS = {
   PARTNER_CENTER_BASE_URL: 'https://api.partnercenter.microsoft.com',
   PARTNER_CENTER_MAX_REQUESTS_PER_SECOND: '5',
   PARTNER_CENTER_MAX_CONCURRENCY: '4',
+  // Flex Consumption's default maximum instance count (infra sets the same number).
+  PARTNER_CENTER_MAX_INSTANCES: '40',
+  // Partner Center's customer list answers up to 500 per page; 100 keeps one generation small.
+  SWEEP_PAGE_SIZE: '100',
   PARTNER_CENTER_ATTESTATION_API_VERSION: 'v1',
   REMINDER_SCHEDULE: 'P3D,P7D,P14D',
   ACCEPTANCE_DEADLINE: 'P30D',
@@ -227,6 +246,10 @@ const DEFAULTS = {
   // An outage of hours (SendGrid, Partner Center, storage) is waited out; the customer is not Failed.
   OUTAGE_TOLERANCE: 'PT12H',
   ON_AGREEMENT_CONFLICT: 'direct',
+  // Local runs are open; the Azure deployment sets appService.
+  API_AUTH: 'open',
+  // Durable history is for debugging a run; the state table and audit trail stay the record.
+  INSTANCE_RETENTION: 'P90D',
 } as const;
 
 const ENTRA_LOGIN = 'https://login.microsoftonline.com';
@@ -247,6 +270,7 @@ const partnerType = oneOf(PARTNER_TYPES);
 const method = oneOf(METHODS);
 const resellerStrategy = oneOf(RESELLER_STRATEGIES);
 const agreementConflict = oneOf(AGREEMENT_CONFLICT_ACTIONS);
+const apiAuth = oneOf(API_AUTH_MODES);
 
 /** A DNS name with at least two labels, e.g. contoso.onmicrosoft.com. */
 const DOMAIN_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/i;
@@ -345,6 +369,12 @@ const concurrency = numberSpec(
   'a whole number from 1 to 100',
   (n) => Number.isInteger(n) && n >= 1 && n <= 100,
 );
+
+const instanceCount = numberSpec(
+  'a whole number from 1 to 1000',
+  (n) => Number.isInteger(n) && n >= 1 && n <= 1000,
+);
+const pageSize = numberSpec('a whole number from 1 to 500', (n) => Number.isInteger(n) && n >= 1 && n <= 500);
 
 const thumbprint = spec(
   'the certificate thumbprint in hex (40 digits SHA-1 or 64 digits SHA-256)',
@@ -547,6 +577,8 @@ function readPartnerCenter(r: SettingsReader): PartnerCenterConfig {
     attestationApiVersion: () => r.withDefault('PARTNER_CENTER_ATTESTATION_API_VERSION', apiVersion),
     maxRequestsPerSecond: () => r.withDefault('PARTNER_CENTER_MAX_REQUESTS_PER_SECOND', requestsPerSecond),
     maxConcurrency: () => r.withDefault('PARTNER_CENTER_MAX_CONCURRENCY', concurrency),
+    maxInstances: () => r.withDefault('PARTNER_CENTER_MAX_INSTANCES', instanceCount),
+    sweepPageSize: () => r.withDefault('SWEEP_PAGE_SIZE', pageSize),
     webhookCertificateUrls: () => r.withDefault('WEBHOOK_CERTIFICATE_URLS', urlList),
     webhookLocalTrustAnchorsFile: () => readLocalTrustAnchors(r),
     acceptanceUrlTemplate: () => r.optional('PARTNER_CENTER_ACCEPTANCE_URL_TEMPLATE', acceptanceUrlTemplate),
@@ -669,6 +701,7 @@ function readTiming(r: SettingsReader): TimingConfig {
     attestationPollIntervalMs: () => r.withDefault('ATTESTATION_POLL_INTERVAL', duration),
     confirmationTimeoutMs: () => r.withDefault('CONFIRMATION_TIMEOUT', duration),
     outageToleranceMs: () => r.withDefault('OUTAGE_TOLERANCE', duration),
+    instanceRetentionMs: () => r.withDefault('INSTANCE_RETENTION', duration),
   });
 }
 
@@ -745,8 +778,27 @@ export function loadConfig(env: Env = process.env): AppConfig {
         timing: () => readTiming(r),
         storage: () => readStorage(r),
         serviceBus: () => readServiceBus(r),
+        apiAuth: () => r.withDefault('API_AUTH', apiAuth),
       }),
     );
+  } catch (error) {
+    if (error instanceof InvalidSetting) throw new ConfigError(r.problems);
+    throw error;
+  }
+}
+
+/**
+ * One section alone, for tools that need only part of the app's settings (the operator CLI): the
+ * same rules and messages as `loadConfig`, and no complaint about keys the section does not read.
+ */
+export function loadConfigSection<K extends 'partnerCenter' | 'storage' | 'serviceBus'>(
+  section: K,
+  env: Env = process.env,
+): NonNullable<AppConfig[K]> {
+  const readers = { partnerCenter: readPartnerCenter, storage: readStorage, serviceBus: readServiceBus };
+  const r = new SettingsReader(env);
+  try {
+    return deepFreeze(readers[section](r) as NonNullable<AppConfig[K]>);
   } catch (error) {
     if (error instanceof InvalidSetting) throw new ConfigError(r.problems);
     throw error;

@@ -8,6 +8,7 @@ import { renderMail, RetryableMailError, type SendResult } from '../../shared/ma
 import type { AuditTrailRepository, SendKey, SendKeysRepository, SendStatus } from '../../shared/store';
 import { composeMail, type PartnerDirectory } from '../../shared/workflow/mail-requests';
 import { readsPartnerCenter } from '../../shared/mca';
+import { logEvent } from '../../shared/observability';
 import type { AppDeps } from '../app-deps';
 
 export type SendMailResult =
@@ -122,6 +123,8 @@ export function createSendMailActivity({
       case 'unknown':
         return { kind: 'duplicate' };
       case 'sent':
+        // The count the operations guide's "mails sent per day" query reads (no address: kind only).
+        logEvent('information', 'Mail sent', { tenantId, mailKind: composed.template, n });
         return { kind: 'sent' };
     }
   };

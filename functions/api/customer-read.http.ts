@@ -11,6 +11,7 @@ import {
   InvalidContinuationTokenError,
   MAX_PAGE_SIZE,
   type AuditEntry,
+  type AuditTrailRepository,
   type CustomerState,
   type Store,
 } from '../../shared/store';
@@ -18,7 +19,7 @@ import { NotFoundError, respond, ValidationError } from '../http-errors';
 import { decodeOrThrow, queryObject, routeTenantId } from './request-input';
 
 export interface CustomerReadDeps {
-  store: Pick<Store, 'customerState' | 'auditTrail'>;
+  store: Pick<Store, 'customerState'> & { auditTrail: Pick<AuditTrailRepository, 'list'> };
 }
 
 export const HISTORY_LIMIT = 50;
@@ -51,7 +52,14 @@ export function customerStatus(state: CustomerState, history: AuditEntry[]) {
   return {
     ...{ tenantId, state: state.state, method, acceptedAt, purchaseAllowed, purchaseBlocked },
     ...{ reason, nextReminderAt, updatedAt },
-    history: history.map(({ at, actor, action, detail }) => ({ at, actor, action, detail })),
+    history: history.map(({ at, actor, actorId, action, detail }) => ({
+      at,
+      actor,
+      // Who asked, when a caller is known (an Entra object id or `local`); null for the workflow's own steps.
+      actorId: actorId ?? null,
+      action,
+      detail,
+    })),
   };
 }
 

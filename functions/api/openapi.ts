@@ -5,13 +5,15 @@
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { z } from 'zod';
+import { API_AUTH_MODES, APP_ROLES } from '../../shared/access';
 import { CUSTOMER_STATE_NAMES, customerStateRecordSchema, tenantIdSchema } from '../../shared/store';
 import { confirmationBodySchema } from '../../shared/workflow/contracts';
 import { inputJsonSchema, type JsonSchema } from '../../shared/workflow/json-schemas';
 import { webhookEventSchema } from '../partner-center-feed.function';
 import { REMINDER_GRACE_MS } from '../reminders.function';
 import { listQuerySchema } from './customer-read.http';
-import { SWEEP_LOOKBACK_DAYS } from './operations-read.http';
+import { SWEEP_LOOKBACK_DAYS } from '../compliance-sweep.function';
+import { customerTableQuerySchema, overviewQuerySchema } from './dashboard-data.http';
 import {
   blockedBodySchema,
   IDEMPOTENCY_HEADER,
@@ -74,7 +76,15 @@ const customerStatusSchema = customerSummarySchema
     updatedAt: true,
   })
   .extend({
-    history: z.array(z.object({ at: z.string(), actor: z.string(), action: z.string(), detail: z.string() })),
+    history: z.array(
+      z.object({
+        at: z.string(),
+        actor: z.string(),
+        actorId: z.string().nullable().describe('The caller (Entra object id or app id; `local`) when known'),
+        action: z.string(),
+        detail: z.string(),
+      }),
+    ),
   });
 
 const stateSummarySchema = z.object({
@@ -97,6 +107,8 @@ const sweepCountsSchema = z.object({
   started: z.int(),
   skipped: z.int(),
   failed: z.int(),
+  /** Absent from sweeps that ran before the sweep paged. */
+  pages: z.int().optional().describe('Pages of the customer list taken so far'),
 });
 
 const latestSweepSchema = z.object({
@@ -106,6 +118,41 @@ const latestSweepSchema = z.object({
   output: sweepCountsSchema.nullable(),
   createdTime: z.string().nullable(),
   lastUpdatedTime: z.string().nullable(),
+});
+
+const customerTablePageSchema = z.object({
+  items: z.array(customerSummarySchema),
+  total: z.int().min(0),
+  page: z.int().min(1),
+  pageSize: z.int().min(1),
+  pages: z.int().min(1),
+});
+
+const overviewSchema = z.object({
+  generatedAt: z.string(),
+  stateChangesPerDay: z.array(z.object({ day: z.string(), changes: z.int(), accepted: z.int() })),
+  stateChangesTruncated: z.boolean(),
+  timeToAccepted: z.object({
+    count: z.int(),
+    medianDays: z.number().nullable(),
+    buckets: z.array(z.object({ label: z.string(), count: z.int() })),
+  }),
+  expiringLinks: z.array(
+    z.object({ tenantId: z.string(), companyName: z.string(), linkExpiresAt: z.string() }),
+  ),
+});
+
+const deadLetterCountSchema = z.object({
+  queue: z.string(),
+  count: z.int().min(0).nullable().describe('null: Service Bus did not answer in time'),
+  capped: z.boolean().describe('The count reached the peek limit: there may be more'),
+});
+
+const meSchema = z.object({
+  mode: z.enum(API_AUTH_MODES),
+  authenticated: z.boolean(),
+  principalId: z.string().nullable().describe('Entra object id (or app id) of the caller; no name'),
+  roles: z.array(z.string()).describe(`App roles: ${APP_ROLES.read}, ${APP_ROLES.operate}; both when open`),
 });
 
 /** Answers of the calls that start or signal a workflow; the fields depend on the call. */
@@ -130,7 +177,11 @@ const COMPONENT_SCHEMAS: Record<string, JsonSchema> = {
   ),
   StateSummary: embedded(stateSummarySchema),
   LatestSweep: embedded(latestSweepSchema),
+  CustomerTablePage: embedded(customerTablePageSchema),
+  Overview: embedded(overviewSchema),
+  DeadLetterCount: embedded(deadLetterCountSchema),
   WorkflowAnswer: embedded(accepted),
+  Me: embedded(meSchema),
 };
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -250,6 +301,49 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     method: 'get',
+    route: 'reports/customers',
+    operationId: 'customerTable',
+    summary: 'Customers searched (company or tenant), sorted and paged, for the dashboard',
+    query: customerTableQuerySchema,
+    responses: { '200': { description: 'One page', schema: 'CustomerTablePage' }, '400': badRequest },
+  },
+  {
+    method: 'get',
+    route: 'reports/overview',
+    operationId: 'overview',
+    summary: 'State changes per day, time to acceptance and links expiring soon',
+    query: overviewQuerySchema,
+    responses: { '200': { description: 'The aggregates', schema: 'Overview' }, '400': badRequest },
+  },
+  {
+    method: 'get',
+    route: 'reports/dead-letters',
+    operationId: 'deadLetterCount',
+    summary: 'How many CRM messages were dead-lettered',
+    responses: { '200': { description: 'The count', schema: 'DeadLetterCount' } },
+  },
+  {
+    method: 'get',
+    route: 'dashboard/{*asset}',
+    operationId: 'dashboard',
+    summary: "The operator's dashboard page (GET /api/dashboard) and its script and styles",
+    anonymous: true,
+    responses: {
+      '200': { description: 'The page or asset', mediaType: 'text/html' },
+      '304': { description: 'Not modified (ETag)' },
+      '404': failure('Not a dashboard asset'),
+    },
+  },
+  {
+    method: 'get',
+    route: 'me',
+    operationId: 'me',
+    summary: 'Who the API takes the caller for: access mode, principal id and app roles (no role needed)',
+    anonymous: true,
+    responses: { '200': { description: 'The caller', schema: 'Me' } },
+  },
+  {
+    method: 'get',
     route: 'openapi.json',
     operationId: 'openApi',
     summary: 'This document',
@@ -322,12 +416,17 @@ export function openApiDocument() {
       description: 'Gets every customer of a Microsoft CSP partner onto the Microsoft Customer Agreement.',
     },
     servers: [{ url: '/api' }],
-    security: [{ functionKey: [] }],
+    security: [{ functionKey: [] }, { entraId: [] }],
     paths,
     components: {
       schemas: COMPONENT_SCHEMAS,
       securitySchemes: {
         functionKey: { type: 'apiKey', in: 'header', name: 'x-functions-key' },
+        entraId: {
+          type: 'http',
+          scheme: 'bearer',
+          description: `API_AUTH=appService: an Entra ID token with the app role ${APP_ROLES.read} (reads) or ${APP_ROLES.operate} (actions); 401 without one, 403 naming the missing role`,
+        },
       },
     },
   };

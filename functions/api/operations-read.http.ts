@@ -6,7 +6,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import type * as df from 'durable-functions';
 import { summariseStates } from '../../shared/reports';
 import type { Store } from '../../shared/store';
-import { sweepInstanceId } from '../compliance-sweep.function';
+import { recentSweepInstanceIds, SWEEP_LOOKBACK_DAYS } from '../compliance-sweep.function';
 import { NotFoundError, respond } from '../http-errors';
 import { REMINDER_GRACE_MS } from '../reminders.function';
 
@@ -14,10 +14,6 @@ export interface OperationsReadDeps {
   store: Pick<Store, 'customerState'>;
   now: () => Date;
 }
-
-/** How many days back `sweeps/latest` looks: the sweep runs daily, so a week covers any outage worth reporting. */
-export const SWEEP_LOOKBACK_DAYS = 7;
-const DAY_MS = 24 * 60 * 60_000;
 
 export function createStateSummaryHttp(deps: OperationsReadDeps) {
   return (_request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> =>
@@ -29,11 +25,6 @@ export function createStateSummaryHttp(deps: OperationsReadDeps) {
       });
       return { status: 200, headers: { 'Cache-Control': 'no-store' }, jsonBody: summary };
     });
-}
-
-/** Sweep instance ids from today back `days` days, newest first. */
-export function recentSweepInstanceIds(now: Date, days = SWEEP_LOOKBACK_DAYS): string[] {
-  return Array.from({ length: days }, (_, back) => sweepInstanceId(new Date(now.getTime() - back * DAY_MS)));
 }
 
 export function createLatestSweepHttp(deps: Pick<OperationsReadDeps, 'now'>) {

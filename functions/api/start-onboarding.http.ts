@@ -19,6 +19,7 @@ import {
 import { respond, ValidationError } from '../http-errors';
 import type { OnboardingPolicy } from '../../shared/workflow/run-policy';
 import { startOnboarding } from '../onboarding-starter';
+import { auditOperatorRequest, type OperatorAudit } from './operator-actions.http';
 import { decodeOrThrow, isPlainObject, readJson, routeTenantId } from './request-input';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
@@ -39,11 +40,14 @@ export async function startOnboardingHttp(
   context: InvocationContext,
   /** Pinned in the run it starts. */
   policy?: OnboardingPolicy,
+  /** Records the caller's request (`StartRequested`) before starting. */
+  audit?: OperatorAudit,
 ): Promise<HttpResponseInit> {
   return respond(context, async () => {
     const tenantId = routeTenantId(request);
     const body = decodeStartBody(await readJson(request), tenantId);
     const started = toOnboardingRequest(body, eventIdOf(request, body));
+    await auditOperatorRequest(audit, request, tenantId, 'StartRequested', `(${started.reason})`);
     const outcome = await startOnboarding(client, started, { policy });
     const statusUrl = statusUrlOf(request, tenantId);
     context.log(`API start for ${tenantId}: ${outcome.kind} (${outcome.instanceId})`);

@@ -1,20 +1,46 @@
 /**
- * Nightly compliance sweep: list every Partner Center customer, evaluate them in batches of at most
- * `maxConcurrency` activities, and report `{ customers, accepted, started, skipped, failed }` as
- * custom status (while running) and output. Deterministic: time from context.df only, no I/O.
+ * Nightly compliance sweep, one page of Partner Center customers per generation: the page is dealt to
+ * `maxConcurrency` lanes (sub-orchestrations that evaluate their customers one after another), the
+ * next page is listed meanwhile, and the generation ends with `continueAsNew`, carrying the running
+ * `SweepSummary`. History and memory stay bounded by the page size, whatever the size of the book.
+ *
+ * Why lanes and not a sliding window of `Task.any`: durable-functions (JS, out-of-process protocol)
+ * sends every child of a new `Task.any` as a new action, so re-waiting on activities already in
+ * flight schedules them again in Azure (azure-functions-durable-js#574). A lane keeps one activity in
+ * flight and starts the next as soon as it ends, so `maxConcurrency` stay busy without re-yielding.
+ *
+ * Deterministic: time from context.df only, no I/O; logs only when not replaying.
  */
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
-import { ACTIVITIES } from '../../shared/workflow/contracts';
+import { z } from 'zod';
+import { ACTIVITIES, ORCHESTRATORS } from '../../shared/workflow/contracts';
+import {
+  addCounts,
+  dealToLanes,
+  emptySweepCounts,
+  emptySweepSummary,
+  laneInstanceId,
+  outcomeOf,
+  readSweepCarry,
+  type SweepCarry,
+  type SweepCounts,
+  type SweepSummary,
+} from '../../shared/workflow/sweep-progress';
+import type { EvaluateCustomerInput } from '../activities/evaluate-customer.activity';
 import type {
-  EvaluateCustomerInput,
-  EvaluateCustomerOutcome,
-} from '../activities/evaluate-customer.activity';
-import type { ListedCustomer } from '../activities/list-customers.activity';
+  CustomerPageResult,
+  ListCustomersInput,
+  ListedCustomer,
+} from '../activities/list-customers.activity';
+
+export type { SweepSummary } from '../../shared/workflow/sweep-progress';
 
 export interface SweepPolicy {
-  /** Activities in flight at once (`config.partnerCenter.maxConcurrency`). */
+  /** Evaluations in flight at once: the number of lanes (`config.partnerCenter.maxConcurrency`). */
   maxConcurrency: number;
+  /** Customers per page (`SWEEP_PAGE_SIZE`): one generation's work and history. */
+  pageSize: number;
   retry: {
     firstRetryIntervalMs: number;
     maxAttempts: number;
@@ -30,74 +56,117 @@ export const defaultSweepRetry: SweepPolicy['retry'] = {
   maxRetryIntervalMs: 5 * 60_000,
 };
 
-export interface SweepSummary {
-  customers: number;
-  accepted: number;
-  started: number;
-  skipped: number;
-  failed: number;
+function retryOptions(policy: SweepPolicy['retry']): df.RetryOptions {
+  const retry = new df.RetryOptions(policy.firstRetryIntervalMs, policy.maxAttempts);
+  retry.backoffCoefficient = policy.backoffCoefficient;
+  retry.maxRetryIntervalInMilliseconds = policy.maxRetryIntervalMs;
+  return retry;
 }
 
 export function createComplianceSweepOrchestrator(policy: SweepPolicy): OrchestrationHandler {
-  const batchSize = Math.max(1, Math.floor(policy.maxConcurrency));
-  const retry = new df.RetryOptions(policy.retry.firstRetryIntervalMs, policy.retry.maxAttempts);
-  retry.backoffCoefficient = policy.retry.backoffCoefficient;
-  retry.maxRetryIntervalInMilliseconds = policy.retry.maxRetryIntervalMs;
+  const retry = retryOptions(policy.retry);
+  const listPage = (context: OrchestrationContext, continuationToken?: string): Task => {
+    const input: ListCustomersInput = { pageSize: policy.pageSize, continuationToken };
+    return context.df.callActivityWithRetry(ACTIVITIES.listCustomers, retry, input);
+  };
 
-  return function* complianceSweep(context: OrchestrationContext): Generator<Task, SweepSummary, unknown> {
-    const sweepDate = context.df.currentUtcDateTime.toISOString().slice(0, 10);
-    const customers = (yield context.df.callActivityWithRetry(
-      ACTIVITIES.listCustomers,
-      retry,
-    )) as ListedCustomer[];
-    const summary: SweepSummary = {
-      customers: customers.length,
-      accepted: 0,
-      started: 0,
-      skipped: 0,
-      failed: 0,
-    };
+  return function* complianceSweep(
+    context: OrchestrationContext,
+  ): Generator<Task, SweepSummary | undefined, unknown> {
+    const carried = readSweepCarry(context.df.getInput());
+    const sweepDate = carried?.sweepDate ?? context.df.currentUtcDateTime.toISOString().slice(0, 10);
+    const summary: SweepSummary = carried?.summary ?? emptySweepSummary();
+    const page = carried?.page ?? ((yield listPage(context)) as CustomerPageResult);
+    summary.customers += page.customers.length;
     context.df.setCustomStatus(summary);
-    for (let offset = 0; offset < customers.length; offset += batchSize) {
-      const batch = customers.slice(offset, offset + batchSize);
-      const outcomes = yield* evaluateBatch(context, retry, batch, sweepDate);
-      for (const outcome of outcomes) summary[outcome]++;
-      context.df.setCustomStatus(summary);
+
+    const lanes = dealToLanes(page.customers, policy.maxConcurrency).map((customers, lane) =>
+      context.df.callSubOrchestrator(
+        ORCHESTRATORS.sweepLane,
+        { sweepDate, customers } satisfies SweepLaneInput,
+        laneInstanceId(context.df.instanceId, summary.pages, lane),
+      ),
+    );
+    // Prefetch: the next page is listed while this one is evaluated.
+    const next = page.continuationToken === undefined ? undefined : listPage(context, page.continuationToken);
+    yield* settle(context, next ? [next, ...lanes] : lanes);
+
+    lanes.forEach((lane, index) =>
+      addCounts(summary, laneCounts(lane, dealtCount(page, index, lanes.length))),
+    );
+    summary.pages += 1;
+    context.df.setCustomStatus(summary);
+    // A page that cannot be listed after every retry ends the sweep; the counts so far stay visible.
+    if (next?.isFaulted) throw next.result;
+    if (next) {
+      const carry: SweepCarry = { sweepDate, summary, page: next.result as CustomerPageResult };
+      context.df.continueAsNew(carry);
+      return undefined;
     }
     if (!context.df.isReplaying) context.log('Compliance sweep finished', summary);
     return summary;
   };
 }
 
-type Counted = 'accepted' | 'started' | 'skipped' | 'failed';
+/** How many customers lane `index` of `laneCount` got (round-robin dealing). */
+function dealtCount(page: { customers: readonly unknown[] }, index: number, laneCount: number): number {
+  return Math.floor((page.customers.length - index - 1) / laneCount) + 1;
+}
 
-/** Task.all fails on the first failure: the others are then awaited one by one, so each is counted. */
-function* evaluateBatch(
-  context: OrchestrationContext,
-  retry: df.RetryOptions,
-  batch: ListedCustomer[],
-  sweepDate: string,
-): Generator<Task, Counted[], unknown> {
-  const tasks = batch.map((customer) => {
-    const input: EvaluateCustomerInput = { ...customer, sweepDate };
-    return context.df.callActivityWithRetry(ACTIVITIES.evaluateCustomer, retry, input);
-  });
+/** A lane's counts; a lane that failed (a bug, never an activity) counts all its customers as failed. */
+function laneCounts(lane: Task, dealt: number): SweepCounts {
+  if (lane.isFaulted) return { ...emptySweepCounts(), failed: dealt };
+  return lane.result as SweepCounts;
+}
+
+/**
+ * Waits until every task has ended, failed or not. `Task.all` fails on the first failure: the others
+ * are then awaited one by one (re-yielding one task alone never schedules it again).
+ */
+function* settle(context: OrchestrationContext, tasks: Task[]): Generator<Task, void, unknown> {
+  if (tasks.length === 0) return;
   try {
     yield context.df.Task.all(tasks);
   } catch {
     for (const task of tasks) {
-      if (task.isCompleted) continue;
+      if (task.isCompleted || task.isFaulted) continue;
       try {
         yield task;
       } catch {
-        // Counted as failed below.
+        // Read from task.isFaulted by the caller.
       }
     }
   }
-  return tasks.map((task) => (task.isFaulted ? 'failed' : kindOf(task.result)));
 }
 
-function kindOf(result: unknown): Counted {
-  const kind = (result as Partial<EvaluateCustomerOutcome> | null)?.kind;
-  return kind === 'accepted' || kind === 'started' || kind === 'skipped' ? kind : 'failed';
+const sweepLaneInputSchema = z.object({
+  sweepDate: z.string(),
+  customers: z.array(z.object({ tenantId: z.string(), companyName: z.string().optional() })),
+});
+export interface SweepLaneInput {
+  sweepDate: string;
+  customers: ListedCustomer[];
+}
+
+/**
+ * One lane of a page: evaluates its customers one after another (each with retries); a customer that
+ * still fails is counted and the lane goes on. Returns the lane's counts.
+ */
+export function createSweepLaneOrchestrator(policy: Pick<SweepPolicy, 'retry'>): OrchestrationHandler {
+  const retry = retryOptions(policy.retry);
+  return function* sweepLane(context: OrchestrationContext): Generator<Task, SweepCounts, unknown> {
+    const { sweepDate, customers } = sweepLaneInputSchema.parse(context.df.getInput());
+    const counts = emptySweepCounts();
+    for (const customer of customers) {
+      const input: EvaluateCustomerInput = { ...customer, sweepDate };
+      try {
+        counts[
+          outcomeOf(yield context.df.callActivityWithRetry(ACTIVITIES.evaluateCustomer, retry, input))
+        ]++;
+      } catch {
+        counts.failed++;
+      }
+    }
+    return counts;
+  };
 }

@@ -791,6 +791,8 @@ class OnboardingFlow {
         nextReminderAt,
         remindersSent: run.remindersSent,
         attestationId: this.current()?.id ?? null,
+        // For the dashboard's "links expiring soon"; absent outside AttestationPending.
+        linkExpiresAt: state === 'AttestationPending' ? (this.current()?.expiresAt ?? undefined) : undefined,
         startedAt: run.startedAt,
         updatedAt: this.nowIso(),
         companyName: run.companyName,

@@ -25,6 +25,12 @@ param logAnalyticsWorkspaceId string
 param workflowSettings object
 @allowed(['clientSecret', 'certificate'])
 param partnerCenterCredentialType string
+@description('Client ID of the Entra app registration with the app roles; empty leaves App Service Authentication off.')
+param apiClientId string = ''
+@description('Function names kept paused: each gets AzureWebJobs.<name>.Disabled=true.')
+param disabledFunctions array = []
+@description('The one anonymous route: Partner Center cannot sign in, its signature is the authentication.')
+param webhookPath string = '/api/webhooks/partner-center'
 
 // A Key Vault reference resolved by the platform with `keyVaultReferenceIdentity`. Without a version the
 // latest secret version is used (picked up within a day, or at once on restart).
@@ -65,12 +71,17 @@ var certificateSettings = {
   PARTNER_CENTER_CERTIFICATE_PRIVATE_KEY: keyVaultReference(keyVaultUri, 'PARTNER-CENTER-CERTIFICATE-PRIVATE-KEY')
 }
 
+// Pausing is part of the declared set: a pause set by hand in the portal would vanish on the next
+// `azd provision` (docs/operations.md, "Pausing a function").
+var pausedFunctionSettings = toObject(disabledFunctions, name => 'AzureWebJobs.${name}.Disabled', name => 'true')
+
 var appSettings = union(
   hostSettings,
   connectionSettings,
   workflowSettings,
   secretSettings,
-  partnerCenterCredentialType == 'certificate' ? certificateSettings : clientSecretSettings
+  partnerCenterCredentialType == 'certificate' ? certificateSettings : clientSecretSettings,
+  pausedFunctionSettings
 )
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
@@ -134,6 +145,52 @@ resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'appsettings'
   properties: appSettings
+}
+
+// App Service Authentication (Easy Auth) with Entra ID in front of every route but the webhook. It
+// proves who calls; the app checks the `roles` claim (Mca.Read, Mca.Operate) itself, since Easy Auth
+// validates tokens but not roles. No client secret: browsers sign in with the implicit flow (an ID
+// token, which carries the user's roles); machines send client-credential access tokens.
+resource auth 'Microsoft.Web/sites/config@2024-04-01' = if (!empty(apiClientId)) {
+  parent: site
+  name: 'authsettingsV2'
+  // One site config write at a time: parallel writes to the same site can conflict.
+  dependsOn: [settings]
+  properties: {
+    platform: {
+      enabled: true
+      runtimeVersion: '~1'
+    }
+    globalValidation: {
+      requireAuthentication: true
+      // Browsers are sent to the sign-in page; a request with X-Requested-With (or a bad token) gets 401.
+      unauthenticatedClientAction: 'RedirectToLoginPage'
+      redirectToProvider: 'azureactivedirectory'
+      excludedPaths: [webhookPath]
+    }
+    httpSettings: {
+      requireHttps: true
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+          clientId: apiClientId
+        }
+        validation: {
+          // v2 access tokens carry the client ID as audience, v1 tokens the Application ID URI.
+          allowedAudiences: [apiClientId, 'api://${apiClientId}']
+        }
+      }
+    }
+    login: {
+      // The app needs the caller's claims only, never a downstream token: nothing to store.
+      tokenStore: {
+        enabled: false
+      }
+    }
+  }
 }
 
 // Deployments (azd, the deployment container) authenticate with Entra ID; publishing-profile

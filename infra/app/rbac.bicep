@@ -17,12 +17,17 @@ param applicationInsightsName string
 param operatorPrincipalId string = ''
 @allowed(['User', 'Group'])
 param operatorPrincipalType string = 'User'
+@description('Optional: the operations user or group (reads state, handles dead letters). Empty for none.')
+param operationsPrincipalId string = ''
+@allowed(['User', 'Group'])
+param operationsPrincipalType string = 'Group'
 
 // Built-in role definition IDs (the same in every tenant).
 var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  storageTableDataReader: '76199698-9eea-4c19-bc75-cec21354c6b6'
   serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
   serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
@@ -41,6 +46,22 @@ var storageRoles = [
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
 }
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' existing = {
+  parent: storage
+  name: 'default'
+}
+
+// The workflow's state tables (storage.bicep creates them from the same list); not the Durable task
+// hub's tables, which hold orchestration inputs.
+var stateTableNames = loadJsonContent('state-tables.json')
+
+resource stateTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' existing = [
+  for tableName in stateTableNames: {
+    parent: tableService
+    name: tableName
+  }
+]
 
 resource serviceBus 'Microsoft.ServiceBus/namespaces@2024-01-01' existing = {
   name: serviceBusNamespaceName
@@ -148,5 +169,41 @@ resource operatorManagesSecrets 'Microsoft.Authorization/roleAssignments@2022-04
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
     principalId: operatorPrincipalId
     principalType: operatorPrincipalType
+  }
+}
+
+// ---- operations (optional): read the state, handle dead-lettered CRM events -----------------------
+// Table scope keeps the Durable task hub's tables (orchestration inputs) out of reach.
+resource operationsReadsState 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (tableName, i) in stateTableNames: if (!empty(operationsPrincipalId)) {
+    name: guid(storage.id, tableName, operationsPrincipalId, roles.storageTableDataReader)
+    scope: stateTables[i]
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataReader)
+      principalId: operationsPrincipalId
+      principalType: operationsPrincipalType
+    }
+  }
+]
+
+// Receiving from the dead-letter subqueue needs Data Receiver on its queue (which also reaches live
+// messages: handle with care); re-sending a fixed event needs Data Sender on the same queue.
+resource operationsReceivesDeadLetters 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operationsPrincipalId)) {
+  name: guid(crmEvents.id, operationsPrincipalId, roles.serviceBusDataReceiver)
+  scope: crmEvents
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataReceiver)
+    principalId: operationsPrincipalId
+    principalType: operationsPrincipalType
+  }
+}
+
+resource operationsResendsCrmEvents 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operationsPrincipalId)) {
+  name: guid(crmEvents.id, operationsPrincipalId, roles.serviceBusDataSender)
+  scope: crmEvents
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataSender)
+    principalId: operationsPrincipalId
+    principalType: operationsPrincipalType
   }
 }

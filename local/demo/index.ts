@@ -99,6 +99,7 @@ function printWelcome(
     [
       '',
       'mca-workflow is running locally (Ctrl-C stops everything).',
+      `  Dashboard        ${stack.hostUrl}/api/dashboard   (updates itself; locally everything is open)`,
       `  API              ${stack.hostUrl}/api/customers   (one: /api/customers/{tenantId}/mca)`,
       `  Report           ${stack.hostUrl}/api/reports/mca.csv`,
       `  Mail inbox       ${stack.emulators.sendGridUrl}/   (SendGrid sink: every mail the app sent)`,

@@ -10,8 +10,20 @@ export {
   type EnhancedAttestation,
   type CreateAgreementInput,
   type AuditRecordQuery,
+  type CustomerPage,
 } from './partner-center.client';
-export { createPartnerCenterClientFromConfig, type PartnerCenterClientDeps } from './from-config';
+export {
+  createPartnerCenterClientFromConfig,
+  createWebhookRegistrationClientFromConfig,
+  msalOptionsFor,
+  type PartnerCenterClientDeps,
+} from './from-config';
+export {
+  createWebhookRegistrationClient,
+  type WebhookRegistration,
+  type WebhookRegistrationClient,
+  type WebhookValidationStatus,
+} from './webhook-registration.client';
 export {
   createAppOnlyTokenProvider,
   createAppUserTokenProvider,
@@ -41,6 +53,18 @@ export {
   type RateLimiter,
   type RateLimiterOptions,
 } from './rate-limiter';
+export {
+  budgetPlan,
+  claim,
+  createSharedBudget,
+  RING_SIZE,
+  type BudgetPlan,
+  type BudgetRow,
+  type BudgetStore,
+  type SharedBudget,
+  type SharedBudgetOptions,
+} from './shared-budget';
+export { BUDGET_CURSOR_PREFIX, createCursorBudgetStore } from './shared-budget.cursors';
 export { defaultRetryPolicy, type RetryPolicy } from './retry-policy';
 export { requestIdForKey } from './request-ids';
 export * from './errors';

@@ -20,6 +20,7 @@ import {
   directSignedStatusSchema,
   enhancedAttestationResponseSchema,
   mcaAgreementType,
+  nextLinkSchema,
   type AgreementMetadata,
   type AuditRecord,
   type CreatedAgreement,
@@ -126,7 +127,19 @@ export interface PartnerCenterClient {
   ): Promise<CreatedAgreement | undefined>;
   /** Every customer, following `links.next` and its MS-ContinuationToken until absent. */
   listCustomers(options?: ReadOptions & { pageSize?: number }): AsyncIterable<Customer>;
+  /**
+   * One page of customers: the first (no token) or the one a previous page's `continuationToken`
+   * names. The token is opaque (the encoded `links.next`); none on the last page.
+   */
+  listCustomersPage(
+    options?: ReadOptions & { pageSize?: number; continuationToken?: string },
+  ): Promise<CustomerPage>;
   listAuditRecords(query: AuditRecordQuery, options?: ReadOptions): AsyncIterable<AuditRecord>;
+}
+
+export interface CustomerPage {
+  customers: Customer[];
+  continuationToken?: string;
 }
 
 const datePattern = /^\d{4}-\d{2}-\d{2}$/;
@@ -180,34 +193,45 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
     return execute({ operation, method: 'POST', url, tokens, correlationId, requestId, schema, body });
   }
 
+  /** One page of a collection; `next` is where the following page is, absent on the last one. */
+  async function fetchPage<T>(
+    operation: PartnerCenterOperation,
+    url: URL,
+    itemSchema: z.ZodType<T>,
+    correlationId: string,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<{ items: T[]; next?: NextLink }> {
+    const tokens = tokenProviderFor(operation, options.tokens);
+    const page = await execute({
+      operation,
+      method: 'GET',
+      url,
+      tokens,
+      correlationId,
+      requestId: newGuid(),
+      schema: collectionSchema(itemSchema),
+      extraHeaders,
+    });
+    return { items: page.items, next: page.links?.next ?? undefined };
+  }
+
   async function* paginate<T>(
     operation: PartnerCenterOperation,
     firstUrl: URL,
     itemSchema: z.ZodType<T>,
     opts: ReadOptions = {},
   ): AsyncGenerator<T> {
-    const tokens = tokenProviderFor(operation, options.tokens);
     const correlationId = opts.correlationId ?? newGuid();
-    const schema = collectionSchema(itemSchema);
     let url = firstUrl;
     let extraHeaders: Record<string, string> = {};
     const seen = new Set<string>();
     for (;;) {
-      const page = await execute({
-        operation,
-        method: 'GET',
-        url,
-        tokens,
-        correlationId,
-        requestId: newGuid(),
-        schema,
-        extraHeaders,
-      });
+      const page = await fetchPage(operation, url, itemSchema, correlationId, extraHeaders);
       yield* page.items;
-      const next = page.links?.next;
+      const next = page.next;
       if (!next) return;
       url = resolveNext(operation, next, correlationId);
-      extraHeaders = Object.fromEntries((next.headers ?? []).map((h) => [h.key, h.value]));
+      extraHeaders = nextHeaders(next);
       const pageKey = `${url.href} ${JSON.stringify(extraHeaders)}`;
       if (seen.has(pageKey))
         throw new UnexpectedResponse({ operation, correlationId }, false, 'paging loops');
@@ -307,6 +331,23 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
       return paginate('listCustomers', apiUrl('/v1/customers', { size }), customerSchema, opts);
     },
 
+    async listCustomersPage(opts = {}) {
+      const operation = 'listCustomers';
+      const correlationId = opts.correlationId ?? newGuid();
+      const next =
+        opts.continuationToken === undefined
+          ? undefined
+          : decodeContinuationToken(opts.continuationToken, { operation, correlationId });
+      const url = next
+        ? resolveNext(operation, next, correlationId)
+        : apiUrl('/v1/customers', { size: String(opts.pageSize ?? 100) });
+      const page = await fetchPage(operation, url, customerSchema, correlationId, next && nextHeaders(next));
+      const continuationToken = page.next && encodeContinuationToken(page.next);
+      if (continuationToken !== undefined && continuationToken === opts.continuationToken)
+        throw new UnexpectedResponse({ operation, correlationId }, false, 'paging loops');
+      return { customers: page.items, continuationToken };
+    },
+
     listAuditRecords(query, opts) {
       for (const date of [query.startDate, query.endDate]) {
         if (date !== undefined && !datePattern.test(date))
@@ -323,6 +364,23 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
       return paginate('listAuditRecords', url, auditRecordSchema, opts);
     },
   };
+}
+
+function nextHeaders(next: NextLink): Record<string, string> {
+  return Object.fromEntries((next.headers ?? []).map((h) => [h.key, h.value]));
+}
+
+/** The page token callers keep (e.g. in an orchestration's input): `links.next`, base64url JSON. */
+function encodeContinuationToken(next: NextLink): string {
+  return Buffer.from(JSON.stringify({ uri: next.uri, headers: next.headers ?? [] })).toString('base64url');
+}
+
+function decodeContinuationToken(token: string, ids: { operation: string; correlationId: string }): NextLink {
+  try {
+    return nextLinkSchema.parse(JSON.parse(Buffer.from(token, 'base64url').toString('utf8')));
+  } catch {
+    throw new UnexpectedResponse(ids, false, 'the continuation token is not one this client issued');
+  }
 }
 
 function attestationFrom(response: Record<string, unknown>, attestationId: string): EnhancedAttestation {

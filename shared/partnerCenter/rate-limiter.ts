@@ -1,8 +1,10 @@
 /**
  * A limiter shared by every Partner Center caller in a process: at most `maxConcurrency` requests in
  * flight and request starts spaced by 1/requestsPerSecond. Partner Center throttles per partner, so
- * one limiter per process (not per client) is what keeps us under the quota.
+ * one limiter per process (not per client) is what keeps us under the quota; with a shared budget
+ * every start also takes a token from the app-wide budget, so the rate holds across instances too.
  */
+import type { SharedBudget } from './shared-budget';
 
 export interface RateLimiter {
   run<T>(task: () => Promise<T>): Promise<T>;
@@ -11,6 +13,8 @@ export interface RateLimiter {
 export interface RateLimiterOptions {
   requestsPerSecond: number;
   maxConcurrency: number;
+  /** The app-wide budget (shared-budget.ts): every request start takes one of its tokens. */
+  budget?: SharedBudget;
   /** Injectable time so a virtual clock can drive the spacing. */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -49,6 +53,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         const startAt = Math.max(current, nextStartAt);
         nextStartAt = startAt + intervalMs;
         if (startAt > current) await sleep(startAt - current);
+        await options.budget?.take();
         return await task();
       } finally {
         releaseSlot();

@@ -4,8 +4,11 @@
  * The MS-RequestId stays the same on every retry of one logical request: it is the idempotency key.
  * Every request names the API contract version (`MS-Contract-Version`, the REST headers Microsoft lists
  * for Partner Center; `v1` unless a scenario says otherwise).
+ * Every retry is logged (`Partner Center retry`, with status, attempt, delayMs, a 429's Retry-After and
+ * the MS-CorrelationId as dimensions), and so is a request that gives up.
  */
 import type { z } from 'zod';
+import { logEvent } from '../observability/log-scope';
 import { errorFromResponse, PartnerCenterError, Transient, UnexpectedResponse } from './errors';
 import type { RateLimiter } from './rate-limiter';
 import { backoffDelayMs, parseRetryAfterMs, type RetryPolicy } from './retry-policy';
@@ -19,11 +22,13 @@ export interface ExecutorDeps {
   now: () => number;
   locale?: string;
   requestTimeoutMs: number;
+  /** Structured logs; the invocation's log scope when omitted. */
+  log?: typeof logEvent;
 }
 
 export interface LogicalRequest<T> {
   operation: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   url: URL;
   tokens: TokenProvider;
   correlationId: string;
@@ -55,10 +60,19 @@ export function createRequestExecutor(deps: ExecutorDeps) {
       const error = toError(outcome, ids, deps.now());
       const delay = error.retryAfterMs ?? backoffDelayMs(deps.retry, attempt, deps.random);
       const outOfTime = deps.now() - startedAt + delay > deps.retry.maxElapsedMs;
-      if (!error.retryable || attempt >= deps.retry.maxAttempts || outOfTime) throw error;
+      const facts = attemptFacts(request, outcome, attempt);
+      if (!error.retryable || attempt >= deps.retry.maxAttempts || outOfTime) {
+        if (error.retryable) log('warning', 'Partner Center request gave up', facts);
+        throw error;
+      }
+      log('warning', 'Partner Center retry', { ...facts, delayMs: delay });
       await deps.sleep(delay);
     }
   };
+
+  function log(...args: Parameters<typeof logEvent>): void {
+    (deps.log ?? logEvent)(...args);
+  }
 
   async function attemptOnce(request: LogicalRequest<unknown>): Promise<AttemptOutcome> {
     let token: string;
@@ -106,6 +120,19 @@ export function createRequestExecutor(deps: ExecutorDeps) {
 }
 
 type Ids = { operation: string; correlationId: string; requestId: string };
+
+/** What a log line says about one failed attempt: ids, the status (or `network`) and Retry-After. */
+function attemptFacts(request: LogicalRequest<unknown>, outcome: AttemptOutcome, attempt: number) {
+  const response = outcome.kind === 'response' ? outcome : undefined;
+  return {
+    operation: request.operation,
+    status: response ? response.status : 'network',
+    attempt,
+    ...(response?.retryAfter ? { retryAfter: response.retryAfter } : {}),
+    msCorrelationId: request.correlationId,
+    msRequestId: request.requestId,
+  };
+}
 
 function toError(outcome: AttemptOutcome, ids: Ids, now: number): PartnerCenterError {
   if (outcome.kind === 'network') {

@@ -73,7 +73,7 @@ export const auditRecordSchema = z.object({
 });
 export type AuditRecord = z.infer<typeof auditRecordSchema>;
 
-const nextLinkSchema = z.object({
+export const nextLinkSchema = z.object({
   uri: z.string(),
   headers: z.array(z.object({ key: z.string(), value: z.string() })).optional(),
 });

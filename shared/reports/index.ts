@@ -6,3 +6,23 @@ export {
   type StateSummary,
   type SummaryOptions,
 } from './state-summary';
+export {
+  CUSTOMER_SORT_KEYS,
+  customerTablePage,
+  SORT_ORDERS,
+  type CustomerSortKey,
+  type CustomerTablePage,
+  type CustomerTableQuery,
+  type SortOrder,
+} from './customer-table';
+export {
+  ACCEPTED_ACTIONS,
+  expiringLinks,
+  STATE_CHANGE_ACTIONS,
+  stateChangesPerDay,
+  TIME_TO_ACCEPTED_BUCKETS,
+  timeToAccepted,
+  type DailyStateChanges,
+  type ExpiringLink,
+  type TimeToAccepted,
+} from './dashboard-overview';

@@ -5,19 +5,9 @@
 import { z } from 'zod';
 import { withholdPersonalData } from './personal-data';
 
-export const CUSTOMER_STATE_NAMES = [
-  'Checking',
-  'Accepted',
-  'InviteSent',
-  'AttestationPending',
-  'Confirming',
-  'ReattestationRequired',
-  'HandedOff',
-  'Expired',
-  'Failed',
-  /** Not covered and no signatory known: the partner's desk was told at once. */
-  'AwaitingContact',
-] as const;
+import { CUSTOMER_STATE_NAMES } from './state-names';
+
+export { CUSTOMER_STATE_NAMES };
 export type CustomerStateName = (typeof CUSTOMER_STATE_NAMES)[number];
 
 export const MCA_METHODS = ['direct', 'attestation'] as const;
@@ -45,6 +35,8 @@ export const customerStateRecordSchema = z.object({
   nextReminderAt: utcTimestamp.nullable().default(null),
   remindersSent: z.int().min(0).default(0),
   attestationId: z.string().min(1).max(200).nullable().default(null),
+  /** When the attestation link the customer was sent stops working (AttestationPending only). */
+  linkExpiresAt: utcTimestamp.nullable().optional(),
   /**
    * Partner Center refuses this customer's purchases (403 / 900428: only an attestation from before
    * 2023-04-01, blocked since 2025-10-07). Kept through every later state until the customer is covered.

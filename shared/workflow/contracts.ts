@@ -152,6 +152,8 @@ export function onboardingInstanceId(tenantId: string): string {
 export const ORCHESTRATORS = {
   onboarding: 'mcaOnboarding',
   sweep: 'mcaComplianceSweep',
+  /** One lane of a sweep page: its customers evaluated one after another. */
+  sweepLane: 'mcaComplianceSweepLane',
 } as const;
 
 /** External events a running onboarding orchestration listens to. */
@@ -178,7 +180,7 @@ export const ACTIVITIES = {
   sendMail: 'mcaSendMail',
   saveState: 'mcaSaveState',
   publishOutcome: 'mcaPublishOutcome',
-  /** Sweep: every Partner Center customer's tenant id and company name. */
+  /** Sweep: one page of Partner Center customers (tenant id, company name) and the next page's token. */
   listCustomers: 'mcaListCustomers',
   /** Sweep: one customer's status recorded, remediation started when it needs it. */
   evaluateCustomer: 'mcaEvaluateCustomer',

@@ -42,9 +42,12 @@ export async function healAccepted(
   row: CustomerState,
   status: Accepted,
   actor: AuditActor,
+  /** Who asked (an operator's non-personal id), when a person did. */
+  actorId?: string,
 ): Promise<void> {
   const acceptedAt = status.method === 'attestation' ? status.attestedAt : deps.now().toISOString();
-  await heal(deps, row, { method: status.method, acceptedAt, actor, detail: `(${status.method})` });
+  const detail = `(${status.method})`;
+  await heal(deps, row, { method: status.method, acceptedAt, actor, actorId, detail });
 }
 
 /**
@@ -55,11 +58,13 @@ export async function healConfirmed(
   deps: HealDeps,
   row: CustomerState,
   confirmation: Confirmation,
+  actorId?: string,
 ): Promise<void> {
   await heal(deps, row, {
     method: confirmation.method,
     acceptedAt: utcInstant(confirmation.acceptedAt),
     actor: 'operator',
+    actorId,
     detail: `(${confirmationNote(confirmation)})`,
   });
 }
@@ -68,13 +73,14 @@ interface Healing {
   method: Accepted['method'];
   acceptedAt: string;
   actor: AuditActor;
+  actorId?: string;
   detail: string;
 }
 
 async function heal(
   deps: HealDeps,
   row: CustomerState,
-  { method, acceptedAt, actor, detail }: Healing,
+  { method, acceptedAt, actor, actorId, detail }: Healing,
 ): Promise<void> {
   const at = deps.now().toISOString();
   const tenantId = row.tenantId;
@@ -99,6 +105,7 @@ async function heal(
     tenantId,
     at,
     actor,
+    ...(actorId === undefined ? {} : { actorId }),
     action: 'Healed',
     detail: `${row.state} -> Accepted ${detail}`,
   });
@@ -126,11 +133,12 @@ export async function recheckFinishedRun(
   deps: HealDeps & { partnerCenter: McaStatusReader },
   row: CustomerState,
   actor: AuditActor,
+  actorId?: string,
 ): Promise<RecheckFinding> {
   const status = await readMcaStatus(deps.partnerCenter, row.tenantId, deps.now());
   if (status.kind === 'accepted') {
     const healed = isHealable(row);
-    if (healed) await healAccepted(deps, row, status, actor);
+    if (healed) await healAccepted(deps, row, status, actor, actorId);
     return { found: 'accepted', method: status.method, healed, state: healed ? 'Accepted' : row.state };
   }
   const purchaseBlocked = status.kind === 'reattestationRequired' && status.purchaseBlocked;
@@ -142,6 +150,7 @@ export async function recheckFinishedRun(
     tenantId: row.tenantId,
     at,
     actor,
+    ...(actorId === undefined ? {} : { actorId }),
     action: 'Rechecked',
     detail: `still ${status.kind === 'none' ? 'no MCA' : 'only a stale attestation'} (${row.state})`,
   });

@@ -249,7 +249,7 @@ async function drainInvocations(host: RunningHost): Promise<void> {
 // ---- dist/ must hold the current sources: the host loads the app from there -------------------------
 
 const BUILT_ENTRY = path.join(APP_DIR, 'dist', 'functions', 'main.js');
-const SOURCE_DIRS = ['functions', 'shared', 'local'].map((dir) => path.join(APP_DIR, dir));
+const SOURCE_DIRS = ['functions', 'shared', 'local', 'cli'].map((dir) => path.join(APP_DIR, dir));
 let built: Promise<void> | undefined;
 
 /** Builds once per test file at most, and only when dist/ is missing or older than a source file. */

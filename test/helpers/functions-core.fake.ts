@@ -40,12 +40,13 @@ export function registeredFunctions(): RegisteredFunctionInfo[] {
 /** Invokes captured handlers as the worker would: JSON in, JSON out, a fresh InvocationContext each time. */
 export function createTestInvoker(): FunctionInvoker {
   return {
-    async invoke(functionName: string, triggerValue: unknown): Promise<unknown> {
+    async invoke(functionName: string, triggerValue: unknown, options = {}): Promise<unknown> {
       const registration = captured.get(functionName);
       if (!registration) throw new Error(`Function '${functionName}' is not registered`);
       const context = new InvocationContext({
         functionName,
         invocationId: randomUUID(),
+        triggerMetadata: options.triggerMetadata,
         logHandler: () => undefined,
       });
       const result = await registration.handler(jsonRoundTrip(triggerValue), context);

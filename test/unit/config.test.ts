@@ -102,6 +102,8 @@ describe('defaults', () => {
         attestationApiVersion: 'v1',
         maxRequestsPerSecond: 5,
         maxConcurrency: 4,
+        maxInstances: 40,
+        sweepPageSize: 100,
         webhookCertificateUrls: [
           'https://3psostorageacct.blob.core.windows.net/cert/pcnotifications-dispatch.microsoft.com.cer',
         ],
@@ -132,11 +134,26 @@ describe('defaults', () => {
         attestationPollIntervalMs: 15 * 60_000,
         confirmationTimeoutMs: 48 * HOUR,
         outageToleranceMs: 12 * HOUR,
+        instanceRetentionMs: 90 * DAY,
       },
       storage: { kind: 'connectionString', connectionString: '[redacted]' },
       serviceBus: { kind: 'connectionString', connectionString: '[redacted]' },
+      apiAuth: 'open',
     });
     expect(config.mail.from).toBe('mca@partner.example');
+  });
+
+  it.each([
+    ['appService', 'appService'],
+    ['open', 'open'],
+  ])('reads API_AUTH %p', (value, expected) => {
+    expect(loadConfig({ ...MINIMAL, API_AUTH: value }).apiAuth).toBe(expected);
+  });
+
+  it('refuses an API_AUTH it does not know and a bad INSTANCE_RETENTION', () => {
+    const problems = problemsOf({ ...MINIMAL, API_AUTH: 'easyAuth', INSTANCE_RETENTION: '90 days' });
+    expect(problems.API_AUTH).toMatch(/open, appService/);
+    expect(problems.INSTANCE_RETENTION).toBeDefined();
   });
 
   it('treats empty and blank values as not set', () => {
@@ -231,6 +248,8 @@ describe('malformed keys', () => {
     ['PARTNER_CENTER_MAX_CONCURRENCY', '0', 'expected a whole number from 1 to 100, got "0"'],
     ['PARTNER_CENTER_MAX_CONCURRENCY', '101', 'got "101"'],
     ['PARTNER_CENTER_MAX_CONCURRENCY', '2.5', 'got "2.5"'],
+    ['PARTNER_CENTER_MAX_INSTANCES', '0', 'expected a whole number from 1 to 1000, got "0"'],
+    ['SWEEP_PAGE_SIZE', '501', 'expected a whole number from 1 to 500, got "501"'],
     ['SENDGRID_BASE_URL', 'localhost:7082', 'expected an https URL'],
     ['MAIL_FROM', 'not-an-address', 'expected an e-mail address'],
     ['PARTNER_CONTACT_EMAIL', 'desk@', 'expected an e-mail address'],
@@ -333,6 +352,9 @@ describe('malformed keys', () => {
     ['PARTNER_CENTER_MAX_REQUESTS_PER_SECOND', '1000'],
     ['PARTNER_CENTER_MAX_CONCURRENCY', '1'],
     ['PARTNER_CENTER_MAX_CONCURRENCY', '100'],
+    ['PARTNER_CENTER_MAX_INSTANCES', '1000'],
+    ['SWEEP_PAGE_SIZE', '1'],
+    ['SWEEP_PAGE_SIZE', '500'],
     ['REMINDER_SCHEDULE', 'PT1S'],
     ['PARTNER_CENTER_BASE_URL', 'http://127.0.0.1:7081'],
     ['PARTNER_CENTER_BASE_URL', 'http://[::1]:7081'],

@@ -1,7 +1,7 @@
 /**
- * The Entra ID stand-in: OIDC metadata, instance discovery and the v2.0 token endpoint
- * (client credentials with a secret or a client assertion, refresh tokens), plus the bearer check
- * every Partner Center route goes through.
+ * The Entra ID stand-in: OIDC metadata, instance discovery, the sign-in of the authorization-code flow
+ * and the v2.0 token endpoint (client credentials with a secret or a client assertion, authorization
+ * codes, refresh tokens), plus the bearer check every Partner Center route goes through.
  */
 import { constants, createHash, randomBytes, verify } from 'node:crypto';
 import type { Clock } from '../../clock';
@@ -30,7 +30,14 @@ export function hashToken(token: string): string {
 }
 
 export function authRoutes(deps: AuthDeps): Route[] {
+  const codes = new AuthorizationCodes();
   return [
+    {
+      method: 'GET',
+      pattern: '/:tenant/oauth2/v2.0/authorize',
+      auth: 'none',
+      handler: (ctx) => authorize(ctx, deps, codes),
+    },
     {
       method: 'GET',
       pattern: '/:tenant/v2.0/.well-known/openid-configuration',
@@ -48,7 +55,7 @@ export function authRoutes(deps: AuthDeps): Route[] {
       method: 'POST',
       pattern: '/:tenant/oauth2/v2.0/token',
       auth: 'none',
-      handler: (ctx) => issueToken(ctx, deps),
+      handler: (ctx) => issueToken(ctx, deps, codes),
     },
   ];
 }
@@ -76,7 +83,7 @@ function openIdConfiguration(ctx: RequestContext, deps: AuthDeps): Reply {
     subject_types_supported: ['pairwise'],
     id_token_signing_alg_values_supported: ['RS256'],
     token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt'],
-    grant_types_supported: ['client_credentials', 'refresh_token'],
+    grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token'],
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
     tenant_region_scope: 'WW',
     cloud_instance_name: 'partner-center-emulator.invalid',
@@ -103,7 +110,7 @@ function tenantNotFound(tenant: string): Reply {
   return entraError(400, 'invalid_tenant', 90002, `Tenant '${tenant}' not found.`);
 }
 
-function issueToken(ctx: RequestContext, deps: AuthDeps): Reply {
+function issueToken(ctx: RequestContext, deps: AuthDeps, codes: AuthorizationCodes): Reply {
   const tenant = ctx.params.tenant ?? '';
   if (tenant.toLowerCase() !== deps.store.state.partner.tenantId.toLowerCase()) return tenantNotFound(tenant);
   const form = new URLSearchParams(ctx.body.toString('utf8'));
@@ -136,6 +143,7 @@ function issueToken(ctx: RequestContext, deps: AuthDeps): Reply {
     return tokenResponse(deps, { kind: 'app', clientId: app.clientId, mfa: false }, scope);
   }
   if (grantType === 'refresh_token') return refreshGrant(form, app, scope, deps);
+  if (grantType === 'authorization_code') return codeGrant(form, app, scope, deps, codes);
   return entraError(
     400,
     'unsupported_grant_type',
@@ -183,6 +191,122 @@ function refreshGrant(form: URLSearchParams, app: RegisteredApp, scope: string, 
   });
   const userToken = { kind: 'user' as const, clientId: app.clientId, userId: user.userId, mfa: user.mfa };
   return tokenResponse(deps, userToken, scope, { refresh_token: rotated });
+}
+
+/**
+ * The sign-in of the authorization-code flow (what `mca auth refresh-token` drives). There is no page:
+ * the partner's admin agent signs in at once, with MFA, and the browser goes straight back to the
+ * loopback `redirect_uri` with `code` and `state`. PKCE (S256) is checked when a challenge is sent.
+ * Only loopback http redirect URIs are accepted (the emulator knows no app registration's list).
+ */
+function authorize(ctx: RequestContext, deps: AuthDeps, codes: AuthorizationCodes): Reply {
+  const tenant = ctx.params.tenant ?? '';
+  if (!knownTenant(tenant, deps)) return tenantNotFound(tenant);
+  const query = ctx.url.searchParams;
+  const clientId = query.get('client_id') ?? '';
+  const app = deps.store.state.apps.find((a) => a.clientId.toLowerCase() === clientId.toLowerCase());
+  if (!app) {
+    return entraError(400, 'unauthorized_client', 700016, `Application '${clientId}' was not found.`);
+  }
+  const redirectUri = query.get('redirect_uri') ?? '';
+  if (!isLoopbackHttp(redirectUri)) {
+    return entraError(400, 'invalid_request', 50011, 'The redirect URI must be a loopback http address.');
+  }
+  const back = new URL(redirectUri);
+  const state = query.get('state');
+  if (state !== null) back.searchParams.set('state', state);
+  const challenge = query.get('code_challenge') ?? undefined;
+  if (query.get('response_type') !== 'code') {
+    back.searchParams.set('error', 'unsupported_response_type');
+  } else if (challenge !== undefined && query.get('code_challenge_method') !== 'S256') {
+    back.searchParams.set('error', 'invalid_request');
+  } else {
+    const userId = app.refreshTokens.find((r) => r.mfa)?.userId ?? EMULATOR_ADMIN_AGENT_ID;
+    back.searchParams.set(
+      'code',
+      codes.issue({ clientId: app.clientId, redirectUri, challenge, userId }, deps),
+    );
+  }
+  return { status: 302, headers: { location: back.href }, body: '' };
+}
+
+/** The admin agent who signs in when the app has no seeded MFA user. */
+const EMULATOR_ADMIN_AGENT_ID = 'd0000000-0000-4000-8000-0000000000aa';
+const CODE_LIFETIME_MS = 10 * 60_000;
+
+function isLoopbackHttp(uri: string): boolean {
+  try {
+    const url = new URL(uri);
+    return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
+interface IssuedCode {
+  clientId: string;
+  redirectUri: string;
+  challenge: string | undefined;
+  userId: string;
+  expiresAt: number;
+}
+
+/** Codes live in memory for ten minutes and are redeemed once, as Entra's are. */
+class AuthorizationCodes {
+  private readonly byCode = new Map<string, IssuedCode>();
+
+  issue(code: Omit<IssuedCode, 'expiresAt'>, deps: AuthDeps): string {
+    const now = deps.tokenClock.now();
+    for (const [key, issued] of this.byCode) if (issued.expiresAt <= now) this.byCode.delete(key);
+    const value = `pce-code.${randomBytes(24).toString('base64url')}`;
+    this.byCode.set(value, { ...code, expiresAt: now + CODE_LIFETIME_MS });
+    return value;
+  }
+
+  redeem(value: string, now: number): IssuedCode | undefined {
+    const issued = this.byCode.get(value);
+    this.byCode.delete(value);
+    return issued && issued.expiresAt > now ? issued : undefined;
+  }
+}
+
+/** Redeems a code for an access token and a refresh token (with the MFA claim) of the signed-in user. */
+function codeGrant(
+  form: URLSearchParams,
+  app: RegisteredApp,
+  scope: string,
+  deps: AuthDeps,
+  codes: AuthorizationCodes,
+): Reply {
+  const issued = codes.redeem(form.get('code') ?? '', deps.tokenClock.now());
+  const invalidGrant = (message: string) => entraError(400, 'invalid_grant', 70008, message);
+  if (!issued || issued.clientId !== app.clientId) {
+    return invalidGrant('The provided authorization code is expired, used or invalid.');
+  }
+  if (form.get('redirect_uri') !== issued.redirectUri) {
+    return invalidGrant('The redirect URI does not match the one the code was issued for.');
+  }
+  const verifier = form.get('code_verifier');
+  if (issued.challenge !== undefined) {
+    const computed = verifier === null ? '' : createHash('sha256').update(verifier).digest('base64url');
+    if (computed !== issued.challenge)
+      return invalidGrant('The code_verifier does not match the code_challenge.');
+  }
+  const refreshToken = `pce-rt-mfa.${randomBytes(32).toString('base64url')}`;
+  const now = deps.clock.now();
+  deps.store.update((state) => {
+    state.apps
+      .find((a) => a.clientId === app.clientId)
+      ?.refreshTokens.push({
+        token: refreshToken,
+        userId: issued.userId,
+        mfa: true,
+        expiresAt: now + REFRESH_TOKEN_LIFETIME_MS,
+        rotated: true,
+      });
+  });
+  const userToken = { kind: 'user' as const, clientId: app.clientId, userId: issued.userId, mfa: true };
+  return tokenResponse(deps, userToken, scope, { refresh_token: refreshToken });
 }
 
 /** Checks the client secret or client assertion; returns the error reply, or undefined when it is fine. */

@@ -81,10 +81,18 @@ export class WebhookDispatcher {
     private readonly baseUrl: () => string,
   ) {}
 
-  /** Sends the event if a registration asks for it; delivery runs in the background (see `flush`). */
-  emit(eventName: string, resourceUri: string, resourceName: string, auditUri = ''): void {
+  /**
+   * Sends the event if a registration asks for it; delivery runs in the background (see `flush`).
+   * Returns the delivery record, which the attempts update.
+   */
+  emit(
+    eventName: string,
+    resourceUri: string,
+    resourceName: string,
+    auditUri = '',
+  ): WebhookDelivery | undefined {
     const registration = this.store.state.webhook;
-    if (!registration || !registration.eventNames.includes(eventName)) return;
+    if (!registration || !registration.eventNames.includes(eventName)) return undefined;
     const event: WebhookEvent = {
       EventName: eventName,
       ResourceUri: resourceUri,
@@ -92,7 +100,10 @@ export class WebhookDispatcher {
       AuditUri: auditUri,
       ResourceChangeUtcDate: new Date(this.clock.now()).toISOString(),
     };
-    void this.deliver(registration.callbackUrl, event);
+    const record: WebhookDelivery = { eventName, at: event.ResourceChangeUtcDate, attempts: 0 };
+    this.deliveries.push(record);
+    void this.deliver(registration.callbackUrl, event, record);
+    return record;
   }
 
   /**
@@ -116,14 +127,8 @@ export class WebhookDispatcher {
     await this.flush();
   }
 
-  private async deliver(callbackUrl: string, event: WebhookEvent): Promise<void> {
+  private async deliver(callbackUrl: string, event: WebhookEvent, record: WebhookDelivery): Promise<void> {
     const body = JSON.stringify(event);
-    const record: WebhookDelivery = {
-      eventName: event.EventName,
-      at: event.ResourceChangeUtcDate,
-      attempts: 0,
-    };
-    this.deliveries.push(record);
     for (;;) {
       await this.track(this.attempt(callbackUrl, body, record));
       if (succeeded(record)) return;
@@ -181,7 +186,38 @@ function invalid(field: string, message: string): Reply {
   return pcError(400, ErrorCodes.badRequest, `${field}: ${message}`);
 }
 
+const MAX_TEST_EVENTS = 100;
+
+interface TestEvent {
+  callbackUrl: string | undefined;
+  /** Undefined when no registration asked for `test-created`: nothing was sent. */
+  delivery: WebhookDelivery | undefined;
+}
+
+/**
+ * `GET .../validationEvents/{id}` as Microsoft's example shows it: `{ correlationId, partnerId, status,
+ * callbackUrl, results: [{ responseCode, responseMessage, systemError, dateTimeUtc }] }` (one result: the
+ * latest attempt). `status` is `completed` once delivered or given up, else `pending` (words assumed).
+ */
+function testEventStatus(correlationId: string, partnerId: string, { callbackUrl, delivery }: TestEvent) {
+  const done = !delivery || succeeded(delivery) || delivery.gaveUp === true;
+  const results =
+    delivery && delivery.attempts > 0
+      ? [
+          {
+            responseCode: delivery.status === undefined ? 'None' : String(delivery.status),
+            responseMessage: delivery.error ?? '',
+            systemError: delivery.status === undefined,
+            dateTimeUtc: delivery.at,
+          },
+        ]
+      : [];
+  return { correlationId, partnerId, status: done ? 'completed' : 'pending', callbackUrl, results };
+}
+
 export function webhookRoutes(store: StateStore, dispatcher: WebhookDispatcher): Route[] {
+  // Kept in memory: Microsoft keeps a test event's state 7 days; an emulator restart forgets it.
+  const testEvents = new Map<string, TestEvent>();
   const view = (): Reply => {
     const registration = store.state.webhook;
     if (!registration) return pcError(404, ErrorCodes.notFound, 'No webhook registration exists.');
@@ -224,12 +260,30 @@ export function webhookRoutes(store: StateStore, dispatcher: WebhookDispatcher):
       auth: 'any',
       handler: (ctx) => {
         const correlationId = crypto.randomUUID();
-        dispatcher.emit(
+        const callbackUrl = store.state.webhook?.callbackUrl;
+        const delivery = dispatcher.emit(
           'test-created',
           `${ctx.baseUrl}/webhooks/v1/registration/validationEvents/${correlationId}`,
           'test',
         );
+        testEvents.set(correlationId, { callbackUrl, delivery });
+        // Bounded: the oldest test events are forgotten first.
+        for (const oldest of testEvents.keys()) {
+          if (testEvents.size <= MAX_TEST_EVENTS) break;
+          testEvents.delete(oldest);
+        }
         return json(200, { CorrelationId: correlationId });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/webhooks/v1/registration/validationEvents/:correlationId',
+      auth: 'any',
+      handler: (ctx) => {
+        const correlationId = ctx.params.correlationId ?? '';
+        const test = testEvents.get(correlationId);
+        if (!test) return pcError(404, ErrorCodes.notFound, 'No test event with this correlation id.');
+        return json(200, testEventStatus(correlationId, store.state.partner.tenantId, test));
       },
     },
     {

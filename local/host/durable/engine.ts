@@ -566,7 +566,10 @@ export class Engine {
   ): Promise<void> {
     let outcome: Partial<HistoryEvent>;
     try {
-      const result = await this.options.invoker.invoke(name, JSON.parse(input));
+      // As the Durable extension's activity trigger does, the metadata names the calling instance.
+      const result = await this.options.invoker.invoke(name, JSON.parse(input), {
+        triggerMetadata: { instanceId: instance.instanceId },
+      });
       outcome = { Result: JSON.stringify(result ?? null) };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -46,6 +46,12 @@ async function waitFor(condition: () => boolean): Promise<void> {
 }
 
 describe('durable engine', () => {
+  it('names the calling instance in an activity trigger metadata, as the Durable extension does', async () => {
+    knobs.activityInstances.length = 0;
+    await run('Chain', ['Osaka'], 'chain-with-metadata');
+    expect(knobs.activityInstances).toEqual(['chain-with-metadata']);
+  });
+
   it('runs an activity chain to completion', async () => {
     const id = await run('Chain', ['Tokyo', 'Seattle']);
     const status = await harness.client.getStatus(id);

@@ -1,4 +1,4 @@
-import { X509Certificate, sign } from 'node:crypto';
+import { X509Certificate, createHash, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfidentialClientApplication } from '@azure/msal-node';
@@ -247,5 +247,103 @@ describe('Partner Center emulator: tokens and bearer rules', () => {
     expect(expired.body).toEqual(expect.objectContaining({ error: 'invalid_grant', error_codes: [700082] }));
     expect((await refresh(rotated)).status).toBe(400);
     expect((await refresh(second.body.refresh_token as string)).status).toBe(200);
+  });
+});
+
+describe('Partner Center emulator: authorization-code sign-in (mca auth refresh-token)', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.emulator.close();
+  });
+
+  const REDIRECT_URI = 'http://localhost:8400';
+  const verifier = 'a-pkce-code-verifier-of-enough-length-0123456789abcdef';
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+
+  async function authorize(query: Record<string, string>): Promise<Response> {
+    const params = new URLSearchParams({
+      client_id: CLIENT_ID,
+      response_type: 'code',
+      redirect_uri: REDIRECT_URI,
+      scope: 'https://api.partnercenter.microsoft.com/user_impersonation offline_access',
+      state: 'state-123',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      ...query,
+    });
+    return fetch(`${h.url}/${PARTNER_TENANT}/oauth2/v2.0/authorize?${params.toString()}`, {
+      redirect: 'manual',
+    });
+  }
+
+  function codeFrom(response: Response): string {
+    expect(response.status).toBe(302);
+    const back = new URL(response.headers.get('location') ?? '');
+    expect(`${back.origin}`).toBe(REDIRECT_URI);
+    expect(back.searchParams.get('state')).toBe('state-123');
+    return back.searchParams.get('code') ?? '';
+  }
+
+  const redeem = (code: string, overrides: Record<string, string> = {}) =>
+    requestToken(h.url, {
+      grant_type: 'authorization_code',
+      client_id: CLIENT_ID,
+      client_secret: CLIENT_SECRET,
+      code,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: verifier,
+      scope: 'https://api.partnercenter.microsoft.com/user_impersonation offline_access openid profile',
+      ...overrides,
+    });
+
+  it('redirects to the loopback with a code that buys an App+User token and an MFA refresh token, once', async () => {
+    const code = codeFrom(await authorize({}));
+    const first = await redeem(code);
+    expect(first.status).toBe(200);
+    const body = await jsonOf<{ access_token: string; refresh_token: string }>(first);
+    expect(body.refresh_token).toMatch(/^pce-rt-mfa\./);
+    const agreements = await call(
+      h.url,
+      body.access_token,
+      'GET',
+      '/v1/agreements?agreementType=MicrosoftCustomerAgreement',
+    );
+    expect(agreements.status).toBe(200);
+    expect((await requestUserToken(h.url, body.refresh_token)).status).toBe(200);
+
+    const again = await redeem(code);
+    expect(again.status).toBe(400);
+    expect(await jsonOf(again)).toEqual(
+      expect.objectContaining({ error: 'invalid_grant', error_codes: [70008] }),
+    );
+  });
+
+  it.each([
+    ['a wrong PKCE verifier', { code_verifier: 'not-the-verifier' }],
+    ['another redirect URI', { redirect_uri: 'http://localhost:8401' }],
+  ])('refuses the code with %s', async (_case, overrides) => {
+    const refused = await redeem(codeFrom(await authorize({})), overrides);
+    expect(refused.status).toBe(400);
+    expect(await jsonOf(refused)).toEqual(expect.objectContaining({ error: 'invalid_grant' }));
+  });
+
+  it('sends nothing to a redirect URI that is not loopback http, and answers other problems at the redirect', async () => {
+    const remote = await authorize({ redirect_uri: 'https://attacker.example/callback' });
+    expect(remote.status).toBe(400);
+    expect(remote.headers.get('location')).toBeNull();
+    const unknownApp = await authorize({ client_id: crypto.randomUUID() });
+    expect(unknownApp.status).toBe(400);
+
+    const implicit = await authorize({ response_type: 'token' });
+    expect(new URL(implicit.headers.get('location') ?? '').searchParams.get('error')).toBe(
+      'unsupported_response_type',
+    );
+    const plainPkce = await authorize({ code_challenge_method: 'plain' });
+    expect(new URL(plainPkce.headers.get('location') ?? '').searchParams.get('error')).toBe(
+      'invalid_request',
+    );
   });
 });

@@ -207,4 +207,65 @@ describe('Partner Center emulator: webhooks', () => {
     expect(receiver.received).toHaveLength(1);
     expect(h.emulator.control.webhookDeliveries()).toEqual([]);
   });
+
+  describe('test events (validationEvents)', () => {
+    async function sendTestEvent(): Promise<string> {
+      const created = await call(h.url, token, 'POST', '/webhooks/v1/registration/validationEvents');
+      expect(created.status).toBe(200);
+      return (await jsonOf<{ CorrelationId: string }>(created)).CorrelationId;
+    }
+    const statusOf = (correlationId: string) =>
+      call(h.url, token, 'GET', `/webhooks/v1/registration/validationEvents/${correlationId}`);
+
+    it('reads the delivery of a test event by its correlation id, in the documented shape', async () => {
+      await call(h.url, token, 'POST', '/webhooks/v1/registration', {
+        WebhookUrl: receiver.url,
+        WebhookEvents: ['test-created'],
+      });
+      const correlationId = await sendTestEvent();
+      await h.emulator.control.flushWebhooks();
+      expect(receiver.received).toHaveLength(1);
+      expect(await jsonOf(await statusOf(correlationId))).toEqual({
+        correlationId,
+        partnerId: expect.any(String) as unknown,
+        status: 'completed',
+        callbackUrl: receiver.url,
+        results: [
+          {
+            responseCode: '200',
+            responseMessage: '',
+            systemError: false,
+            dateTimeUtc: expect.any(String) as unknown,
+          },
+        ],
+      });
+      expect((await statusOf(crypto.randomUUID())).status).toBe(404);
+    });
+
+    it('is pending while a failed delivery waits for its retry', async () => {
+      await registerFailingReceiver([500]);
+      await call(h.url, token, 'POST', '/webhooks/v1/registration', {
+        WebhookUrl: receiver.url,
+        WebhookEvents: ['test-created'],
+      });
+      const correlationId = await sendTestEvent();
+      await h.emulator.control.flushWebhooks();
+      expect(await jsonOf(await statusOf(correlationId))).toMatchObject({
+        status: 'pending',
+        results: [{ responseCode: '500', systemError: false }],
+      });
+      await deliverAll();
+      expect(await jsonOf(await statusOf(correlationId))).toMatchObject({
+        status: 'completed',
+        results: [{ responseCode: '200' }],
+      });
+    });
+
+    it('sends nothing and reports no result without a registration for test-created', async () => {
+      const correlationId = await sendTestEvent();
+      await h.emulator.control.flushWebhooks();
+      expect(receiver.received).toHaveLength(0);
+      expect(await jsonOf(await statusOf(correlationId))).toMatchObject({ status: 'completed', results: [] });
+    });
+  });
 });

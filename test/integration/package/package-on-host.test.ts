@@ -22,7 +22,7 @@ let packageDir: string;
 beforeAll(async () => {
   // Packaged from a copy of the sources, so the test never writes into the working tree.
   const root = mkdtempSync(path.join(tmpdir(), 'mca-package-'));
-  for (const entry of ['functions', 'shared', 'package.json', 'host.json', 'tsconfig.json']) {
+  for (const entry of ['functions', 'shared', 'web', 'package.json', 'host.json', 'tsconfig.json']) {
     cpSync(path.join(APP_DIR, entry), path.join(root, entry), { recursive: true });
   }
   symlinkSync(path.join(APP_DIR, 'node_modules'), path.join(root, 'node_modules'), 'dir');
@@ -46,6 +46,18 @@ it('registers the same functions as the project', () => {
   expect(JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8'))).toMatchObject({
     main: 'main.js',
   });
+});
+
+it('serves the dashboard page and its bundle from the package (web/ beside main.js)', async () => {
+  if (!app) throw new Error('no stack');
+  const page = await app.api('/api/dashboard');
+  expect(page.status).toBe(200);
+  expect(page.headers.get('content-type')).toContain('text/html');
+  expect(await page.text()).toContain('/api/dashboard/dashboard.js');
+  const script = await app.api('/api/dashboard/dashboard.js');
+  expect(script.status).toBe(200);
+  expect(script.headers.get('content-type')).toContain('text/javascript');
+  expect((await script.text()).length).toBeGreaterThan(10_000);
 });
 
 it('takes a customer through the HTTP API to Accepted', async () => {

@@ -104,4 +104,39 @@ describe('Partner Center client: paging customers', () => {
     await expect(collect(client.listCustomers())).rejects.toThrow(/paging loops/);
     expect(fake.requestsTo(customersRoute)).toHaveLength(2); // the repeat is caught before it is fetched
   });
+
+  it('lists one page at a time; the opaque token of a page leads to the next', async () => {
+    fake.on(customersRoute, page([1, 2], 'token-a'), page([3]));
+    const { client } = createTestClient(fake);
+
+    const first = await client.listCustomersPage({ pageSize: 2 });
+    expect(first.customers.map((c) => c.companyProfile?.companyName)).toEqual(['C1', 'C2']);
+    expect(first.continuationToken).toEqual(expect.any(String));
+    const second = await client.listCustomersPage({
+      pageSize: 2,
+      continuationToken: first.continuationToken,
+    });
+    expect(second).toEqual({
+      customers: [expect.objectContaining({ id: customer(3).id })],
+      continuationToken: undefined,
+    });
+
+    const requests = fake.requestsTo(customersRoute);
+    expect(requests.map((r) => r.headers['ms-continuationtoken'])).toEqual([undefined, 'token-a']);
+    expect(requests.map((r) => r.query.get('seekOperation'))).toEqual([null, 'Next']);
+  });
+
+  it('refuses a page token it did not issue, or one naming another host', async () => {
+    const { client } = createTestClient(fake);
+    await expect(client.listCustomersPage({ continuationToken: 'not-a-token' })).rejects.toThrow(
+      /continuation token/,
+    );
+    const elsewhere = Buffer.from(JSON.stringify({ uri: 'https://elsewhere.example/v1/customers' })).toString(
+      'base64url',
+    );
+    await expect(client.listCustomersPage({ continuationToken: elsewhere })).rejects.toBeInstanceOf(
+      UnexpectedResponse,
+    );
+    expect(fake.requestsTo(customersRoute)).toHaveLength(0);
+  });
 });

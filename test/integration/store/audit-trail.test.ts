@@ -37,6 +37,21 @@ describe('audit trail repository (Azurite)', () => {
     ]);
   });
 
+  it("lists every tenant's entries from a time on, up to a limit (the dashboard's per-day chart)", async () => {
+    const first = newTenantId();
+    const second = newTenantId();
+    await store().auditTrail.append(entry(first, '2031-05-01T23:59:59.999Z', 'RunStarted'));
+    await store().auditTrail.append(entry(first, '2031-05-02T00:00:00.000Z', 'InvitationSent'));
+    await store().auditTrail.append(entry(second, '2031-05-03T10:00:00.000Z', 'Accepted'));
+    const mine = (entries: { tenantId: string; action: string }[]) =>
+      entries.filter((e) => e.tenantId === first || e.tenantId === second).map((e) => e.action);
+
+    const since = await store().auditTrail.listSince('2031-05-02T00:00:00.000Z', 1000);
+    expect(mine(since).sort()).toEqual(['Accepted', 'InvitationSent']);
+    expect(await store().auditTrail.listSince('2031-05-02T00:00:00.000Z', 1)).toHaveLength(1);
+    await expect(store().auditTrail.listSince('yesterday', 10)).rejects.toBeInstanceOf(StoreValidationError);
+  });
+
   it('keeps every entry of one millisecond, the later appended first', async () => {
     const tenantId = newTenantId();
     const at = '2026-02-01T12:00:00.123Z';

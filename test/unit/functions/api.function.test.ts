@@ -8,7 +8,11 @@ import {
   createConfirmAcceptanceHttp,
   type ConfirmDeps,
 } from '../../../functions/api/confirm-acceptance.http';
-import { createOperatorActionHttp, type RecheckDeps } from '../../../functions/api/operator-actions.http';
+import {
+  createOperatorActionHttp,
+  type OperatorAudit,
+  type RecheckDeps,
+} from '../../../functions/api/operator-actions.http';
 import { NotFound } from '../../../shared/partnerCenter';
 import { canonicalJson, startOnboardingHttp } from '../../../functions/api/start-onboarding.http';
 import {
@@ -124,6 +128,17 @@ describe('POST customers/{tenantId}/mca', () => {
     ]);
     const bad = await start(post(`customers/${TENANT}/mca`, { purchaseBlocked: true, country: 'Japan' }));
     expect(fieldsOf(bad)).toEqual(['country']);
+  });
+
+  it('records who asked to start (the caller id) in the audit trail; a bad body records nothing', async () => {
+    const { audit, entries } = operatorAudit();
+    const startAudited = (request: HttpRequest) =>
+      startOnboardingHttp(request, client.client, run.context, undefined, audit);
+
+    await startAudited(post(`customers/${TENANT}/mca`, { purchaseBlocked: true, country: 'Japan' }));
+    expect(entries).toEqual([]);
+    expect((await startAudited(post(`customers/${TENANT}/mca`, customerBody))).status).toBe(202);
+    expect(entries).toEqual([`operator/${CALLER_ID}:StartRequested`]);
   });
 
   it('joins a running workflow', async () => {
@@ -299,6 +314,24 @@ function healingFakes(now: Date, row: CustomerState | undefined, line: (entry: A
   return { deps, rows, published, audit };
 }
 
+const CALLER_ID = '7d3e5c1a-1111-4222-8333-944455556666';
+
+/** An operator audit that records `actor/actorId:action` and names every caller CALLER_ID. */
+function operatorAudit(now = new Date('2027-03-10T10:00:00.000Z')) {
+  const entries: string[] = [];
+  const audit: OperatorAudit = {
+    auditTrail: {
+      append: (entry) => {
+        entries.push(`${entry.actor}/${entry.actorId ?? '-'}:${entry.action}`);
+        return Promise.resolve(entry as AuditEntry);
+      },
+    },
+    now: () => now,
+    actorIdOf: () => CALLER_ID,
+  };
+  return { audit, entries };
+}
+
 function customerState(overrides: Partial<CustomerState> = {}): CustomerState {
   return customer({ tenantId: TENANT, companyName: 'Contoso KK', ...overrides });
 }
@@ -368,7 +401,13 @@ describe('GET customers/{tenantId}/mca', () => {
       nextReminderAt: '2026-03-05T09:00:00.000Z',
       updatedAt: '2026-03-02T10:00:00.000Z',
       history: [
-        { at: '2026-03-02T09:00:00.000Z', actor: 'workflow', action: 'RunStarted', detail: 'reason new' },
+        {
+          at: '2026-03-02T09:00:00.000Z',
+          actor: 'workflow',
+          actorId: null,
+          action: 'RunStarted',
+          detail: 'reason new',
+        },
       ],
     });
     expect(store.auditLimits).toEqual([50]);
@@ -505,6 +544,23 @@ describe('POST customers/{tenantId}/mca/recheck and /remind', () => {
     expect(client.raised).toEqual([{ instanceId: INSTANCE, eventName, payload: {} }]);
   });
 
+  it.each([
+    ['recheck', ONBOARDING_EVENTS.recheck, 'RecheckRequested'],
+    ['remind', ONBOARDING_EVENTS.reminderDue, 'ReminderRequested'],
+  ])('%s records who asked (the caller id) before raising', async (action, eventName, audited) => {
+    const client = new FakeDurableClient().seed(INSTANCE, 'Running');
+    const { audit, entries } = operatorAudit();
+
+    const response = await createOperatorActionHttp(eventName, undefined, audit)(
+      post(`customers/${TENANT}/mca/${action}`, {}),
+      client.client,
+      recordingContext().context,
+    );
+
+    expect(response.status).toBe(202);
+    expect(entries).toEqual([`operator/${CALLER_ID}:${audited}`]);
+  });
+
   it.each([['Completed'], ['Failed'], ['absent']])(
     'is 409 NotRunning when the workflow is %s',
     async (runtimeStatus) => {
@@ -602,6 +658,26 @@ describe('POST customers/{tenantId}/mca/recheck and /remind', () => {
       expect(audit).toEqual(['operator:Rechecked']);
     });
 
+    it('records the caller id on the request and on what the recheck found', async () => {
+      const row = customerState({ state: 'Expired' });
+      const { deps } = recheckDeps({ isSigned: true }, row);
+      const { audit, entries } = operatorAudit();
+      const lines: string[] = [];
+      deps.store.auditTrail.append = (entry) => {
+        lines.push(`${entry.actor}/${entry.actorId ?? '-'}:${entry.action}`);
+        return Promise.resolve(entry as AuditEntry);
+      };
+
+      await createOperatorActionHttp(ONBOARDING_EVENTS.recheck, deps, audit)(
+        post(`customers/${TENANT}/mca/recheck`, {}),
+        new FakeDurableClient().seed(INSTANCE, 'Completed').client,
+        recordingContext().context,
+      );
+
+      expect(entries).toEqual([`operator/${CALLER_ID}:RecheckRequested`]);
+      expect(lines).toEqual([`operator/${CALLER_ID}:Healed`]);
+    });
+
     it('answers notVisible when Partner Center does not show the customer, 404 for an unknown one', async () => {
       const row = customerState({ state: 'Failed' });
       const notFound = new NotFound({ operation: 'getDirectSignedStatus', status: 404 });
@@ -680,6 +756,23 @@ describe('POST customers/{tenantId}/mca/confirm (reseller deployments)', () => {
     expect(published.map((e) => [e.type, e.method])).toEqual([['McaAccepted', 'direct']]);
     expect(audit).toEqual([
       'operator:Healed:HandedOff -> Accepted (accepted (direct), confirmed by the indirect provider)',
+    ]);
+  });
+
+  it('records the caller id on the request and on the healing', async () => {
+    const row = customerState({ state: 'HandedOff', method: 'handOff' });
+    const fakes = healingFakes(NOW, row, (entry) => `${entry.actor}/${entry.actorId ?? '-'}:${entry.action}`);
+    const deps: ConfirmDeps = {
+      ...fakes.deps,
+      config: { partnerType: 'IndirectReseller' },
+      actorIdOf: () => CALLER_ID,
+    };
+
+    await confirm(deps, new FakeDurableClient().seed(INSTANCE, 'Completed'));
+
+    expect(fakes.audit).toEqual([
+      `operator/${CALLER_ID}:ConfirmationRequested`,
+      `operator/${CALLER_ID}:Healed`,
     ]);
   });
 

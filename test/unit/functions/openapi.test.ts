@@ -127,7 +127,8 @@ describe('openApiDocument', () => {
 
   it('leaves the Partner Center webhook without the function key (its signature authenticates it)', () => {
     expect(document.paths['/webhooks/partner-center']?.post).toMatchObject({ security: [] });
-    expect(document.security).toEqual([{ functionKey: [] }]);
+    // Either a function key (API_AUTH=open) or an Entra ID token with an app role (appService).
+    expect(document.security).toEqual([{ functionKey: [] }, { entraId: [] }]);
   });
 });
 

@@ -1,10 +1,7 @@
 import { HttpRequest, type HttpResponseInit } from '@azure/functions';
 import type * as df from 'durable-functions';
-import {
-  createLatestSweepHttp,
-  createStateSummaryHttp,
-  recentSweepInstanceIds,
-} from '../../../functions/api/operations-read.http';
+import { createLatestSweepHttp, createStateSummaryHttp } from '../../../functions/api/operations-read.http';
+import { recentSweepInstanceIds } from '../../../functions/compliance-sweep.function';
 import type { CustomerState } from '../../../shared/store';
 import { customer, iterate } from '../reports/fixtures';
 import { recordingContext } from './fakes';

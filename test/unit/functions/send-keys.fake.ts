@@ -95,6 +95,10 @@ export class InMemoryAuditTrail implements AuditTrailRepository {
   list(tenantId: string): Promise<AuditEntry[]> {
     return Promise.resolve(this.entries.filter((entry) => entry.tenantId === tenantId).reverse());
   }
+
+  listSince(since: string, limit: number): Promise<AuditEntry[]> {
+    return Promise.resolve(this.entries.filter((entry) => entry.at >= since).slice(0, limit));
+  }
 }
 
 function id(key: SendKey): string {

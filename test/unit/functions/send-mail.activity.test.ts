@@ -8,6 +8,7 @@ import {
 } from '../../../shared/mail';
 import type { ClaimResult, SendKey } from '../../../shared/store';
 import type { MailRequest } from '../../../shared/workflow/mail-requests';
+import { runWithLogScope, type LogRecord } from '../../../shared/observability';
 import { startFakeSendGrid, type FakeSendGrid } from '../../helpers/fake-sendgrid';
 import { InMemoryAuditTrail, InMemorySendKeys } from './send-keys.fake';
 
@@ -88,6 +89,29 @@ describe('mcaSendMail', () => {
     expect(sendKeys.calls).toEqual([
       expect.stringMatching(/^claim directInvite-[0-9a-f]{16}:0$/),
       'sent m-1',
+    ]);
+  });
+
+  it('logs `Mail sent` with the tenant and mail kind (no address) only when a mail went out', async () => {
+    const records: LogRecord[] = [];
+    const { run, sendKeys } = activity(() => Promise.resolve({ kind: 'sent', messageId: 'm-1' }));
+    await runWithLogScope(
+      (r) => records.push(r),
+      {},
+      () => run(request),
+    );
+    sendKeys.existing = { kind: 'exists', status: 'sent', messageId: 'm-1' };
+    await runWithLogScope(
+      (r) => records.push(r),
+      {},
+      () => run(request),
+    );
+    expect(records).toEqual([
+      {
+        level: 'information',
+        message: 'Mail sent',
+        dimensions: { tenantId: TENANT, mailKind: 'directInvite', n: 0 },
+      },
     ]);
   });
 

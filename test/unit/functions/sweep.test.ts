@@ -7,24 +7,14 @@ jest.mock(
   { virtual: true },
 );
 
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import * as df from 'durable-functions';
 import {
   evaluateCustomer,
   type EvaluateCustomerDeps,
 } from '../../../functions/activities/evaluate-customer.activity';
 import { createListCustomersActivity } from '../../../functions/activities/list-customers.activity';
 import { createSweepTimerHandler, SWEEP_SCHEDULE } from '../../../functions/compliance-sweep.function';
-import {
-  createComplianceSweepOrchestrator,
-  type SweepSummary,
-} from '../../../functions/orchestrators/compliance-sweep.orchestrator';
-import { VirtualClock } from '../../../local/clock';
 import { NotFound, Throttled, Transient, type Customer } from '../../../shared/partnerCenter';
-import { ACTIVITIES, ORCHESTRATORS } from '../../../shared/workflow/contracts';
-import { advanceUntil, startDurableHarness, type DurableHarness } from '../../helpers/durable-harness';
+import { ORCHESTRATORS } from '../../../shared/workflow/contracts';
 import type { AuditEntry, CustomerState, CustomerStateInput, CustomerStateName } from '../../../shared/store';
 import type { OutcomeEvent } from '../../../shared/workflow/contracts';
 import { FakeDurableClient, recordingContext } from './fakes';
@@ -282,21 +272,35 @@ describe('evaluateCustomer activity', () => {
 });
 
 describe('listCustomers activity', () => {
-  it('pages through every customer, keeps readable tenant ids once, in lower case', async () => {
+  it('returns one page: readable tenant ids once, in lower case, and the next page token', async () => {
     const customers: Customer[] = [
       { id: T(1), companyProfile: { tenantId: T(1).toUpperCase(), companyName: ' Contoso ' } },
       { id: T(2) },
       { id: 'not-a-guid', companyProfile: { companyName: 'Broken' } },
       { id: T(1), companyProfile: { tenantId: T(1) } },
     ];
+    const asked: unknown[] = [];
     const list = createListCustomersActivity({
       partnerCenter: {
-        async *listCustomers() {
-          for (const c of customers) yield await Promise.resolve(c);
+        listCustomersPage: (options) => {
+          asked.push(options);
+          return Promise.resolve({ customers, continuationToken: 'next-page' });
         },
       },
     });
-    expect(await list()).toEqual([{ tenantId: T(1), companyName: 'Contoso' }, { tenantId: T(2) }]);
+    expect(await list({ pageSize: 50, continuationToken: 'this-page' })).toEqual({
+      customers: [{ tenantId: T(1), companyName: 'Contoso' }, { tenantId: T(2) }],
+      continuationToken: 'next-page',
+    });
+    expect(asked).toEqual([{ pageSize: 50, continuationToken: 'this-page' }]);
+  });
+
+  it('says nothing of a next page after the last one, and rejects a bad input', async () => {
+    const list = createListCustomersActivity({
+      partnerCenter: { listCustomersPage: () => Promise.resolve({ customers: [{ id: T(3) }] }) },
+    });
+    expect(await list({ pageSize: 1 })).toEqual({ customers: [{ tenantId: T(3) }] });
+    await expect(list({ pageSize: 0 })).rejects.toThrow();
   });
 });
 
@@ -310,6 +314,7 @@ describe('sweep timer', () => {
     expect(durable.started).toEqual([
       { name: ORCHESTRATORS.sweep, instanceId: 'mca-sweep-2027-03-10', input: undefined },
     ]);
+    durable.seed('mca-sweep-2027-03-10', 'Completed');
     await createSweepTimerHandler({ now: () => new Date('2027-03-11T02:00:00Z') })(
       {},
       durable.client,
@@ -321,74 +326,28 @@ describe('sweep timer', () => {
     ]);
     expect(SWEEP_SCHEDULE).toBe('0 0 2 * * *');
   });
-});
 
-describe('sweep orchestrator (local durable engine)', () => {
-  const start = Date.UTC(2027, 2, 10, 2, 0, 0);
-  const outcomes: Record<string, string> = {
-    [T(1)]: 'accepted',
-    [T(2)]: 'started',
-    [T(3)]: 'skipped',
-    [T(4)]: 'broken', // fails every attempt
-    [T(5)]: 'flaky', // fails once, then started
-    [T(6)]: 'accepted',
-    [T(7)]: 'started',
-  };
-  const attempts: Record<string, number> = {};
-  const inputs: unknown[] = [];
-  let inFlight = 0;
-  let maxInFlight = 0;
-
-  df.app.orchestration(
-    ORCHESTRATORS.sweep,
-    createComplianceSweepOrchestrator({
-      maxConcurrency: 2,
-      retry: { firstRetryIntervalMs: 1000, maxAttempts: 2, backoffCoefficient: 1, maxRetryIntervalMs: 1000 },
-    }),
-  );
-  df.app.activity(ACTIVITIES.listCustomers, {
-    handler: () => Object.keys(outcomes).map((tenantId) => ({ tenantId, companyName: 'Contoso' })),
-  });
-  df.app.activity(ACTIVITIES.evaluateCustomer, {
-    handler: async (input: unknown) => {
-      const { tenantId } = input as { tenantId: string };
-      inputs.push(input);
-      inFlight++;
-      maxInFlight = Math.max(maxInFlight, inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      inFlight--;
-      attempts[tenantId] = (attempts[tenantId] ?? 0) + 1;
-      const planned = outcomes[tenantId];
-      if (planned === 'broken' || (planned === 'flaky' && attempts[tenantId] === 1)) throw new Error('503');
-      return { kind: planned === 'flaky' ? 'started' : planned, tenantId };
+  it.each(['Running', 'Pending'])(
+    'does not start while an earlier sweep is still %s, and logs that it skipped',
+    async (status) => {
+      const durable = new FakeDurableClient()
+        .seed('mca-sweep-2027-03-08', 'Completed')
+        .seed('mca-sweep-2027-03-09', status);
+      const { context, lines } = recordingContext();
+      await createSweepTimerHandler({ now: () => NOW })({}, durable.client, context);
+      expect(durable.started).toEqual([]);
+      expect(lines.join('\n')).toContain(
+        'mca-sweep-2027-03-10 skipped: mca-sweep-2027-03-09 is still running',
+      );
     },
-  });
+  );
 
-  let clock: VirtualClock;
-  let dataDir: string;
-  let harness: DurableHarness;
-  beforeEach(async () => {
-    clock = new VirtualClock(start);
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sweep-'));
-    harness = await startDurableHarness({ clock, dataDir });
-  });
-  afterEach(async () => {
-    await harness.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  it('evaluates everyone in batches of maxConcurrency, retries, and counts each outcome', async () => {
-    const id = await harness.client.startNew(ORCHESTRATORS.sweep, { instanceId: 'mca-sweep-2027-03-10' });
-    await advanceUntil(clock, harness.engine, start + 60_000);
-    const status = await harness.client.getStatus(id);
-    expect(status.runtimeStatus).toBe('Completed');
-    const summary: SweepSummary = { customers: 7, accepted: 2, started: 3, skipped: 1, failed: 1 };
-    expect(status.output).toEqual(summary);
-    expect(status.customStatus).toEqual(summary);
-    expect(maxInFlight).toBe(2); // batches really run in parallel, and never wider
-    expect(attempts[T(4)]).toBe(2);
-    expect(attempts[T(5)]).toBe(2);
-    expect(attempts[T(1)]).toBe(1);
-    expect(inputs[0]).toEqual({ tenantId: T(1), companyName: 'Contoso', sweepDate: '2027-03-10' });
+  it('starts when the earlier sweeps have all finished (or failed)', async () => {
+    const durable = new FakeDurableClient()
+      .seed('mca-sweep-2027-03-08', 'Failed')
+      .seed('mca-sweep-2027-03-09', 'Completed');
+    const { context } = recordingContext();
+    await createSweepTimerHandler({ now: () => NOW })({}, durable.client, context);
+    expect(durable.started.map((s) => s.instanceId)).toEqual(['mca-sweep-2027-03-10']);
   });
 });

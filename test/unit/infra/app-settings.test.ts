@@ -43,6 +43,8 @@ const SAMPLES: Env = {
   MAIL_FROM: 'mca@partner.example',
   PARTNER_CONTACT_EMAIL: 'csp-desk@partner.example',
   PARTNER_COMPANY_NAME: 'Contoso Cloud Partner',
+  // main.bicep's apiAuth: appService when MCA_API_CLIENT_ID names the app registration.
+  API_AUTH: 'appService',
   // What the Key Vault references resolve to.
   SENDGRID_API_KEY: 'SG.sample-sendgrid-key',
   PARTNER_CENTER_REFRESH_TOKEN: 'sample-refresh-token',

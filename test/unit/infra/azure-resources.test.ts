@@ -227,6 +227,7 @@ describe('rbac.bicep', () => {
     storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
     storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
     storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
+    storageTableDataReader: '76199698-9eea-4c19-bc75-cec21354c6b6',
     serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0',
     serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39',
     keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6',
@@ -323,11 +324,32 @@ describe('rbac.bicep', () => {
   });
 
   it('lets the optional operator write secrets and nothing else', () => {
-    const others = grants().filter((grant) => grant.principal !== 'appPrincipalId');
+    const others = grants().filter((grant) => grant.principal === 'operatorPrincipalId');
     expect(others).toEqual([
       { role: 'keyVaultSecretsOfficer', scope: 'vault', principal: 'operatorPrincipalId' },
     ]);
     expect(rbac).toMatch(/if \(!empty\(operatorPrincipalId\)\)/);
+  });
+
+  it('lets the optional operations principal read the state tables and handle CRM dead letters, no more', () => {
+    const others = grants().filter(
+      (grant) => grant.principal !== 'appPrincipalId' && grant.principal !== 'operatorPrincipalId',
+    );
+    expect(others.sort(byText)).toEqual(
+      [
+        { role: 'storageTableDataReader', scope: 'stateTables[i]', principal: 'operationsPrincipalId' },
+        { role: 'serviceBusDataReceiver', scope: 'crmEvents', principal: 'operationsPrincipalId' },
+        { role: 'serviceBusDataSender', scope: 'crmEvents', principal: 'operationsPrincipalId' },
+      ].sort(byText),
+    );
+    // Each table of the one list, never the storage account (the Durable task hub's tables).
+    const tables = resourcesOfType(rbac, 'Microsoft.Storage/storageAccounts/tableServices/tables');
+    expect(tables.map((table) => [table.symbol, table.existing])).toEqual([['stateTables', true]]);
+    expect(tables[0]?.body).toMatch(/^\[\s*for tableName in stateTableNames:/);
+    expect(rbac).toMatch(/^var stateTableNames = loadJsonContent\('state-tables\.json'\)$/m);
+    const conditioned = rbac.match(/if \(!empty\(operationsPrincipalId\)\)/g) ?? [];
+    expect(conditioned).toHaveLength(3);
+    expect(readBicep(MAIN_BICEP)).toMatch(/operationsPrincipalId: operationsPrincipalId/);
   });
 
   it('holds every role assignment of the deployment and no broad role', () => {

@@ -153,20 +153,23 @@ export interface BicepResource {
   readonly symbol: string;
   /** e.g. `Microsoft.Web/sites` (API version removed). */
   readonly type: string;
+  /** e.g. `2024-04-01`. */
+  readonly apiVersion: string;
   readonly existing: boolean;
   /** The declaration's body: the object, or the whole `[for ...]` loop. */
   readonly body: string;
 }
 
 export function resources(text: string): BicepResource[] {
-  const pattern = /^resource\s+(\w+)\s+'([^'@]+)@[^']+'\s+(existing\s+)?=\s*/gm;
+  const pattern = /^resource\s+(\w+)\s+'([^'@]+)@([^']+)'\s+(existing\s+)?=\s*/gm;
   return [...text.matchAll(pattern)].map((match) => {
     const afterEquals = match.index + match[0].length;
     const open = text.slice(afterEquals).search(/[{[]/);
     return {
       symbol: match[1] ?? '',
       type: match[2] ?? '',
-      existing: match[3] !== undefined,
+      apiVersion: match[3] ?? '',
+      existing: match[4] !== undefined,
       body: balancedBlock(text, afterEquals + open),
     };
   });
@@ -187,10 +190,15 @@ export function onlyResource(text: string, type: string): BicepResource {
 
 /** `name: value` anywhere in a block, as a normalised single-line string (first occurrence). */
 export function property(block: string, name: string): string | undefined {
+  return rawProperty(block, name)?.replace(/\s+/g, ' ');
+}
+
+/** `name: value` anywhere in a block, as written (first occurrence): read nested properties from it. */
+export function rawProperty(block: string, name: string): string | undefined {
   const match = new RegExp(`(?:^|[\\s{])${name}\\s*:\\s*`, 'm').exec(block);
   if (!match) return undefined;
   const rest = block.slice(match.index + match[0].length);
   const first = rest[0] ?? '';
   const value = OPENERS[first] !== undefined ? balancedBlock(rest, 0) : rest.slice(0, expressionEnd(rest));
-  return value.trim().replace(/\s+/g, ' ');
+  return value.trim();
 }

@@ -1,0 +1,3 @@
+export * from './invocation-dimensions';
+export * from './log-line';
+export * from './log-scope';
