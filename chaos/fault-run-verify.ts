@@ -21,8 +21,10 @@ const ATTESTATION_CUTOFF = '2023-04-01';
 export interface Truth {
   /** The app's state of each customer (its API). */
   states: ReadonlyMap<string, string>;
-  /** What the customer actor did: how it accepted, if it did. */
-  acceptedBy: ReadonlyMap<string, ReadonlySet<AcceptedBy>>;
+  /** What the customer actor did: how it accepted and when (ms), if it did. */
+  acceptedBy: ReadonlyMap<string, ReadonlyMap<AcceptedBy, number>>;
+  /** When the app recorded Expired (ms), for customers that ended Expired after the actor accepted. */
+  expiredAt: ReadonlyMap<string, number>;
   /** Every mail in the SendGrid sink. */
   mails: ReadonlyArray<{ sendKey?: string; to: string[] }>;
   /** Partner Center emulator: every attestation. */
@@ -53,6 +55,21 @@ export interface Verdict {
 export type AcceptedBy = 'direct' | 'attestation';
 
 /**
+ * An acceptance this close before the run recorded Expired raced the run's last Partner Center check
+ * (a read retried for some seconds, then the record): Expired is right then, as the check saw no MCA.
+ */
+export const ACCEPTANCE_RACE_MS = 30_000;
+
+/** The ways the customer accepted early enough to count: before `expiredAt` less the race margin. */
+export function acceptedInTime(
+  acceptances: ReadonlyMap<AcceptedBy, number> | undefined,
+  expiredAt: number | undefined,
+): Set<AcceptedBy> {
+  const limit = expiredAt === undefined ? Infinity : expiredAt - ACCEPTANCE_RACE_MS;
+  return new Set([...(acceptances ?? [])].filter(([, at]) => at < limit).map(([by]) => by));
+}
+
+/**
  * The state a customer must end in, given what it (the actor) did. Without a signatory nobody can
  * accept: the desk is told at once (AwaitingContact) and the deadline, counted from the start of the
  * run, still ends it. A re-attestation by the same signatory is refused (600061): only accepting the
@@ -73,13 +90,19 @@ export function verifyFaultRun(plan: FaultRunPlan, truth: Truth): Verdict {
 
   let correct = 0;
   for (const customer of plan.customers) {
-    const expected = expectedState(customer, truth.acceptedBy.get(customer.tenantId));
+    const accepted = acceptedInTime(
+      truth.acceptedBy.get(customer.tenantId),
+      truth.expiredAt.get(customer.tenantId),
+    );
+    const expected = expectedState(customer, accepted);
     const actual = truth.states.get(customer.tenantId) ?? '(no state)';
     const coverage = truth.partnerCenter.get(customer.tenantId)?.coverage ?? '(unknown)';
     const covered = coverage === 'direct' || coverage === 'attested';
     const problems: string[] = [];
     if (actual !== expected) problems.push(`state ${actual}, expected ${expected}`);
-    if ((expected === 'Accepted') !== covered) problems.push(`Partner Center coverage ${coverage}`);
+    // An acceptance that raced the expiry covers the customer in Partner Center though it ended Expired.
+    const raced = (truth.acceptedBy.get(customer.tenantId)?.size ?? 0) > accepted.size;
+    if ((expected === 'Accepted') !== covered && !raced) problems.push(`Partner Center coverage ${coverage}`);
     if (problems.length === 0) correct += 1;
     else failures.push(`tenant ${customer.tenantId} (${customer.scenario}): ${problems.join('; ')}`);
   }

@@ -13,6 +13,7 @@ import { APP_DIR, localAppSettings } from '../local/stack';
 import { seededRandom } from '../local/emulators/partner-center/faults';
 import { planFaultRun, type FaultRunPlan, type PlannedCustomer } from './fault-run-plan';
 import {
+  acceptedInTime,
   expectedState,
   parseSendKey,
   TERMINAL_STATES,
@@ -109,6 +110,8 @@ class FaultRun {
   private endpoints: Endpoints | undefined;
   private ports: Record<string, number> = {};
   private hostStarts = 0;
+  /** When the runner first read Expired for a customer (the app's own time is read at the end). */
+  private readonly firstSeenExpired = new Map<string, number>();
   private readonly random: () => number;
   private readonly actor: CustomerActor;
   private readonly log: (line: string) => void;
@@ -356,9 +359,17 @@ class FaultRun {
 
   /** Each customer in the state its evidence so far calls for, and nothing left for the actor to do. */
   private settled(states: ReadonlyMap<string, string>): boolean {
+    for (const [tenantId, state] of states) {
+      if (state === 'Expired' && !this.firstSeenExpired.has(tenantId))
+        this.firstSeenExpired.set(tenantId, Date.now());
+    }
     return this.plan.customers.every((c) => {
       const state = states.get(c.tenantId);
-      const expected = expectedState(c, this.actor.acceptedBy.get(c.tenantId));
+      const accepted = acceptedInTime(
+        this.actor.acceptedBy.get(c.tenantId),
+        this.firstSeenExpired.get(c.tenantId),
+      );
+      const expected = expectedState(c, accepted);
       return state === expected && !this.actor.hasPendingAction(c.tenantId);
     });
   }
@@ -412,6 +423,18 @@ class FaultRun {
       },
       { timeoutMs: 60_000 },
     );
+    // When the app recorded Expired, for each customer who had accepted: its own history says.
+    const expiredAt = new Map<string, number>();
+    const raced = this.plan.customers.filter(
+      (c) => reading.get(c.tenantId) === 'Expired' && this.actor.acceptedBy.has(c.tenantId),
+    );
+    await forEachLimited(raced, 4, async (c) => {
+      const status = (await getJson(`${this.hostUrl()}/api/customers/${c.tenantId}/mca`)) as {
+        history?: Array<{ at: string; action: string }>;
+      };
+      const expired = status.history?.find((h) => h.action === 'Expired');
+      if (expired) expiredAt.set(c.tenantId, Date.parse(expired.at));
+    });
     const host = this.host;
     this.host = undefined;
     await host?.stop();
@@ -433,6 +456,7 @@ class FaultRun {
     return {
       states: reading,
       acceptedBy: this.actor.acceptedBy,
+      expiredAt,
       mails: mails.map((m) => ({
         sendKey: m.customArgs?.sendKey,
         to: (m.personalizations ?? []).flatMap((p) => (p.to ?? []).map((t) => t.email)),
@@ -503,7 +527,8 @@ type Action =
  * A customer acts only on mails it really got (a mail lost to a fault is never answered).
  */
 class CustomerActor {
-  readonly acceptedBy = new Map<string, Set<AcceptedBy>>();
+  /** How and when (ms) each customer accepted. */
+  readonly acceptedBy = new Map<string, Map<AcceptedBy, number>>();
   mailsSeen = 0;
   private afterSequence = 0;
   private readonly byEmail: Map<string, PlannedCustomer>;
@@ -571,7 +596,9 @@ class CustomerActor {
   }
 
   private accepted(tenantId: string, by: AcceptedBy): void {
-    this.acceptedBy.set(tenantId, new Set([...(this.acceptedBy.get(tenantId) ?? []), by]));
+    const acceptances = this.acceptedBy.get(tenantId) ?? new Map<AcceptedBy, number>();
+    if (!acceptances.has(by)) acceptances.set(by, Date.now());
+    this.acceptedBy.set(tenantId, acceptances);
   }
 
   private async perform(tenantId: string, action: Action): Promise<void> {

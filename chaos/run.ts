@@ -1,7 +1,7 @@
 /**
  * `npm run chaos [-- --small] [--seed N] [--customers N] [--fuzz N] [--forged N] [--no-hostile] [--keep]`:
  * the fault run (faults, kills, a Service Bus restart), then on the same stack the hostile input
- * (fuzzed CRM messages, forged webhooks); writes chaos/results.json (the full run only, unless `--out`
+ * (fuzzed CRM messages, forged webhooks) and a leak scan of what the stack shows; writes chaos/results.json (the full run only, unless `--out`
  * says where).
  * Prints progress while it runs and a summary table at the end; exits 1 when anything was lost,
  * doubled or wrong, naming each customer or message.
@@ -14,6 +14,9 @@ import { runFaultRun, type FaultRunOptions, type FaultRunResult } from './fault-
 import { runFuzz, type FuzzResult } from './fuzz';
 import { runHostileWebhooks, type HostileWebhookResult } from './hostile-webhooks';
 import type { ChaosTarget } from './target';
+import { planFaultRun } from './fault-run-plan';
+import { scanForPii } from './pii-scan';
+import { collectPiiSources } from './pii-scan-sources';
 import type { Verdict } from './fault-run-verify';
 import { APP_DIR } from '../local/stack';
 
@@ -59,6 +62,8 @@ export const MUST_BE_ZERO = [
 export interface HostileFindings {
   fuzz: FuzzResult;
   webhooks: HostileWebhookResult;
+  /** Where known personal data showed up outside the places that must hold it (chaos/pii-scan.ts). */
+  piiHits: Array<{ where: string; kind: string }>;
 }
 
 /** results.json, in the issue's order; the hostile-input counts only when those drivers ran. */
@@ -73,12 +78,13 @@ export type ChaosResults = Omit<Verdict, 'failures'> & {
   forgedWebhooks?: number;
   forgedRejected?: number;
   peakRssMb: number;
+  piiHits?: number;
   seconds: number;
 };
 
 export function toResults(result: FaultRunResult, hostile?: HostileFindings): ChaosResults {
   const { failures: _failures, kills, hostCrashes, hostPeakRssMb, seconds, ...verdict } = result;
-  const { fuzz, webhooks } = hostile ?? {};
+  const { fuzz, webhooks, piiHits } = hostile ?? {};
   return {
     ...verdict,
     kills,
@@ -86,6 +92,7 @@ export function toResults(result: FaultRunResult, hostile?: HostileFindings): Ch
     hostCrashes,
     ...(webhooks ? { forgedWebhooks: webhooks.forged, forgedRejected: webhooks.rejected } : {}),
     peakRssMb: Math.max(hostPeakRssMb, webhooks?.peakRssMb ?? 0),
+    ...(piiHits ? { piiHits: piiHits.length } : {}),
     seconds,
   };
 }
@@ -93,14 +100,27 @@ export function toResults(result: FaultRunResult, hostile?: HostileFindings): Ch
 /** Runs the hostile-input drivers on the fault run's stack; their failures join the run's. */
 async function runHostile(
   target: ChaosTarget,
-  counts: { fuzz: number; forged: number; seed: number },
+  counts: { fuzz: number; forged: number; seed: number; customers: number },
   log: (line: string) => void,
 ): Promise<HostileFindings> {
   // About 6 messages a second get worked off on a shared 2-core machine: wait for that, not the default.
   const timeoutMs = 60_000 + 250 * counts.fuzz;
   const fuzz = await runFuzz(target, { count: counts.fuzz, seed: counts.seed, log, timeoutMs });
   const webhooks = await runHostileWebhooks(target, { count: counts.forged, seed: counts.seed, log });
-  return { fuzz, webhooks };
+  // The fault run's signatories by address (their names share words with company names, which may show).
+  const plan = planFaultRun({
+    seed: counts.seed,
+    customers: counts.customers,
+    maxActAfterMs: 0,
+    now: new Date(),
+  });
+  const known = {
+    ...fuzz.pii,
+    emails: [...fuzz.pii.emails, ...plan.customers.map((c) => c.signatory.email)],
+  };
+  const { hits } = scanForPii(await collectPiiSources(target), known);
+  log(`leak scan: ${hits.length} hit(s)`);
+  return { fuzz, webhooks, piiHits: hits.map(({ where, kind }) => ({ where, kind })) };
 }
 
 /** The problems of a run, one line each; empty when it proved what it should. */
@@ -117,6 +137,7 @@ export function problemsOf(
     const { fuzz, webhooks } = hostile;
     if (fuzz.failures.length > 0) problems.push(`${fuzz.failures.length} fuzz failure(s)`);
     if (webhooks.failures.length > 0) problems.push(`${webhooks.failures.length} hostile webhook failure(s)`);
+    if (hostile.piiHits.length > 0) problems.push(`${hostile.piiHits.length} personal-data leak(s)`);
     if (webhooks.peakRssMb > webhooks.rssBoundMb)
       problems.push(`host RSS ${webhooks.peakRssMb} MB over ${webhooks.rssBoundMb} MB`);
   }
@@ -156,8 +177,10 @@ async function main(): Promise<void> {
   const say = (line: string): void => console.log(`${new Date().toISOString().slice(11, 19)}  ${line}`);
   say(`Chaos fault run (${values.small ? 'small' : 'full'}): data and logs in ${workDir}`);
   const seed = Number(values.seed);
+  const customers = values.customers ? Number(values.customers) : profile.customers;
   const counts = {
     seed,
+    customers,
     fuzz: values.fuzz ? Number(values.fuzz) : profile.fuzz,
     forged: values.forged ? Number(values.forged) : profile.forged,
   };
@@ -165,7 +188,7 @@ async function main(): Promise<void> {
   let hostileError: string | undefined;
   const result = await runFaultRun({
     ...profile,
-    customers: values.customers ? Number(values.customers) : profile.customers,
+    customers,
     seed,
     workDir,
     log: say,
@@ -191,6 +214,7 @@ async function main(): Promise<void> {
     ...result.failures,
     ...(hostile?.fuzz.failures.map((f) => `fuzz: ${f}`) ?? []),
     ...(hostile?.webhooks.failures.map((f) => `webhook: ${f}`) ?? []),
+    ...(hostile?.piiHits.map((h) => `personal data (${h.kind}) in ${h.where}`) ?? []),
   ];
   if (failures.length > 0) {
     console.log(`Failures (${failures.length}):`);

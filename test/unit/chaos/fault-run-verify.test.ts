@@ -9,25 +9,28 @@ const plan: FaultRunPlan = planFaultRun({
 });
 const byScenario = (scenario: string) => plan.customers.filter((c) => c.scenario === scenario);
 
+const ACCEPTED_AT = Date.parse('2026-12-04T21:01:00Z');
+
 /** A run where everything went right: what the emulators would show. */
 function perfectTruth(): Truth {
-  const acceptedBy = new Map<string, Set<'direct' | 'attestation'>>();
+  const acceptedBy = new Map<string, Map<'direct' | 'attestation', number>>();
   for (const c of plan.customers) {
     if (c.scenario === 'attestationAccepts' || c.scenario === 'staleReattests')
-      acceptedBy.set(c.tenantId, new Set(['attestation']));
+      acceptedBy.set(c.tenantId, new Map([['attestation', ACCEPTED_AT]]));
     if (
       c.scenario === 'directAccepts' ||
       c.scenario === 'resellerSold' ||
       c.scenario === 'staleSameSignatory'
     )
-      acceptedBy.set(c.tenantId, new Set(['direct']));
+      acceptedBy.set(c.tenantId, new Map([['direct', ACCEPTED_AT]]));
   }
   const states = new Map(
-    plan.customers.map((c) => [c.tenantId, expectedState(c, acceptedBy.get(c.tenantId))]),
+    plan.customers.map((c) => [c.tenantId, expectedState(c, new Set(acceptedBy.get(c.tenantId)?.keys()))]),
   );
   return {
     states,
     acceptedBy,
+    expiredAt: new Map(),
     mails: plan.customers.map((c) => ({
       sendKey: `${c.tenantId}/directInvite-abc123/0`,
       to: [c.signatory.email],
@@ -158,6 +161,31 @@ describe('judging a fault run', () => {
       to: ['desk@partner.example'],
     }));
     expect(verifyFaultRun(plan, { ...truth, mails: [...truth.mails, ...reports] }).duplicateMails).toBe(0);
+  });
+
+  it('lets an acceptance that raced the run’s last check end Expired, but not an earlier one', () => {
+    const truth = perfectTruth();
+    const c = byScenario('directAccepts')[0];
+    const states = new Map(truth.states).set(c.tenantId, 'Expired');
+    const partnerCenter = new Map(truth.partnerCenter).set(c.tenantId, {
+      coverage: 'direct',
+      agreements: [],
+    });
+    const outcomes = truth.outcomes.map((o) =>
+      o.tenantId === c.tenantId ? { ...o, type: 'McaExpired', eventId: `${c.tenantId}:run1:McaExpired` } : o,
+    );
+    const judge = (expiredAfterMs: number) =>
+      verifyFaultRun(plan, {
+        ...truth,
+        states,
+        partnerCenter,
+        outcomes,
+        expiredAt: new Map([[c.tenantId, ACCEPTED_AT + expiredAfterMs]]),
+      });
+    expect(judge(5_000).failures).toEqual([]);
+    expect(judge(120_000).failures).toEqual([
+      expect.stringContaining(`tenant ${c.tenantId} (directAccepts): state Expired, expected Accepted`),
+    ]);
   });
 
   it.each([

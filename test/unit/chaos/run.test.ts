@@ -27,6 +27,7 @@ const hostile = {
     failures: [],
   },
   webhooks: { forged: 100, rejected: 100, peakRssMb: 260, rssBoundMb: 500, failures: [], byKind: {} },
+  piiHits: [],
 } as unknown as HostileFindings;
 
 describe('the chaos run’s results', () => {
@@ -52,18 +53,24 @@ describe('the chaos run’s results', () => {
       forgedWebhooks: 100,
       forgedRejected: 100,
       peakRssMb: 260,
+      piiHits: 0,
     });
   });
 
   it('names every problem: counts not zero, customers wrong, kills missing, driver failures', () => {
     expect(problemsOf(clean, 1, hostile)).toEqual([]);
     const bad = { ...clean, correct: 48, duplicateMails: 1, kills: 0 };
-    const failing = { ...hostile, fuzz: { ...hostile.fuzz, failures: ['x'] } };
+    const failing = {
+      ...hostile,
+      fuzz: { ...hostile.fuzz, failures: ['x'] },
+      piiHits: [{ where: 'logs[3]', kind: 'email' }],
+    };
     expect(problemsOf(bad, 1, failing)).toEqual([
       'duplicateMails is 1',
       '2 customer(s) not in the expected state',
       '0 kill(s) instead of 1',
       '1 fuzz failure(s)',
+      '1 personal-data leak(s)',
     ]);
   });
 
