@@ -144,11 +144,12 @@ export function problemsOf(
   return problems;
 }
 
-/** Counts that must equal another count. */
+/** Counts that must equal another count (or zero, for the optional ones). */
 const MUST_EQUAL: Record<string, string> = {
   correct: '= customers',
   fuzzDeadLettered: '= fuzzInvalid',
   forgedRejected: '= forgedWebhooks',
+  piiHits: '= 0',
 };
 
 export function summaryTable(results: ChaosResults): string {
