@@ -75,7 +75,10 @@ function findAppDir(from: string): string {
  * local set) with the addresses the emulators really listen on, then `overrides`.
  */
 export function localAppSettings(
-  emulators: Emulators,
+  emulators: Pick<
+    Emulators,
+    'partnerCenterUrl' | 'sendGridUrl' | 'serviceBusConnectionString' | 'storageConnectionString'
+  >,
   overrides: AppSettingsOverrides = {},
 ): Record<string, string> {
   const example = readExampleSettings();

@@ -46,6 +46,9 @@ export function controlRoutes(control: PartnerCenterControl): Route[] {
     controlRoute('GET', '/customers/:tenantId', (ctx) =>
       json(200, control.customer(ctx.params.tenantId ?? '')),
     ),
+    controlRoute('GET', '/customers/:tenantId/agreements', (ctx) =>
+      json(200, control.agreements(ctx.params.tenantId ?? '')),
+    ),
     controlRoute('POST', '/customers/:tenantId/accept-direct', (ctx) => {
       control.acceptDirectly(ctx.params.tenantId ?? '');
       return json(200, control.customer(ctx.params.tenantId ?? ''));

@@ -177,7 +177,7 @@ function globToRegex(glob: string): RegExp {
 }
 
 /** mulberry32: small, fast and good enough for deterministic fault shares. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

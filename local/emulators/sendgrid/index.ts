@@ -5,4 +5,5 @@ export {
   type SendGridSink,
   type SendGridSinkOptions,
 } from './sendgrid-sink';
+export { SendGridFaults, sendGridFaultRuleSchema, type SendGridFaultRule } from './faults';
 export type { EmailAddress, MessageFilter, StoredMessage, StoredPersonalization } from './stored-message';

@@ -6,12 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as wait } from 'node:timers/promises';
 import { RealClock, type Clock } from '../../clock';
 import { INBOX_PAGE_HEADERS, renderInboxList, renderMessage, renderNotFound } from './inbox.page';
 import { badRequest, validateMailSend, type SendGridError } from './mail-send.validation';
 import { MessageStore } from './message-store';
 import { toStoredMessage, type MessageFilter, type StoredMessage } from './stored-message';
 import { checkApiKey } from './api-key';
+import { SendGridFaults } from './faults';
 
 export const DEFAULT_SENDGRID_SINK_PORT = 7082;
 /** SendGrid: "The total size of your email, including attachments, must be less than 30MB." */
@@ -34,6 +36,8 @@ export interface SendGridSinkOptions {
 export interface SendGridSink {
   /** Base URL, e.g. `http://127.0.0.1:7082`: give it to `@sendgrid/client` as `baseUrl`. */
   url: string;
+  /** Injected faults (also over HTTP: `GET/POST/DELETE /_control/faults`). */
+  faults: SendGridFaults;
   /** Accepted messages, newest first. */
   messages(filter?: MessageFilter): StoredMessage[];
   clear(): Promise<void>;
@@ -48,7 +52,17 @@ export async function startSendGridSink(options: SendGridSinkOptions): Promise<S
   const log = options.log ?? (() => undefined);
   const clock = options.clock ?? new RealClock();
   const store = await MessageStore.open(options.dataDir, log);
-  const handle = requestHandler({ apiKey: options.apiKey, clock, store, log });
+  const faults = new SendGridFaults();
+  // Ends answers held back by a timeout fault when the sink stops, so nothing keeps the process alive.
+  const stopped = new AbortController();
+  const handle = requestHandler({
+    apiKey: options.apiKey,
+    clock,
+    store,
+    log,
+    faults,
+    stopped: stopped.signal,
+  });
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       log(`sendgrid sink: internal error: ${err instanceof Error ? err.message : String(err)}`);
@@ -76,6 +90,7 @@ export async function startSendGridSink(options: SendGridSinkOptions): Promise<S
   log(`sendgrid sink: listening at ${url}`);
   return {
     url,
+    faults,
     messages: (filter) => structuredClone(store.list(filter)),
     clear: () => store.clear(),
     goDown: async () => {
@@ -87,6 +102,7 @@ export async function startSendGridSink(options: SendGridSinkOptions): Promise<S
       log('sendgrid sink: up again');
     },
     close: async () => {
+      stopped.abort();
       if (server.listening) await stop();
     },
   };
@@ -97,6 +113,8 @@ interface SinkDeps {
   clock: Clock;
   store: MessageStore;
   log: (line: string) => void;
+  faults: SendGridFaults;
+  stopped: AbortSignal;
 }
 
 function requestHandler(deps: SinkDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
@@ -105,10 +123,11 @@ function requestHandler(deps: SinkDeps): (req: IncomingMessage, res: ServerRespo
     const route = url.pathname.replace(/\/+$/, '') || '/';
     const method = req.method ?? 'GET';
     if (route === '/v3/mail/send' && method === 'POST') return mailSend(req, res, deps);
+    if (route === '/_control/faults') return faultControl(req, res, method, deps);
     await drain(req);
     if (route === '/v3/mail/send') return sendErrors(res, 405, [plainError('method not allowed')]);
     if (route === '/messages') {
-      if (method === 'GET') return sendJson(res, 200, deps.store.list(filterFrom(url)));
+      if (method === 'GET') return sendJson(res, 200, deps.store.list(filterFrom(url)).filter(after(url)));
       if (method === 'DELETE') {
         await deps.store.clear();
         res.writeHead(204).end();
@@ -163,18 +182,59 @@ async function mailSend(req: IncomingMessage, res: ServerResponse, deps: SinkDep
     res.writeHead(200).end();
     return;
   }
+  const fault = deps.faults.decide();
+  if (fault.kind === 'error') {
+    deps.log(`sendgrid sink: ${fault.status} (injected fault)`);
+    return sendErrors(res, fault.status, [plainError('Internal Server Error (injected fault)')]);
+  }
   const id = randomBytes(16).toString('base64url');
   const receivedAt = new Date(deps.clock.now()).toISOString();
   await deps.store.add(
     toStoredMessage(validation.request, { id, sequence: deps.store.nextSequence(), receivedAt }),
   );
-  deps.log(`sendgrid sink: accepted message ${id}`);
+  if (fault.kind === 'timeout') {
+    deps.log(`sendgrid sink: accepted message ${id}, answer held ${fault.holdMs} ms (injected fault)`);
+    // Aborted (the sink stops): answer at once rather than keep the process alive.
+    await wait(fault.holdMs, undefined, { signal: deps.stopped }).catch(() => undefined);
+    if (res.destroyed) return;
+  } else deps.log(`sendgrid sink: accepted message ${id}`);
   res.writeHead(202, { 'X-Message-Id': id }).end();
+}
+
+/** `GET` lists the fault rules, `POST` adds one (the rule as JSON), `DELETE` removes them all. */
+async function faultControl(
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  deps: SinkDeps,
+): Promise<void> {
+  const body = await readBody(req, 64 * 1024);
+  if (method === 'GET') return sendJson(res, 200, deps.faults.list());
+  if (method === 'DELETE') {
+    deps.faults.clear();
+    res.writeHead(204).end();
+    return;
+  }
+  if (method !== 'POST') return sendErrors(res, 405, [plainError('method not allowed')]);
+  const json = body === 'tooLarge' ? { ok: false as const } : parseJson(body);
+  try {
+    if (!json.ok) throw new Error('the body is not JSON');
+    return sendJson(res, 201, { id: deps.faults.add(json.value) });
+  } catch (error) {
+    return sendErrors(res, 400, [plainError(`invalid fault rule: ${(error as Error).message}`)]);
+  }
 }
 
 function filterFrom(url: URL): MessageFilter {
   const to = url.searchParams.get('to');
   return to === null || to.trim() === '' ? {} : { to };
+}
+
+/** `?afterSequence=N`: only messages that arrived after the N-th, so a poller reads each message once. */
+function after(url: URL): (message: StoredMessage) => boolean {
+  const raw = url.searchParams.get('afterSequence');
+  const sequence = raw === null ? NaN : Number(raw);
+  return Number.isInteger(sequence) ? (message) => message.sequence > sequence : () => true;
 }
 
 /** Ids are base64url, so anything that needs decoding (or cannot be decoded) is simply not found. */

@@ -140,7 +140,14 @@ describe('Partner Center emulator: customers and audit records', () => {
       }),
     });
     expect(overHttp.status).toBe(201);
-    expect(await jsonOf(overHttp)).toEqual(expect.objectContaining({ coverage: 'stale', agreementCount: 1 }));
+    const httpCustomer = await jsonOf<{ tenantId: string }>(overHttp);
+    expect(httpCustomer).toEqual(expect.objectContaining({ coverage: 'stale', agreementCount: 1 }));
+    // Its stored agreements, as a chaos run counts them.
+    const agreements = await fetch(`${h.url}/_control/customers/${httpCustomer.tenantId}/agreements`);
+    expect(await jsonOf(agreements)).toEqual([
+      expect.objectContaining({ dateAgreed: expect.stringMatching(/^2020-05-01/) as unknown }),
+    ]);
+    expect((await fetch(`${h.url}/_control/customers/${crypto.randomUUID()}/agreements`)).status).toBe(404);
     const invalid = await fetch(`${h.url}/_control/customers`, {
       method: 'POST',
       body: '{"companyName": ""}',
