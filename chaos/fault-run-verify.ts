@@ -25,6 +25,11 @@ export interface Truth {
   acceptedBy: ReadonlyMap<string, ReadonlyMap<AcceptedBy, number>>;
   /** When the app recorded Expired (ms), for customers that ended Expired after the actor accepted. */
   expiredAt: ReadonlyMap<string, number>;
+  /**
+   * For those customers: when Partner Center last answered the app's status read (ms) before that
+   * record, if its request log still holds it. What the app could know at expiry is what it read then.
+   */
+  lastStatusReadAt: ReadonlyMap<string, number>;
   /** Every mail in the SendGrid sink. */
   mails: ReadonlyArray<{ sendKey?: string; to: string[] }>;
   /** Partner Center emulator: every attestation. */
@@ -55,18 +60,55 @@ export interface Verdict {
 export type AcceptedBy = 'direct' | 'attestation';
 
 /**
- * An acceptance this close before the run recorded Expired raced the run's last Partner Center check
- * (a read retried for some seconds, then the record): Expired is right then, as the check saw no MCA.
+ * Without the app's last status read on record, an acceptance this close before the run recorded
+ * Expired counts as racing the run's last Partner Center check (a read retried for some seconds, then
+ * the escalation mail and the record): Expired is right then, as the check saw no MCA.
  */
 export const ACCEPTANCE_RACE_MS = 30_000;
 
-/** The ways the customer accepted early enough to count: before `expiredAt` less the race margin. */
+/**
+ * The ways the customer accepted early enough to count: before the app's last status read ahead of
+ * the Expired record (`lastReadAt`) or, with no read on record, before `expiredAt` less the race margin.
+ * An acceptance after the app's last read could not be seen: a kill or a retried escalation mail
+ * between that read and the record does not make Expired wrong.
+ */
 export function acceptedInTime(
   acceptances: ReadonlyMap<AcceptedBy, number> | undefined,
   expiredAt: number | undefined,
+  lastReadAt?: number,
 ): Set<AcceptedBy> {
-  const limit = expiredAt === undefined ? Infinity : expiredAt - ACCEPTANCE_RACE_MS;
+  const limit = expiredAt === undefined ? Infinity : (lastReadAt ?? expiredAt - ACCEPTANCE_RACE_MS);
   return new Set([...(acceptances ?? [])].filter(([, at]) => at < limit).map(([by]) => by));
+}
+
+/** One line of the Partner Center emulator's request log (`/_control/requests`). */
+export interface LoggedRequest {
+  at: string;
+  method: string;
+  path: string;
+  status: number;
+  note?: string;
+}
+
+/**
+ * For each customer that ended Expired: the latest status read (`directSignedMicrosoftCustomerAgreementStatus`)
+ * Partner Center really answered, at or before the Expired record. Injected faults and replays are not reads.
+ */
+export function lastStatusReads(
+  log: readonly LoggedRequest[],
+  expiredAt: ReadonlyMap<string, number>,
+): Map<string, number> {
+  const last = new Map<string, number>();
+  for (const entry of log) {
+    const match = /^\/v1\/customers\/([^/]+)\/directSignedMicrosoftCustomerAgreementStatus$/.exec(entry.path);
+    if (!match || entry.method !== 'GET' || entry.status !== 200 || entry.note !== undefined) continue;
+    const tenantId = decodeURIComponent(match[1] ?? '');
+    const limit = expiredAt.get(tenantId);
+    const at = Date.parse(entry.at);
+    if (limit === undefined || at > limit) continue;
+    last.set(tenantId, Math.max(last.get(tenantId) ?? 0, at));
+  }
+  return last;
 }
 
 /**
@@ -93,13 +135,15 @@ export function verifyFaultRun(plan: FaultRunPlan, truth: Truth): Verdict {
     const accepted = acceptedInTime(
       truth.acceptedBy.get(customer.tenantId),
       truth.expiredAt.get(customer.tenantId),
+      truth.lastStatusReadAt.get(customer.tenantId),
     );
     const expected = expectedState(customer, accepted);
     const actual = truth.states.get(customer.tenantId) ?? '(no state)';
     const coverage = truth.partnerCenter.get(customer.tenantId)?.coverage ?? '(unknown)';
     const covered = coverage === 'direct' || coverage === 'attested';
     const problems: string[] = [];
-    if (actual !== expected) problems.push(`state ${actual}, expected ${expected}`);
+    if (actual !== expected)
+      problems.push(`state ${actual}, expected ${expected}${timeline(customer.tenantId, truth)}`);
     // An acceptance that raced the expiry covers the customer in Partner Center though it ended Expired.
     const raced = (truth.acceptedBy.get(customer.tenantId)?.size ?? 0) > accepted.size;
     if ((expected === 'Accepted') !== covered && !raced) problems.push(`Partner Center coverage ${coverage}`);
@@ -122,6 +166,21 @@ export function verifyFaultRun(plan: FaultRunPlan, truth: Truth): Verdict {
     outcomesMissingOrDoubled,
     failures,
   };
+}
+
+/** For a customer that ended Expired: when it accepted, relative to the app's last read and the record. */
+function timeline(tenantId: string, truth: Truth): string {
+  const expiredAt = truth.expiredAt.get(tenantId);
+  const acceptances = [...(truth.acceptedBy.get(tenantId) ?? [])];
+  if (expiredAt === undefined || acceptances.length === 0) return '';
+  const lastRead = truth.lastStatusReadAt.get(tenantId);
+  const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+  const parts = acceptances.map(([by, at]) => `${by} ${seconds(expiredAt - at)} before the Expired record`);
+  const read =
+    lastRead === undefined
+      ? 'no status read on record'
+      : `last status read ${seconds(expiredAt - lastRead)} before it`;
+  return ` (accepted: ${parts.join(', ')}; ${read})`;
 }
 
 /** Send keys look like `{tenantId}/{kind}-{runTag}/{n}`. */

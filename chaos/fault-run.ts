@@ -18,7 +18,9 @@ import {
   parseSendKey,
   TERMINAL_STATES,
   verifyFaultRun,
+  lastStatusReads,
   type AcceptedBy,
+  type LoggedRequest,
   type Truth,
   type Verdict,
 } from './fault-run-verify';
@@ -88,7 +90,11 @@ export async function runFaultRun(options: FaultRunOptions): Promise<FaultRunRes
     const truth = await run.collectTruth();
     const verdict = verifyFaultRun(plan, truth);
     const seconds = Math.round((Date.now() - started) / 1000);
-    if (options.afterwards) await options.afterwards(await run.target());
+    if (options.afterwards) {
+      // The hostile stages test input handling on a sound stack; the injected faults were this run's.
+      await run.endFaults();
+      await options.afterwards(await run.target());
+    }
     return {
       ...verdict,
       kills: run.killsDone,
@@ -217,6 +223,15 @@ class FaultRun {
       probability: 0.01,
       seed: seed + 2,
     });
+  }
+
+  /** Clears every injected fault rule in Partner Center and SendGrid. */
+  async endFaults(): Promise<void> {
+    const { partnerCenterUrl: pc, sendGridUrl: sg } = this.urls();
+    for (const url of [`${pc}/_control/faults`, `${sg}/_control/faults`]) {
+      const response = await fetch(url, { method: 'DELETE' });
+      if (!response.ok) throw new Error(`DELETE ${url}: ${response.status}`);
+    }
   }
 
   /** The next 15 Partner Center calls answer 429 with Retry-After. */
@@ -370,7 +385,9 @@ class FaultRun {
         this.firstSeenExpired.get(c.tenantId),
       );
       const expected = expectedState(c, accepted);
-      return state === expected && !this.actor.hasPendingAction(c.tenantId);
+      // A finished run moves no more: the verdict afterwards says whether it ended right.
+      const finished = state === expected || TERMINAL_STATES.has(state ?? '');
+      return finished && !this.actor.hasPendingAction(c.tenantId);
     });
   }
 
@@ -444,6 +461,7 @@ class FaultRun {
       personalizations?: Array<{ to?: Array<{ email: string }> }>;
     }>;
     const attestations = (await getJson(`${pc}/_control/attestations`)) as Truth['attestations'];
+    const requests = (await getJson(`${pc}/_control/requests`)) as LoggedRequest[];
     const partnerCenter = new Map<string, { coverage: string; agreements: Array<{ dateAgreed: string }> }>();
     await forEachLimited(this.plan.customers, 8, async (c) => {
       const summary = (await getJson(`${pc}/_control/customers/${c.tenantId}`)) as { coverage: string };
@@ -457,6 +475,7 @@ class FaultRun {
       states: reading,
       acceptedBy: this.actor.acceptedBy,
       expiredAt,
+      lastStatusReadAt: lastStatusReads(requests, expiredAt),
       mails: mails.map((m) => ({
         sendKey: m.customArgs?.sendKey,
         to: (m.personalizations ?? []).flatMap((p) => (p.to ?? []).map((t) => t.email)),

@@ -1,5 +1,11 @@
 import { planFaultRun, type FaultRunPlan } from '../../../chaos/fault-run-plan';
-import { expectedState, parseSendKey, verifyFaultRun, type Truth } from '../../../chaos/fault-run-verify';
+import {
+  expectedState,
+  lastStatusReads,
+  parseSendKey,
+  verifyFaultRun,
+  type Truth,
+} from '../../../chaos/fault-run-verify';
 
 const plan: FaultRunPlan = planFaultRun({
   seed: 11,
@@ -31,6 +37,7 @@ function perfectTruth(): Truth {
     states,
     acceptedBy,
     expiredAt: new Map(),
+    lastStatusReadAt: new Map(),
     mails: plan.customers.map((c) => ({
       sendKey: `${c.tenantId}/directInvite-abc123/0`,
       to: [c.signatory.email],
@@ -174,18 +181,54 @@ describe('judging a fault run', () => {
     const outcomes = truth.outcomes.map((o) =>
       o.tenantId === c.tenantId ? { ...o, type: 'McaExpired', eventId: `${c.tenantId}:run1:McaExpired` } : o,
     );
-    const judge = (expiredAfterMs: number) =>
+    const judge = (expiredAfterMs: number, lastReadAfterMs?: number) =>
       verifyFaultRun(plan, {
         ...truth,
         states,
         partnerCenter,
         outcomes,
         expiredAt: new Map([[c.tenantId, ACCEPTED_AT + expiredAfterMs]]),
+        lastStatusReadAt: new Map(
+          lastReadAfterMs === undefined ? [] : [[c.tenantId, ACCEPTED_AT + lastReadAfterMs]],
+        ),
       });
-    expect(judge(5_000).failures).toEqual([]);
-    expect(judge(120_000).failures).toEqual([
+    const wrong = [
       expect.stringContaining(`tenant ${c.tenantId} (directAccepts): state Expired, expected Accepted`),
-    ]);
+    ];
+    // No read on record: the race margin before the Expired record decides.
+    expect(judge(5_000).failures).toEqual([]);
+    expect(judge(120_000).failures).toEqual(wrong);
+    // The app's last read came before the acceptance (a kill or a retried mail delayed the record).
+    expect(judge(120_000, -1_000).failures).toEqual([]);
+    // The app read after the acceptance and still expired the customer.
+    expect(judge(120_000, 1_000).failures).toEqual(wrong);
+    expect(judge(5_000, 1_000).failures).toEqual(wrong);
+  });
+
+  it('takes the last status read Partner Center really answered before the Expired record', () => {
+    const tenant = '11111111-0000-4000-8000-000000000001';
+    const path = `/v1/customers/${tenant}/directSignedMicrosoftCustomerAgreementStatus`;
+    const expiredAt = new Map([[tenant, Date.parse('2026-12-04T21:05:00Z')]]);
+    const read = (at: string, extra: Record<string, unknown> = {}) => ({
+      at,
+      method: 'GET',
+      path,
+      status: 200,
+      ...extra,
+    });
+    const reads = lastStatusReads(
+      [
+        read('2026-12-04T21:03:00Z'),
+        read('2026-12-04T21:04:00Z'),
+        read('2026-12-04T21:04:30Z', { status: 503, note: 'fault' }),
+        read('2026-12-04T21:04:40Z', { note: 'replay' }),
+        read('2026-12-04T21:06:00Z'),
+        read('2026-12-04T21:04:50Z', { path: `/v1/customers/${tenant}/agreements` }),
+        read('2026-12-04T21:04:55Z', { path: path.replace(tenant, '22222222-0000-4000-8000-000000000002') }),
+      ],
+      expiredAt,
+    );
+    expect(reads).toEqual(new Map([[tenant, Date.parse('2026-12-04T21:04:00Z')]]));
   });
 
   it.each([

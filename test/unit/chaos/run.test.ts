@@ -44,8 +44,10 @@ describe('the chaos run’s results', () => {
       'kills',
       'hostCrashes',
       'peakRssMb',
+      'faultRunSeconds',
       'seconds',
     ]);
+    expect(toResults(clean, hostile, 600)).toMatchObject({ faultRunSeconds: 180, seconds: 600 });
     expect(toResults(clean, hostile)).toMatchObject({
       fuzzed: 500,
       fuzzDeadLettered: 300,
