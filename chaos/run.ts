@@ -25,7 +25,7 @@ export const CHAOS_PROFILES = {
   full: {
     customers: 500,
     fuzz: 10_000,
-    forged: 1000,
+    forged: 2000,
     kills: 2,
     timing: { reminderSchedule: 'PT1M,PT2M', acceptanceDeadline: 'PT4M', deadlineMs: 240_000 },
     throttleBursts: true,
