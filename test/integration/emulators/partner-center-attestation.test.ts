@@ -1,4 +1,11 @@
-import { CUSTOMERS, MCA_TEMPLATE_ID, call, emulatorPerTest, jsonOf } from './partner-center.helpers';
+import {
+  CUSTOMERS,
+  MCA_TEMPLATE_ID,
+  call,
+  directSignedStatusPath,
+  emulatorPerTest,
+  jsonOf,
+} from './partner-center.helpers';
 
 const HOUR = 60 * 60 * 1000;
 const VISIBILITY_DELAY = 2 * HOUR;
@@ -233,12 +240,7 @@ describe('Partner Center emulator: enhanced attestation, agreements, orders', ()
     const admin = await fetch(`${h.url}/admin-center/${CUSTOMERS.stale}`);
     expect(await admin.text()).toContain('Accept agreement');
     await fetch(`${h.url}/admin-center/${CUSTOMERS.stale}`, { method: 'POST' });
-    const status = await call(
-      h.url,
-      h.userToken,
-      'GET',
-      `/v1/customers/${CUSTOMERS.stale}/directSignedMicrosoftCustomerAgreementStatus`,
-    );
+    const status = await call(h.url, h.userToken, 'GET', directSignedStatusPath(CUSTOMERS.stale));
     expect(await jsonOf(status)).toEqual({ isSigned: true });
     expect(
       (await call(h.url, h.appToken, 'POST', `/v1/customers/${CUSTOMERS.stale}/orders`, order)).status,
@@ -256,12 +258,7 @@ describe('Partner Center emulator: enhanced attestation, agreements, orders', ()
       method: 'POST',
     });
     expect(overHttp.status).toBe(200);
-    const status = await call(
-      h.url,
-      h.userToken,
-      'GET',
-      `/v1/customers/${CUSTOMERS.indirect}/directSignedMicrosoftCustomerAgreementStatus`,
-    );
+    const status = await call(h.url, h.userToken, 'GET', directSignedStatusPath(CUSTOMERS.indirect));
     expect(await jsonOf(status)).toEqual({ isSigned: true });
     const unknown = await fetch(`${h.url}/_control/customers/${crypto.randomUUID()}/accept-direct`, {
       method: 'POST',

@@ -26,6 +26,10 @@ export const CUSTOMERS = {
   indirect: 'c0000000-0000-4000-8000-000000000005',
 } as const;
 
+/** The App+User read of whether a customer signed the MCA directly (Partner Center REST). */
+export const directSignedStatusPath = (customerId: string): string =>
+  `/v1/customers/${customerId}/directSignedMicrosoftCustomerAgreementStatus`;
+
 export interface Harness {
   emulator: PartnerCenterEmulator;
   clock: VirtualClock;
