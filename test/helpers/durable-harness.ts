@@ -2,8 +2,11 @@
  * Runs the durable engine behind a real HTTP server on 127.0.0.1:0 with a durable-functions
  * DurableClient built from the engine's binding data, the way `df.getClient(context)` builds it.
  */
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { Clock, VirtualClock } from '../../local/clock';
@@ -67,6 +70,29 @@ export async function startDurableHarness(options: {
     },
   };
   return harness;
+}
+
+export interface ScratchDurableHarness extends DurableHarness {
+  /** The engine's data folder, a fresh temporary one that `close()` removes. */
+  dataDir: string;
+}
+
+/** A harness on a fresh temporary data folder (named `<prefix>XXXXXX`); `close()` also removes it. */
+export async function startScratchDurableHarness(
+  clock: Clock,
+  prefix: string,
+): Promise<ScratchDurableHarness> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const harness = await startDurableHarness({ clock, dataDir });
+  const stop = harness.close.bind(harness);
+  // Same object, not a copy: restart() replaces harness.engine on it.
+  return Object.assign(harness, {
+    dataDir,
+    async close() {
+      await stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  });
 }
 
 /** A DurableClient exactly as a client function gets it: the binding data set on the context's input. */

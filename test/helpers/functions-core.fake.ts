@@ -1,8 +1,9 @@
 /**
  * A stand-in for `@azure/functions-core` (the module the real worker provides): it captures what
  * `app.generic` registers (df.app.orchestration / activity included) so tests invoke handlers directly.
- * Jest: `jest.mock('@azure/functions-core', () => jest.requireActual('../../helpers/functions-core.fake')
- * .fakeFunctionsCore, { virtual: true })`. Plain Node (child processes): `installFakeFunctionsCore()`.
+ * Jest: every test gets it through jest.config.js's `moduleNameMapper` (functions-core.module.ts), so
+ * a test only imports `registeredFunctions` / `createTestInvoker`. Plain Node (child processes):
+ * `installFakeFunctionsCore()`.
  */
 import { randomUUID } from 'node:crypto';
 import Module from 'node:module';

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { runFaultRun, type FaultRunResult } from '../../../chaos/fault-run';
 import { CHAOS_PROFILES, problemsOf } from '../../../chaos/run';
 import { ensureBuilt } from '../../helpers/app-stack';
+import { ZERO_COUNTS } from '../../helpers/chaos-counts';
 
 // Start-up, the settle budget and the final reading, with room for a loaded machine.
 jest.setTimeout(CHAOS_PROFILES.small.settleTimeoutMs + 70_000);
@@ -41,14 +42,8 @@ it('loses, doubles and misplaces nothing through faults, a kill and a Service Bu
   expect(result).toMatchObject({
     customers: CHAOS_PROFILES.small.customers,
     correct: CHAOS_PROFILES.small.customers,
-    duplicateMails: 0,
-    duplicateAttestations: 0,
-    duplicateAgreements: 0,
-    lostMessages: 0,
-    misroutedMessages: 0,
-    outcomesMissingOrDoubled: 0,
+    ...ZERO_COUNTS,
     kills: 1,
-    hostCrashes: 0,
   });
   expect(lines.some((line) => line.startsWith('kill -9 of the host'))).toBe(true);
 });

@@ -1,18 +1,12 @@
-jest.mock(
-  '@azure/functions-core',
-  () =>
-    jest.requireActual<typeof import('../../helpers/functions-core.fake')>(
-      '../../helpers/functions-core.fake',
-    ).fakeFunctionsCore,
-  { virtual: true },
-);
-
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import * as df from 'durable-functions';
 import { VirtualClock } from '../../../local/clock';
-import { advanceUntil, startDurableHarness, type DurableHarness } from '../../helpers/durable-harness';
+import {
+  advanceUntil,
+  startScratchDurableHarness,
+  type ScratchDurableHarness,
+} from '../../helpers/durable-harness';
 import '../../fixtures/durable/sample-app';
 import { calls, knobs } from '../../fixtures/durable/sample-app';
 
@@ -21,19 +15,14 @@ const minute = 60_000;
 const day = 24 * 60 * minute;
 
 let clock: VirtualClock;
-let dataDir: string;
-let harness: DurableHarness;
+let harness: ScratchDurableHarness;
 
 beforeEach(async () => {
   clock = new VirtualClock(start);
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'durable-engine-'));
-  harness = await startDurableHarness({ clock, dataDir });
+  harness = await startScratchDurableHarness(clock, 'durable-engine-');
 });
 
-afterEach(async () => {
-  await harness.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+afterEach(() => harness.close());
 
 async function run(name: string, input: unknown, instanceId?: string): Promise<string> {
   const id = await harness.client.startNew(name, { input, instanceId });
@@ -291,7 +280,7 @@ describe('durable engine', () => {
       runtimeStatus: [df.OrchestrationRuntimeStatus.Terminated],
     });
     expect(byFilter.instancesDeleted).toBe(1);
-    expect(fs.readdirSync(path.join(dataDir, 'instances'))).toEqual([]);
+    expect(fs.readdirSync(path.join(harness.dataDir, 'instances'))).toEqual([]);
   });
 
   it('rejects starting a duplicate instance id while it runs, allows it once finished', async () => {
@@ -478,12 +467,12 @@ describe('durable engine', () => {
 
   it('sets an unreadable instance file aside and runs the others', async () => {
     const id = await run('Approval', null, 'survivor');
-    fs.writeFileSync(path.join(dataDir, 'instances', 'garbage.json'), '{ not json');
+    fs.writeFileSync(path.join(harness.dataDir, 'instances', 'garbage.json'), '{ not json');
     await harness.restart();
     await harness.client.raiseEvent(id, 'Approval', 'still here');
     await harness.engine.idle();
     expect((await harness.client.getStatus(id)).output).toBe('still here');
-    expect(fs.existsSync(path.join(dataDir, 'instances', 'garbage.json.unreadable'))).toBe(true);
+    expect(fs.existsSync(path.join(harness.dataDir, 'instances', 'garbage.json.unreadable'))).toBe(true);
   });
 
   it('runs a fan-out wider than the activity concurrency limit', async () => {

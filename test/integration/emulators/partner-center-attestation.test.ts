@@ -1,12 +1,10 @@
 import {
   CUSTOMERS,
   MCA_TEMPLATE_ID,
-  appToken,
   call,
+  directSignedStatusPath,
+  emulatorPerTest,
   jsonOf,
-  startHarness,
-  userToken,
-  type Harness,
 } from './partner-center.helpers';
 
 const HOUR = 60 * 60 * 1000;
@@ -48,22 +46,15 @@ interface Attestation {
 }
 
 describe('Partner Center emulator: enhanced attestation, agreements, orders', () => {
-  let h: Harness;
-  let app: string;
-  let user: string;
-  beforeEach(async () => {
-    h = await startHarness({ agreementVisibilityDelayMs: VISIBILITY_DELAY, linkTtlMs: LINK_TTL });
-    app = await appToken(h.url);
-    user = await userToken(h.url);
-  });
-  afterEach(async () => {
-    await h.emulator.close();
-  });
+  const h = emulatorPerTest(
+    { agreementVisibilityDelayMs: VISIBILITY_DELAY, linkTtlMs: LINK_TTL },
+    { user: true },
+  );
 
   async function createAttestation(customerTenantId: string): Promise<Attestation> {
     const res = await call(
       h.url,
-      app,
+      h.appToken,
       'POST',
       '/v1/attestations/enhanced',
       attestationRequest(customerTenantId),
@@ -77,12 +68,16 @@ describe('Partner Center emulator: enhanced attestation, agreements, orders', ()
     `${h.url}/acceptance/${attestation.id}?country=JP&language=ja-JP`;
 
   async function attestationStatus(id: string): Promise<string> {
-    const res = await call(h.url, app, 'GET', `/v1/attestations/enhanced/${id}`);
+    const res = await call(h.url, h.appToken, 'GET', `/v1/attestations/enhanced/${id}`);
     return (await jsonOf<Attestation>(res)).status;
   }
 
+  /** Creates a customer's agreement with `token`; `body` is usually an agreementRequest. */
+  const postAgreement = (token: string, customerId: string, body: unknown): Promise<Response> =>
+    call(h.url, token, 'POST', `/v1/customers/${customerId}/agreements`, body);
+
   async function mcaAgreements(customerId: string): Promise<Array<{ dateAgreed: string }>> {
-    const res = await call(h.url, user, 'GET', `/v1/customers/${customerId}/agreements${MCA_QUERY}`);
+    const res = await call(h.url, h.userToken, 'GET', `/v1/customers/${customerId}/agreements${MCA_QUERY}`);
     expect(res.status).toBe(200);
     return (await jsonOf<{ items: Array<{ dateAgreed: string }> }>(res)).items;
   }
@@ -94,13 +89,7 @@ describe('Partner Center emulator: enhanced attestation, agreements, orders', ()
     expect(attestation.acceptanceLink).toBeUndefined();
 
     // Not accepted yet: the agreement cannot be created.
-    const early = await call(
-      h.url,
-      user,
-      'POST',
-      `/v1/customers/${stale}/agreements`,
-      agreementRequest(attestation.id),
-    );
+    const early = await postAgreement(h.userToken, stale, agreementRequest(attestation.id));
     expect(early.status).toBe(400);
 
     const pageHtml = await (await fetch(linkOf(attestation))).text();
@@ -121,25 +110,13 @@ describe('Partner Center emulator: enhanced attestation, agreements, orders', ()
 
     const before = await mcaAgreements(stale);
     // Created with the app-only token (the attestation-id flow); the duplicate below uses App+User.
-    const created = await call(
-      h.url,
-      app,
-      'POST',
-      `/v1/customers/${stale}/agreements`,
-      agreementRequest(attestation.id),
-    );
+    const created = await postAgreement(h.appToken, stale, agreementRequest(attestation.id));
     expect(created.status).toBe(201);
     expect(await jsonOf(created)).toEqual(
       expect.objectContaining({ templateId: MCA_TEMPLATE_ID, dateAgreed: '2026-01-15T00:00:00' }),
     );
 
-    const duplicate = await call(
-      h.url,
-      user,
-      'POST',
-      `/v1/customers/${stale}/agreements`,
-      agreementRequest(attestation.id),
-    );
+    const duplicate = await postAgreement(h.userToken, stale, agreementRequest(attestation.id));
     expect(duplicate.status).toBe(400);
     expect(await jsonOf(duplicate)).toEqual(expect.objectContaining({ code: 600061 }));
 
@@ -151,30 +128,24 @@ describe('Partner Center emulator: enhanced attestation, agreements, orders', ()
 
     // Re-attested: the purchase block is lifted.
     const order = { lineItems: [{ offerId: 'CFQ7TTC0LH18:0001', quantity: 1 }] };
-    expect((await call(h.url, app, 'POST', `/v1/customers/${stale}/orders`, order)).status).toBe(201);
+    expect((await call(h.url, h.appToken, 'POST', `/v1/customers/${stale}/orders`, order)).status).toBe(201);
   });
 
   it('names the missing or bad field in a 400', async () => {
     const { signatoryEmail: _dropped, ...withoutEmail } = attestationRequest(CUSTOMERS.none);
-    const missing = await call(h.url, app, 'POST', '/v1/attestations/enhanced', withoutEmail);
+    const missing = await call(h.url, h.appToken, 'POST', '/v1/attestations/enhanced', withoutEmail);
     expect(missing.status).toBe(400);
     expect(await jsonOf(missing)).toEqual(
       expect.objectContaining({ code: 600002, parameters: { field: 'signatoryEmail' } }),
     );
-    const badCountry = await call(h.url, app, 'POST', '/v1/attestations/enhanced', {
+    const badCountry = await call(h.url, h.appToken, 'POST', '/v1/attestations/enhanced', {
       ...attestationRequest(CUSTOMERS.none),
       country: 'Japan',
     });
     expect(await jsonOf(badCountry)).toEqual(expect.objectContaining({ parameters: { field: 'country' } }));
-    const malformed = await call(h.url, app, 'POST', '/v1/attestations/enhanced', '{"country": "JP",');
+    const malformed = await call(h.url, h.appToken, 'POST', '/v1/attestations/enhanced', '{"country": "JP",');
     expect(malformed.status).toBe(400);
-    const malformedAgreement = await call(
-      h.url,
-      user,
-      'POST',
-      `/v1/customers/${CUSTOMERS.none}/agreements`,
-      'not json',
-    );
+    const malformedAgreement = await postAgreement(h.userToken, CUSTOMERS.none, 'not json');
     expect(malformedAgreement.status).toBe(400);
   });
 
@@ -182,11 +153,9 @@ describe('Partner Center emulator: enhanced attestation, agreements, orders', ()
     const attestation = await createAttestation(CUSTOMERS.none);
     const accept = await fetch(`${h.url}/_control/attestations/${attestation.id}/accept`, { method: 'POST' });
     expect(await jsonOf(accept)).toEqual({ state: 'accepted' });
-    const future = await call(
-      h.url,
-      user,
-      'POST',
-      `/v1/customers/${CUSTOMERS.none}/agreements`,
+    const future = await postAgreement(
+      h.userToken,
+      CUSTOMERS.none,
       agreementRequest(attestation.id, '2026-02-01T00:00:00'),
     );
     expect(future.status).toBe(400);
@@ -234,8 +203,8 @@ describe('Partner Center emulator: enhanced attestation, agreements, orders', ()
     const requestId = crypto.randomUUID();
     const headers = { 'MS-RequestId': requestId };
     const body = attestationRequest(CUSTOMERS.none);
-    const first = await call(h.url, app, 'POST', '/v1/attestations/enhanced', body, headers);
-    const again = await call(h.url, app, 'POST', '/v1/attestations/enhanced', body, headers);
+    const first = await call(h.url, h.appToken, 'POST', '/v1/attestations/enhanced', body, headers);
+    const again = await call(h.url, h.appToken, 'POST', '/v1/attestations/enhanced', body, headers);
     expect(first.headers.get('ms-requestid')).toBe(requestId);
     expect(again.status).toBe(first.status);
     expect((await jsonOf<Attestation>(again)).id).toBe((await jsonOf<Attestation>(first)).id);
@@ -247,39 +216,35 @@ describe('Partner Center emulator: enhanced attestation, agreements, orders', ()
 
   it('blocks orders for the stale customer with 403 / 900428 (no MCA: 13605) until it re-attests', async () => {
     const order = { lineItems: [{ offerId: 'CFQ7TTC0LH18:0001', quantity: 1 }] };
-    const blocked = await call(h.url, app, 'POST', `/v1/customers/${CUSTOMERS.stale}/orders`, order);
+    const blocked = await call(h.url, h.appToken, 'POST', `/v1/customers/${CUSTOMERS.stale}/orders`, order);
     expect(blocked.status).toBe(403);
     const error = await jsonOf<{ code: number; description: string }>(blocked);
     expect(error.code).toBe(900428);
     expect(error.description).toMatch(/^Either a partner re-attestation of the customer acceptance/);
 
-    expect((await call(h.url, app, 'POST', `/v1/customers/${CUSTOMERS.attested}/orders`, order)).status).toBe(
-      201,
-    );
-    expect((await call(h.url, app, 'POST', `/v1/customers/${CUSTOMERS.direct}/orders`, order)).status).toBe(
-      201,
-    );
-    const none = await call(h.url, app, 'POST', `/v1/customers/${CUSTOMERS.none}/orders`, order);
+    expect(
+      (await call(h.url, h.appToken, 'POST', `/v1/customers/${CUSTOMERS.attested}/orders`, order)).status,
+    ).toBe(201);
+    expect(
+      (await call(h.url, h.appToken, 'POST', `/v1/customers/${CUSTOMERS.direct}/orders`, order)).status,
+    ).toBe(201);
+    const none = await call(h.url, h.appToken, 'POST', `/v1/customers/${CUSTOMERS.none}/orders`, order);
     expect(none.status).toBe(403);
     expect((await jsonOf<{ code: number }>(none)).code).toBe(13605);
     expect(
-      (await call(h.url, app, 'POST', `/v1/customers/${CUSTOMERS.none}/orders`, { lineItems: [] })).status,
+      (await call(h.url, h.appToken, 'POST', `/v1/customers/${CUSTOMERS.none}/orders`, { lineItems: [] }))
+        .status,
     ).toBe(400);
 
     // The customer accepts in the admin center: purchases are allowed again.
     const admin = await fetch(`${h.url}/admin-center/${CUSTOMERS.stale}`);
     expect(await admin.text()).toContain('Accept agreement');
     await fetch(`${h.url}/admin-center/${CUSTOMERS.stale}`, { method: 'POST' });
-    const status = await call(
-      h.url,
-      user,
-      'GET',
-      `/v1/customers/${CUSTOMERS.stale}/directSignedMicrosoftCustomerAgreementStatus`,
-    );
+    const status = await call(h.url, h.userToken, 'GET', directSignedStatusPath(CUSTOMERS.stale));
     expect(await jsonOf(status)).toEqual({ isSigned: true });
-    expect((await call(h.url, app, 'POST', `/v1/customers/${CUSTOMERS.stale}/orders`, order)).status).toBe(
-      201,
-    );
+    expect(
+      (await call(h.url, h.appToken, 'POST', `/v1/customers/${CUSTOMERS.stale}/orders`, order)).status,
+    ).toBe(201);
   });
 
   it('sets direct acceptance through the control API, in-process and over HTTP', async () => {
@@ -293,12 +258,7 @@ describe('Partner Center emulator: enhanced attestation, agreements, orders', ()
       method: 'POST',
     });
     expect(overHttp.status).toBe(200);
-    const status = await call(
-      h.url,
-      user,
-      'GET',
-      `/v1/customers/${CUSTOMERS.indirect}/directSignedMicrosoftCustomerAgreementStatus`,
-    );
+    const status = await call(h.url, h.userToken, 'GET', directSignedStatusPath(CUSTOMERS.indirect));
     expect(await jsonOf(status)).toEqual({ isSigned: true });
     const unknown = await fetch(`${h.url}/_control/customers/${crypto.randomUUID()}/accept-direct`, {
       method: 'POST',

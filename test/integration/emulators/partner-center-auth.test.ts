@@ -12,12 +12,13 @@ import {
   REFRESH_TOKEN_WITHOUT_MFA,
   SCOPE,
   appToken,
-  seed,
   call,
+  directSignedStatusPath,
   jsonOf,
   requestAppToken,
   requestToken,
   requestUserToken,
+  seed,
   startHarness,
   userToken,
   type Harness,
@@ -162,7 +163,7 @@ describe('Partner Center emulator: tokens and bearer rules', () => {
     const userOnly = [
       '/v1/agreements?agreementType=MicrosoftCustomerAgreement',
       `/v1/customers/${CUSTOMERS.attested}/agreements?agreementType=MicrosoftCustomerAgreement`,
-      `/v1/customers/${CUSTOMERS.direct}/directSignedMicrosoftCustomerAgreementStatus`,
+      directSignedStatusPath(CUSTOMERS.direct),
     ];
     for (const path of userOnly) {
       expect((await call(h.url, app, 'GET', path)).status).toBe(403);
@@ -185,7 +186,7 @@ describe('Partner Center emulator: tokens and bearer rules', () => {
   });
 
   it('refuses App+User tokens without an MFA claim from 2026-04-01 (code 900421)', async () => {
-    const path = `/v1/customers/${CUSTOMERS.direct}/directSignedMicrosoftCustomerAgreementStatus`;
+    const path = directSignedStatusPath(CUSTOMERS.direct);
     const noMfa = await userToken(h.url, REFRESH_TOKEN_WITHOUT_MFA);
     expect((await call(h.url, noMfa, 'GET', path)).status).toBe(200);
     await h.clock.advanceTo(Date.UTC(2026, 3, 1));
@@ -215,12 +216,7 @@ describe('Partner Center emulator: tokens and bearer rules', () => {
 
     const user = await msal.acquireTokenByRefreshToken({ refreshToken: REFRESH_TOKEN, scopes: [SCOPE] });
     expect(user?.accessToken).toBeTruthy();
-    const status = await call(
-      h.url,
-      user!.accessToken,
-      'GET',
-      `/v1/customers/${CUSTOMERS.direct}/directSignedMicrosoftCustomerAgreementStatus`,
-    );
+    const status = await call(h.url, user!.accessToken, 'GET', directSignedStatusPath(CUSTOMERS.direct));
     expect(await jsonOf(status)).toEqual({ isSigned: true });
   });
 

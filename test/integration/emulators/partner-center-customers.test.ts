@@ -1,12 +1,4 @@
-import {
-  appToken,
-  call,
-  jsonOf,
-  seed,
-  startHarness,
-  userToken,
-  type Harness,
-} from './partner-center.helpers';
+import { call, emulatorPerTest, jsonOf, seed, userToken } from './partner-center.helpers';
 
 interface CustomerPage {
   totalCount: number;
@@ -20,15 +12,7 @@ interface AuditPage {
 }
 
 describe('Partner Center emulator: customers and audit records', () => {
-  let h: Harness;
-  let token: string;
-  beforeEach(async () => {
-    h = await startHarness();
-    token = await appToken(h.url);
-  });
-  afterEach(async () => {
-    await h.emulator.close();
-  });
+  const h = emulatorPerTest();
 
   it('pages through every customer following links.next and MS-ContinuationToken', async () => {
     const seen: string[] = [];
@@ -36,7 +20,7 @@ describe('Partner Center emulator: customers and audit records', () => {
     let headers: Record<string, string> = {};
     let pages = 0;
     while (path !== undefined) {
-      const res = await call(h.url, token, 'GET', path, undefined, headers);
+      const res = await call(h.url, h.appToken, 'GET', path, undefined, headers);
       expect(res.status).toBe(200);
       const page = await jsonOf<CustomerPage>(res);
       expect(page.totalCount).toBe(page.items.length);
@@ -51,7 +35,7 @@ describe('Partner Center emulator: customers and audit records', () => {
   });
 
   it('rejects bad paging input and unknown customers in the Partner Center error format', async () => {
-    const badToken = await call(h.url, token, 'GET', '/v1/customers?size=5', undefined, {
+    const badToken = await call(h.url, h.appToken, 'GET', '/v1/customers?size=5', undefined, {
       'MS-ContinuationToken': 'garbage',
     });
     expect(badToken.status).toBe(400);
@@ -61,14 +45,19 @@ describe('Partner Center emulator: customers and audit records', () => {
         description: expect.any(String) as unknown,
       }),
     );
-    expect((await call(h.url, token, 'GET', '/v1/customers?size=0')).status).toBe(400);
-    expect((await call(h.url, token, 'GET', '/v1/customers?size=abc')).status).toBe(400);
-    expect((await call(h.url, token, 'GET', `/v1/customers/${crypto.randomUUID()}`)).status).toBe(404);
-    expect((await call(h.url, token, 'GET', '/v1/nothing-here')).status).toBe(404);
+    expect((await call(h.url, h.appToken, 'GET', '/v1/customers?size=0')).status).toBe(400);
+    expect((await call(h.url, h.appToken, 'GET', '/v1/customers?size=abc')).status).toBe(400);
+    expect((await call(h.url, h.appToken, 'GET', `/v1/customers/${crypto.randomUUID()}`)).status).toBe(404);
+    expect((await call(h.url, h.appToken, 'GET', '/v1/nothing-here')).status).toBe(404);
   });
 
   it('reports add_customer audit records inside the date window only', async () => {
-    const res = await call(h.url, token, 'GET', '/v1/auditrecords?startDate=2025-11-01&endDate=2025-11-30');
+    const res = await call(
+      h.url,
+      h.appToken,
+      'GET',
+      '/v1/auditrecords?startDate=2025-11-01&endDate=2025-11-30',
+    );
     expect(res.status).toBe(200);
     const page = await jsonOf<AuditPage>(res);
     const expected = seed.customers.filter((c) => c.createdAt.startsWith('2025-11')).map((c) => c.tenantId);
@@ -84,7 +73,7 @@ describe('Partner Center emulator: customers and audit records', () => {
     while (next) {
       const headers = Object.fromEntries((next.headers ?? []).map((x) => [x.key, x.value]));
       const auditPage: AuditPage = await jsonOf<AuditPage>(
-        await call(h.url, token, 'GET', next.uri, undefined, headers),
+        await call(h.url, h.appToken, 'GET', next.uri, undefined, headers),
       );
       paged.push(...auditPage.items.map((r) => r.customerId));
       next = auditPage.links.next;
@@ -93,7 +82,7 @@ describe('Partner Center emulator: customers and audit records', () => {
 
     // A single day: a bare endDate covers that whole day.
     const oneDay = await jsonOf<AuditPage>(
-      await call(h.url, token, 'GET', '/v1/auditrecords?startDate=2025-11-06&endDate=2025-11-06'),
+      await call(h.url, h.appToken, 'GET', '/v1/auditrecords?startDate=2025-11-06&endDate=2025-11-06'),
     );
     expect(oneDay.items.map((r) => r.customerId)).toEqual(['c0000000-0000-4000-8000-000000000006']);
   });
@@ -117,13 +106,13 @@ describe('Partner Center emulator: customers and audit records', () => {
       JSON.stringify({ Field: 'CompanyName', Value: 'brand new', Operator: 'substring' }),
     );
     const filtered = await jsonOf<AuditPage>(
-      await call(h.url, token, 'GET', `/v1/auditrecords?startDate=2025-11-01&filter=${filter}`),
+      await call(h.url, h.appToken, 'GET', `/v1/auditrecords?startDate=2025-11-01&filter=${filter}`),
     );
     expect(filtered.items.map((r) => r.customerId)).toEqual([added.tenantId]);
     expect(
-      (await call(h.url, token, 'GET', '/v1/auditrecords?startDate=2025-11-01&filter=%7Bbad')).status,
+      (await call(h.url, h.appToken, 'GET', '/v1/auditrecords?startDate=2025-11-01&filter=%7Bbad')).status,
     ).toBe(400);
-    const customer = await call(h.url, token, 'GET', `/v1/customers/${added.tenantId}`);
+    const customer = await call(h.url, h.appToken, 'GET', `/v1/customers/${added.tenantId}`);
     expect(await jsonOf(customer)).toEqual(expect.objectContaining({ id: added.tenantId }));
 
     // The same over the HTTP control API, with an existing pre-2023 attestation.
@@ -165,8 +154,8 @@ describe('Partner Center emulator: customers and audit records', () => {
   });
 
   it('refuses audit queries starting more than 90 days back', async () => {
-    const res = await call(h.url, token, 'GET', '/v1/auditrecords?startDate=2025-09-01');
+    const res = await call(h.url, h.appToken, 'GET', '/v1/auditrecords?startDate=2025-09-01');
     expect(res.status).toBe(400);
-    expect((await call(h.url, token, 'GET', '/v1/auditrecords?startDate=yesterday')).status).toBe(400);
+    expect((await call(h.url, h.appToken, 'GET', '/v1/auditrecords?startDate=yesterday')).status).toBe(400);
   });
 });

@@ -10,10 +10,9 @@ import {
   MCA_TEMPLATE_ID,
   appToken,
   call,
+  emulatorPerTest,
   jsonOf,
   startHarness,
-  userToken,
-  type Harness,
 } from './partner-center.helpers';
 
 const MINUTE = 60_000;
@@ -35,20 +34,10 @@ interface Agreement {
 }
 
 describe('Partner Center emulator: documented behaviour', () => {
-  let h: Harness;
-  let app: string;
-  let user: string;
-  beforeEach(async () => {
-    h = await startHarness();
-    app = await appToken(h.url);
-    user = await userToken(h.url);
-  });
-  afterEach(async () => {
-    await h.emulator.close();
-  });
+  const h = emulatorPerTest({}, { user: true });
 
   async function agreements(customerId: string, query = ''): Promise<Agreement[]> {
-    const res = await call(h.url, user, 'GET', `/v1/customers/${customerId}/agreements${query}`);
+    const res = await call(h.url, h.userToken, 'GET', `/v1/customers/${customerId}/agreements${query}`);
     expect(res.status).toBe(200);
     const body = await jsonOf<{ totalCount: number; items: Agreement[] }>(res);
     expect(body.totalCount).toBe(body.items.length);
@@ -57,7 +46,7 @@ describe('Partner Center emulator: documented behaviour', () => {
 
   /** An attestation for the customer, accepted through the control API. */
   async function acceptedAttestation(customerTenantId: string, contact: Contact): Promise<string> {
-    const created = await call(h.url, app, 'POST', '/v1/attestations/enhanced', {
+    const created = await call(h.url, h.appToken, 'POST', '/v1/attestations/enhanced', {
       customerTenantId,
       country: 'US',
       language: 'en-US',
@@ -74,7 +63,7 @@ describe('Partner Center emulator: documented behaviour', () => {
 
   async function createAgreement(customerTenantId: string, contact: Contact): Promise<Response> {
     const attestationId = await acceptedAttestation(customerTenantId, contact);
-    return call(h.url, app, 'POST', `/v1/customers/${customerTenantId}/agreements`, {
+    return call(h.url, h.appToken, 'POST', `/v1/customers/${customerTenantId}/agreements`, {
       attestationId,
       templateId: MCA_TEMPLATE_ID,
       type: MCA,
@@ -135,7 +124,7 @@ describe('Partner Center emulator: documented behaviour', () => {
         /^Either a partner re-attestation/,
       ],
     ])('%s: 403 / %i', async (_name, code, customerId, text) => {
-      const res = await call(h.url, app, 'POST', `/v1/customers/${customerId}/orders`, order);
+      const res = await call(h.url, h.appToken, 'POST', `/v1/customers/${customerId}/orders`, order);
       expect(res.status).toBe(403);
       const body = await jsonOf<{ code: number; description: string; source: string }>(res);
       expect(body).toEqual(expect.objectContaining({ code, data: [] }));
@@ -180,7 +169,7 @@ describe('Partner Center emulator: documented behaviour', () => {
       await h.clock.advance(4 * HOUR - 1000);
       expect(await mcaItems()).toEqual([]);
       const order = { lineItems: [{ offerId: 'CFQ7TTC0LH18:0001', quantity: 1 }] };
-      const early = await call(h.url, app, 'POST', `/v1/customers/${CUSTOMERS.none}/orders`, order);
+      const early = await call(h.url, h.appToken, 'POST', `/v1/customers/${CUSTOMERS.none}/orders`, order);
       expect((await jsonOf<{ code: number }>(early)).code).toBe(13605);
       await h.clock.advance(1000);
       expect((await mcaItems()).map((a) => a.primaryContact.email)).toEqual([newSigner.email]);
@@ -215,7 +204,7 @@ describe('Partner Center emulator: documented behaviour', () => {
         domain: 'pascal.example.com',
       });
       const day = new Date(h.clock.now()).toISOString().slice(0, 10);
-      const res = await call(h.url, app, 'GET', `/v1/auditrecords?startDate=${day}`);
+      const res = await call(h.url, h.appToken, 'GET', `/v1/auditrecords?startDate=${day}`);
       const { items } = await jsonOf<{ items: Array<{ id: string; resourceNewValue: string }> }>(res);
       expect(items).toHaveLength(1);
       const [record] = items;
@@ -232,7 +221,7 @@ describe('Partner Center emulator: documented behaviour', () => {
       );
       // The same record, read again, has the same id (what a reader de-duplicates by).
       const again = await jsonOf<{ items: Array<{ id: string }> }>(
-        await call(h.url, app, 'GET', `/v1/auditrecords?startDate=${day}`),
+        await call(h.url, h.appToken, 'GET', `/v1/auditrecords?startDate=${day}`),
       );
       expect(again.items.map((r) => r.id)).toEqual([record?.id]);
     });

@@ -2,28 +2,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtualClock } from '../../../local/clock';
-import { CUSTOMERS, appToken, call, jsonOf, startHarness, type Harness } from './partner-center.helpers';
+import { CUSTOMERS, appToken, call, emulatorPerTest, jsonOf, startHarness } from './partner-center.helpers';
 
 describe('Partner Center emulator: faults, request log, reset', () => {
-  let h: Harness;
-  let token: string;
-  beforeEach(async () => {
-    h = await startHarness();
-    token = await appToken(h.url);
-  });
-  afterEach(async () => {
-    await h.emulator.close();
-  });
+  const h = emulatorPerTest();
 
   it('throttles with 429 and Retry-After a limited number of times', async () => {
     h.emulator.control.setFault({ path: '/v1/customers', kind: 'throttle', retryAfterSeconds: 7, times: 2 });
     for (let i = 0; i < 2; i++) {
-      const throttled = await call(h.url, token, 'GET', '/v1/customers');
+      const throttled = await call(h.url, h.appToken, 'GET', '/v1/customers');
       expect(throttled.status).toBe(429);
       expect(throttled.headers.get('retry-after')).toBe('7');
       expect(await jsonOf(throttled)).toEqual(expect.objectContaining({ code: 429 }));
     }
-    expect((await call(h.url, token, 'GET', '/v1/customers')).status).toBe(200);
+    expect((await call(h.url, h.appToken, 'GET', '/v1/customers')).status).toBe(200);
     expect(h.emulator.control.faults()[0]).toEqual(expect.objectContaining({ hits: 2 }));
   });
 
@@ -39,14 +31,14 @@ describe('Partner Center emulator: faults, request log, reset', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) {
       statuses.push(
-        (await call(h.url, token, 'POST', `/v1/customers/${CUSTOMERS.attested}/orders`, order)).status,
+        (await call(h.url, h.appToken, 'POST', `/v1/customers/${CUSTOMERS.attested}/orders`, order)).status,
       );
     }
     expect(statuses).toEqual([201, 503, 201, 503]);
-    expect((await call(h.url, token, 'GET', '/v1/customers')).status).toBe(200);
+    expect((await call(h.url, h.appToken, 'GET', '/v1/customers')).status).toBe(200);
     h.emulator.control.clearFaults();
     expect(
-      (await call(h.url, token, 'POST', `/v1/customers/${CUSTOMERS.attested}/orders`, order)).status,
+      (await call(h.url, h.appToken, 'POST', `/v1/customers/${CUSTOMERS.attested}/orders`, order)).status,
     ).toBe(201);
   });
 
@@ -55,7 +47,8 @@ describe('Partner Center emulator: faults, request log, reset', () => {
       h.emulator.control.clearFaults();
       h.emulator.control.setFault({ path: '/v1/customers', kind: 'error', probability: 0.5, seed: 42 });
       const statuses: number[] = [];
-      for (let i = 0; i < 12; i++) statuses.push((await call(h.url, token, 'GET', '/v1/customers')).status);
+      for (let i = 0; i < 12; i++)
+        statuses.push((await call(h.url, h.appToken, 'GET', '/v1/customers')).status);
       return statuses;
     };
     const first = await run();
@@ -72,7 +65,7 @@ describe('Partner Center emulator: faults, request log, reset', () => {
     });
     expect(set.status).toBe(201);
     const started = Date.now();
-    expect((await call(h.url, token, 'GET', `/v1/customers/${CUSTOMERS.none}`)).status).toBe(200);
+    expect((await call(h.url, h.appToken, 'GET', `/v1/customers/${CUSTOMERS.none}`)).status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
     const badRule = await fetch(`${h.url}/_control/faults`, { method: 'POST', body: '{"kind":"nope"}' });
     expect(badRule.status).toBe(400);
@@ -82,9 +75,16 @@ describe('Partner Center emulator: faults, request log, reset', () => {
 
   it('logs method, path, status and request id, without query strings or bodies', async () => {
     const requestId = crypto.randomUUID();
-    await call(h.url, token, 'GET', '/v1/auditrecords?filter=%7B%22Value%22%3A%22secret%22%7D', undefined, {
-      'MS-RequestId': requestId,
-    });
+    await call(
+      h.url,
+      h.appToken,
+      'GET',
+      '/v1/auditrecords?filter=%7B%22Value%22%3A%22secret%22%7D',
+      undefined,
+      {
+        'MS-RequestId': requestId,
+      },
+    );
     const log = (await jsonOf<Array<Record<string, unknown>>>(await fetch(`${h.url}/_control/requests`))).at(
       -1,
     );
@@ -97,7 +97,7 @@ describe('Partner Center emulator: faults, request log, reset', () => {
   it('never crashes on malformed input', async () => {
     const malformed = await call(
       h.url,
-      token,
+      h.appToken,
       'POST',
       `/v1/customers/${CUSTOMERS.none}/orders`,
       '{"lineItems": [',
@@ -106,12 +106,18 @@ describe('Partner Center emulator: faults, request log, reset', () => {
     expect(await jsonOf(malformed)).toEqual(
       expect.objectContaining({ code: 400, description: expect.any(String) as unknown }),
     );
-    expect((await call(h.url, token, 'DELETE', '/v1/customers')).status).toBe(405);
-    expect((await call(h.url, token, 'GET', '/v1/customers/%E0%A4%A')).status).toBe(404);
+    expect((await call(h.url, h.appToken, 'DELETE', '/v1/customers')).status).toBe(405);
+    expect((await call(h.url, h.appToken, 'GET', '/v1/customers/%E0%A4%A')).status).toBe(404);
     expect((await fetch(`${h.url}/_control/customers`, { method: 'POST', body: '[1]' })).status).toBe(400);
-    const huge = await call(h.url, token, 'POST', '/v1/attestations/enhanced', 'x'.repeat(2 * 1024 * 1024));
+    const huge = await call(
+      h.url,
+      h.appToken,
+      'POST',
+      '/v1/attestations/enhanced',
+      'x'.repeat(2 * 1024 * 1024),
+    );
     expect(huge.status).toBe(413);
-    expect((await call(h.url, token, 'GET', '/v1/customers')).status).toBe(200);
+    expect((await call(h.url, h.appToken, 'GET', '/v1/customers')).status).toBe(200);
   });
 
   it('resets to the seeded book', async () => {
@@ -120,7 +126,7 @@ describe('Partner Center emulator: faults, request log, reset', () => {
     expect((await fetch(`${h.url}/_control/reset`, { method: 'POST' })).status).toBe(204);
     expect(h.emulator.control.customer(CUSTOMERS.none).directSigned).toBe(false);
     const page = await jsonOf<{ items: Array<{ companyProfile: { companyName: string } }> }>(
-      await call(h.url, token, 'GET', '/v1/customers?size=100'),
+      await call(h.url, h.appToken, 'GET', '/v1/customers?size=100'),
     );
     expect(page.items.map((c) => c.companyProfile.companyName)).not.toContain('Temporary Example Ltd');
   });

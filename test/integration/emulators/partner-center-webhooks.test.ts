@@ -2,7 +2,7 @@ import { X509Certificate, verify } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WEBHOOK_MAX_ATTEMPTS, webhookRetryDelayMs } from '../../../local/emulators/partner-center/webhooks';
-import { appToken, call, jsonOf, startHarness, type Harness } from './partner-center.helpers';
+import { call, emulatorPerTest, jsonOf } from './partner-center.helpers';
 
 interface Received {
   headers: Record<string, string | string[] | undefined>;
@@ -31,16 +31,12 @@ async function startReceiver(
 }
 
 describe('Partner Center emulator: webhooks', () => {
-  let h: Harness;
+  const h = emulatorPerTest();
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  let token: string;
   beforeEach(async () => {
-    h = await startHarness();
     receiver = await startReceiver();
-    token = await appToken(h.url);
   });
   afterEach(async () => {
-    await h.emulator.close();
     await new Promise<void>((resolve) => receiver.server.close(() => resolve()));
   });
 
@@ -49,22 +45,22 @@ describe('Partner Center emulator: webhooks', () => {
       WebhookUrl: receiver.url,
       WebhookEvents: ['reseller-relationship-accepted-by-customer'],
     };
-    const created = await call(h.url, token, 'POST', '/webhooks/v1/registration', registration);
+    const created = await call(h.url, h.appToken, 'POST', '/webhooks/v1/registration', registration);
     expect(created.status).toBe(200);
-    expect(await jsonOf(await call(h.url, token, 'GET', '/webhooks/v1/registration'))).toEqual(
+    expect(await jsonOf(await call(h.url, h.appToken, 'GET', '/webhooks/v1/registration'))).toEqual(
       expect.objectContaining(registration),
     );
-    const bad = await call(h.url, token, 'POST', '/webhooks/v1/registration', {
+    const bad = await call(h.url, h.appToken, 'POST', '/webhooks/v1/registration', {
       ...registration,
       WebhookEvents: ['x'],
     });
     expect(bad.status).toBe(400);
-    expect((await call(h.url, token, 'DELETE', '/webhooks/v1/registration')).status).toBe(204);
-    expect((await call(h.url, token, 'GET', '/webhooks/v1/registration')).status).toBe(404);
+    expect((await call(h.url, h.appToken, 'DELETE', '/webhooks/v1/registration')).status).toBe(204);
+    expect((await call(h.url, h.appToken, 'GET', '/webhooks/v1/registration')).status).toBe(404);
   });
 
   it('posts a signed event when a customer is added, verifiable against the served certificate', async () => {
-    await call(h.url, token, 'POST', '/webhooks/v1/registration', {
+    await call(h.url, h.appToken, 'POST', '/webhooks/v1/registration', {
       WebhookUrl: receiver.url,
       WebhookEvents: [
         'reseller-relationship-accepted-by-customer',
@@ -110,7 +106,7 @@ describe('Partner Center emulator: webhooks', () => {
 
   it('records a failed delivery when the callback cannot be reached', async () => {
     await new Promise<void>((resolve) => receiver.server.close(() => resolve()));
-    await call(h.url, token, 'POST', '/webhooks/v1/registration', {
+    await call(h.url, h.appToken, 'POST', '/webhooks/v1/registration', {
       WebhookUrl: receiver.url,
       WebhookEvents: ['reseller-relationship-accepted-by-customer'],
     });
@@ -126,7 +122,7 @@ describe('Partner Center emulator: webhooks', () => {
   });
 
   it('sends nothing for events that were not registered', async () => {
-    await call(h.url, token, 'POST', '/webhooks/v1/registration', {
+    await call(h.url, h.appToken, 'POST', '/webhooks/v1/registration', {
       WebhookUrl: receiver.url,
       WebhookEvents: ['subscription-updated'],
     });
@@ -147,7 +143,7 @@ describe('Partner Center emulator: webhooks', () => {
   async function registerFailingReceiver(statuses: number[]): Promise<void> {
     await new Promise<void>((resolve) => receiver.server.close(() => resolve()));
     receiver = await startReceiver(statuses);
-    await call(h.url, token, 'POST', '/webhooks/v1/registration', {
+    await call(h.url, h.appToken, 'POST', '/webhooks/v1/registration', {
       WebhookUrl: receiver.url,
       WebhookEvents: ['reseller-relationship-accepted-by-customer'],
     });
@@ -210,15 +206,15 @@ describe('Partner Center emulator: webhooks', () => {
 
   describe('test events (validationEvents)', () => {
     async function sendTestEvent(): Promise<string> {
-      const created = await call(h.url, token, 'POST', '/webhooks/v1/registration/validationEvents');
+      const created = await call(h.url, h.appToken, 'POST', '/webhooks/v1/registration/validationEvents');
       expect(created.status).toBe(200);
       return (await jsonOf<{ CorrelationId: string }>(created)).CorrelationId;
     }
     const statusOf = (correlationId: string) =>
-      call(h.url, token, 'GET', `/webhooks/v1/registration/validationEvents/${correlationId}`);
+      call(h.url, h.appToken, 'GET', `/webhooks/v1/registration/validationEvents/${correlationId}`);
 
     it('reads the delivery of a test event by its correlation id, in the documented shape', async () => {
-      await call(h.url, token, 'POST', '/webhooks/v1/registration', {
+      await call(h.url, h.appToken, 'POST', '/webhooks/v1/registration', {
         WebhookUrl: receiver.url,
         WebhookEvents: ['test-created'],
       });
@@ -244,7 +240,7 @@ describe('Partner Center emulator: webhooks', () => {
 
     it('is pending while a failed delivery waits for its retry', async () => {
       await registerFailingReceiver([500]);
-      await call(h.url, token, 'POST', '/webhooks/v1/registration', {
+      await call(h.url, h.appToken, 'POST', '/webhooks/v1/registration', {
         WebhookUrl: receiver.url,
         WebhookEvents: ['test-created'],
       });

@@ -26,6 +26,10 @@ export const CUSTOMERS = {
   indirect: 'c0000000-0000-4000-8000-000000000005',
 } as const;
 
+/** The App+User read of whether a customer signed the MCA directly (Partner Center REST). */
+export const directSignedStatusPath = (customerId: string): string =>
+  `/v1/customers/${customerId}/directSignedMicrosoftCustomerAgreementStatus`;
+
 export interface Harness {
   emulator: PartnerCenterEmulator;
   clock: VirtualClock;
@@ -36,6 +40,60 @@ export async function startHarness(options: PartnerCenterEmulatorOptions = {}): 
   const clock = (options.clock as VirtualClock | undefined) ?? new VirtualClock(Date.UTC(2026, 0, 15, 9));
   const emulator = await startPartnerCenterEmulator({ port: 0, host: '127.0.0.1', ...options, clock });
   return { emulator, clock, url: emulator.url };
+}
+
+/** The emulator of the running test, with its tokens; see emulatorPerTest. */
+export interface TestEmulator extends Harness {
+  /** An app-only (client credentials) token. */
+  readonly appToken: string;
+  /** An App+User token from the seeded MFA refresh token; only when asked for. */
+  readonly userToken: string;
+}
+
+/**
+ * Starts a fresh emulator before each test of the enclosing `describe` (and takes the tokens asked for)
+ * and closes it after each. The returned object reads the running test's emulator: use it in tests
+ * and hooks, not while the `describe` body runs.
+ */
+export function emulatorPerTest(
+  options: PartnerCenterEmulatorOptions = {},
+  tokens: { user?: boolean } = {},
+): TestEmulator {
+  let current: (Harness & { appToken?: string; userToken?: string }) | undefined;
+  beforeEach(async () => {
+    current = await startHarness(options);
+    current.appToken = await appToken(current.url);
+    if (tokens.user) current.userToken = await userToken(current.url);
+  });
+  afterEach(async () => {
+    await current?.emulator.close();
+    current = undefined;
+  });
+  const running = () => {
+    if (!current) throw new Error('the emulator runs only while a test does');
+    return current;
+  };
+  const required = (value: string | undefined, name: string): string => {
+    if (value === undefined) throw new Error(`${name} was not asked for (emulatorPerTest's tokens)`);
+    return value;
+  };
+  return {
+    get emulator() {
+      return running().emulator;
+    },
+    get clock() {
+      return running().clock;
+    },
+    get url() {
+      return running().url;
+    },
+    get appToken() {
+      return required(running().appToken, 'appToken');
+    },
+    get userToken() {
+      return required(running().userToken, 'userToken');
+    },
+  };
 }
 
 export async function requestToken(url: string, form: Record<string, string>): Promise<Response> {

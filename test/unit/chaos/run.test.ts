@@ -1,18 +1,13 @@
 import type { FaultRunResult } from '../../../chaos/fault-run';
-import { problemsOf, summaryTable, toResults, type HostileFindings } from '../../../chaos/run';
+import { MUST_BE_ZERO, problemsOf, summaryTable, toResults, type HostileFindings } from '../../../chaos/run';
+import { ZERO_COUNTS } from '../../helpers/chaos-counts';
 
 const clean: FaultRunResult = {
   customers: 50,
   correct: 50,
-  duplicateMails: 0,
-  duplicateAttestations: 0,
-  duplicateAgreements: 0,
-  lostMessages: 0,
-  misroutedMessages: 0,
-  outcomesMissingOrDoubled: 0,
+  ...ZERO_COUNTS,
   failures: [],
   kills: 1,
-  hostCrashes: 0,
   hostPeakRssMb: 240,
   seconds: 180,
 };
@@ -57,6 +52,10 @@ describe('the chaos run’s results', () => {
       peakRssMb: 260,
       piiHits: 0,
     });
+  });
+
+  it('holds every count that must be zero to zero', () => {
+    expect([...MUST_BE_ZERO].sort()).toEqual(Object.keys(ZERO_COUNTS).sort());
   });
 
   it('names every problem: counts not zero, customers wrong, kills missing, driver failures', () => {

@@ -1,12 +1,3 @@
-jest.mock(
-  '@azure/functions-core',
-  () =>
-    jest.requireActual<typeof import('../../helpers/functions-core.fake')>(
-      '../../helpers/functions-core.fake',
-    ).fakeFunctionsCore,
-  { virtual: true },
-);
-
 import { sign, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -2,17 +2,7 @@
  * The paged sweep on the local durable engine (virtual clock): one page per generation, lanes keep
  * `maxConcurrency` evaluations busy, and a generation's history does not grow with the book.
  */
-jest.mock(
-  '@azure/functions-core',
-  () =>
-    jest.requireActual<typeof import('../../helpers/functions-core.fake')>(
-      '../../helpers/functions-core.fake',
-    ).fakeFunctionsCore,
-  { virtual: true },
-);
-
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import * as df from 'durable-functions';
 import {
@@ -22,7 +12,11 @@ import {
 } from '../../../functions/orchestrators/compliance-sweep.orchestrator';
 import { VirtualClock } from '../../../local/clock';
 import { ACTIVITIES, ORCHESTRATORS } from '../../../shared/workflow/contracts';
-import { advanceUntil, startDurableHarness, type DurableHarness } from '../../helpers/durable-harness';
+import {
+  advanceUntil,
+  startScratchDurableHarness,
+  type ScratchDurableHarness,
+} from '../../helpers/durable-harness';
 
 jest.setTimeout(120_000);
 
@@ -42,10 +36,9 @@ let attempts: Record<string, number> = {};
 let inFlight = 0;
 let maxInFlight = 0;
 let maxSweepHistory = 0;
-let dataDir = '';
 
 function instanceFile(instanceId: string): string {
-  return path.join(dataDir, 'instances', `${Buffer.from(instanceId).toString('base64url')}.json`);
+  return path.join(harness.dataDir, 'instances', `${Buffer.from(instanceId).toString('base64url')}.json`);
 }
 
 function historyLength(file: string): number {
@@ -58,7 +51,7 @@ function historyLength(file: string): number {
 
 /** The longest history of any lane instance kept on disk. */
 function maxLaneHistory(): number {
-  const dir = path.join(dataDir, 'instances');
+  const dir = path.join(harness.dataDir, 'instances');
   return Math.max(
     0,
     ...fs
@@ -107,7 +100,7 @@ df.app.activity(ACTIVITIES.evaluateCustomer, {
 });
 
 let clock: VirtualClock;
-let harness: DurableHarness;
+let harness: ScratchDurableHarness;
 beforeEach(async () => {
   book = [];
   plan = {};
@@ -118,13 +111,9 @@ beforeEach(async () => {
   maxInFlight = 0;
   maxSweepHistory = 0;
   clock = new VirtualClock(start);
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sweep-paging-'));
-  harness = await startDurableHarness({ clock, dataDir });
+  harness = await startScratchDurableHarness(clock, 'sweep-paging-');
 });
-afterEach(async () => {
-  await harness.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+afterEach(() => harness.close());
 
 async function sweepToTheEnd(): Promise<{ runtimeStatus: string; output: unknown; customStatus: unknown }> {
   await harness.client.startNew(ORCHESTRATORS.sweep, { instanceId: SWEEP_ID });
@@ -140,10 +129,8 @@ it('evaluates every customer once, page by page, with a generation history that 
   for (const size of [50, 500]) {
     if (size === 500) {
       await harness.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
       clock = new VirtualClock(start);
-      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sweep-paging-'));
-      harness = await startDurableHarness({ clock, dataDir });
+      harness = await startScratchDurableHarness(clock, 'sweep-paging-');
       evaluated = {};
       maxSweepHistory = 0;
     }

@@ -1,12 +1,3 @@
-jest.mock(
-  '@azure/functions-core',
-  () =>
-    jest.requireActual<typeof import('../../helpers/functions-core.fake')>(
-      '../../helpers/functions-core.fake',
-    ).fakeFunctionsCore,
-  { virtual: true },
-);
-
 import {
   evaluateCustomer,
   type EvaluateCustomerDeps,

@@ -4,18 +4,6 @@
  * keeps its history small over a month, loses no event at a generation switch, and keeps asking a
  * stale customer to confirm again.
  */
-jest.mock(
-  '@azure/functions-core',
-  () =>
-    jest.requireActual<typeof import('../../helpers/functions-core.fake')>(
-      '../../helpers/functions-core.fake',
-    ).fakeFunctionsCore,
-  { virtual: true },
-);
-
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import * as df from 'durable-functions';
 import { startOnboarding } from '../../../functions/onboarding-starter';
 import { createOnboardingOrchestrator } from '../../../functions/orchestrators/mca-onboarding.orchestrator';
@@ -33,7 +21,11 @@ import {
 } from '../../../shared/workflow/contracts';
 import type { MailRequest } from '../../../shared/workflow/mail-requests';
 import { ACTIVITY_BACKOFF, attemptsWithin, type OnboardingPolicy } from '../../../shared/workflow/run-policy';
-import { advanceUntil, startDurableHarness, type DurableHarness } from '../../helpers/durable-harness';
+import {
+  advanceUntil,
+  startScratchDurableHarness,
+  type ScratchDurableHarness,
+} from '../../helpers/durable-harness';
 import { entryCustomer } from '../mail/mail-data.fixtures';
 
 const MINUTE = 60_000;
@@ -142,20 +134,15 @@ df.app.activity(ACTIVITIES.publishOutcome, {
   },
 });
 
-let dataDir: string;
-let harness: DurableHarness;
+let harness: ScratchDurableHarness;
 
 beforeEach(async () => {
   world = freshWorld();
   clock = new VirtualClock(START);
   registerOrchestrator(policy());
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onboarding-lifecycle-'));
-  harness = await startDurableHarness({ clock, dataDir });
+  harness = await startScratchDurableHarness(clock, 'onboarding-lifecycle-');
 });
-afterEach(async () => {
-  await harness.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+afterEach(() => harness.close());
 
 function request(n: number, extra: Partial<OnboardingRequest> = {}): OnboardingRequest {
   const customer = entryCustomer(T(n));
