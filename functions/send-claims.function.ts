@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { app, type InvocationContext } from '@azure/functions';
 import { renderUnknownSendsReport, RetryableMailError, type MailSender } from '../shared/mail';
 import { PARTNER_DESK_TENANT, type SendKey, type SendKeyRecord, type Store } from '../shared/store';
-import { auditUnknownSend, sendOnce } from './activities/send-mail.activity';
+import { auditUnknownSend, keyedMail, sendOnce } from './activities/send-mail.activity';
 import type { AppDeps } from './app-deps';
 
 export const SEND_CLAIMS_FUNCTION = 'mcaSendClaims';
@@ -88,14 +88,14 @@ export function createSendClaimsHandler(deps: SendClaimsDeps) {
       store.sendKeys,
       key,
       () =>
-        deps.mail.send({
-          to: { email: partnerContact, ...(partnerContactName ? { name: partnerContactName } : {}) },
-          subject: report.subject,
-          text: report.text,
-          html: report.html,
-          sendKey: `${key.tenantId}/${key.kind}/${key.n}`,
-          categories: ['mca-workflow', 'unknownSends'],
-        }),
+        deps.mail.send(
+          keyedMail(
+            key,
+            'unknownSends',
+            { email: partnerContact, ...(partnerContactName ? { name: partnerContactName } : {}) },
+            report,
+          ),
+        ),
       // The report's own unknown outcome shows in the next report (under the nil tenant id).
       () => Promise.resolve(),
     );

@@ -7,7 +7,7 @@ import { renderMail } from '../../shared/mail';
 import type { RefreshTokenRejected } from '../../shared/partnerCenter';
 import { PARTNER_DESK_TENANT, type SendKey } from '../../shared/store';
 import type { AppDeps } from '../app-deps';
-import { sendOnce } from './send-mail.activity';
+import { keyedMail, sendOnce } from './send-mail.activity';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -49,14 +49,14 @@ export function createRefreshTokenAlert({
         store.sendKeys,
         key,
         () =>
-          mail.send({
-            to: { email: partnerContact, name: partnerContactName },
-            subject: rendered.subject,
-            text: rendered.text,
-            html: rendered.html,
-            sendKey: `${key.tenantId}/${key.kind}/${key.n}`,
-            categories: ['mca-workflow', 'refreshTokenAlert'],
-          }),
+          mail.send(
+            keyedMail(
+              key,
+              'refreshTokenAlert',
+              { email: partnerContact, name: partnerContactName },
+              rendered,
+            ),
+          ),
         () => Promise.resolve(),
       );
     } catch (mailError) {

@@ -4,7 +4,14 @@
  * have taken the mail without saying so (a timeout after the request went out), the key is kept as
  * `unknown` and the send is audited; the send-claims timer reports it to the partner desk.
  */
-import { renderMail, RetryableMailError, type SendResult } from '../../shared/mail';
+import {
+  renderMail,
+  RetryableMailError,
+  type MailAddress,
+  type OutgoingMail,
+  type RenderedMail,
+  type SendResult,
+} from '../../shared/mail';
 import type { AuditTrailRepository, SendKey, SendKeysRepository, SendStatus } from '../../shared/store';
 import { composeMail, type PartnerDirectory } from '../../shared/workflow/mail-requests';
 import { readsPartnerCenter } from '../../shared/mca';
@@ -31,6 +38,23 @@ export function partnerDirectory({ mail, partnerType }: AppDeps['config']): Part
     providerName: mail.indirectProviderName,
     providerLanguage: mail.indirectProviderLanguage,
     confirmsByHand: !readsPartnerCenter(partnerType),
+  };
+}
+
+/** A rendered mail as SendGrid gets it under its send key (the sink and SendGrid's events read the key). */
+export function keyedMail(
+  key: SendKey,
+  category: string,
+  to: MailAddress,
+  rendered: Pick<RenderedMail, 'subject' | 'text' | 'html'>,
+): OutgoingMail {
+  return {
+    to,
+    subject: rendered.subject,
+    text: rendered.text,
+    html: rendered.html,
+    sendKey: `${key.tenantId}/${key.kind}/${key.n}`,
+    categories: ['mca-workflow', category],
   };
 }
 
@@ -92,18 +116,13 @@ export function createSendMailActivity({
   return async (input: unknown): Promise<SendMailResult> => {
     const composed = composeMail(input as Parameters<typeof composeMail>[0], partner);
     const rendered = renderMail(composed.template, composed.data, composed.language);
-    const { tenantId, kind, n } = composed.sendKey;
+    const { tenantId, n } = composed.sendKey;
     const outcome = await sendOnce(
       store.sendKeys,
       composed.sendKey,
       () =>
         mail.send({
-          to: composed.to,
-          subject: rendered.subject,
-          text: rendered.text,
-          html: rendered.html,
-          sendKey: `${tenantId}/${kind}/${n}`,
-          categories: ['mca-workflow', composed.template],
+          ...keyedMail(composed.sendKey, composed.template, composed.to, rendered),
           replyTo: { email: partner.contactEmail, name: partner.contactName ?? partner.companyName },
         }),
       (reason) =>

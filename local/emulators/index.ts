@@ -87,6 +87,11 @@ export function startFailure(component: string, port: number, error: unknown): L
   return new LocalStartError(`${component} could not start: ${detail}`, { cause: error });
 }
 
+/** A component's start, failing with startFailure's one line when it cannot listen. */
+function starting<T>(component: string, port: number, start: Promise<T>): Promise<T> {
+  return start.catch((error: unknown) => Promise.reject(startFailure(component, port, error)));
+}
+
 export async function startEmulators(options: StartEmulatorsOptions = {}): Promise<Emulators> {
   const clock = options.clock ?? new RealClock();
   const dataDir = path.resolve(options.dataDir ?? '.local');
@@ -100,28 +105,36 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
 
   // Started together; if one fails, the others are stopped before the error surfaces.
   const started = await Promise.allSettled([
-    startPartnerCenterEmulator({
-      port: ports.partnerCenter,
-      clock,
-      dataDir: at('partner-center'),
-      tokenTtlMs: options.partnerCenterTokenTtlMs,
-    }).catch((error: unknown) =>
-      Promise.reject(startFailure('Partner Center emulator', ports.partnerCenter, error)),
+    starting(
+      'Partner Center emulator',
+      ports.partnerCenter,
+      startPartnerCenterEmulator({
+        port: ports.partnerCenter,
+        clock,
+        dataDir: at('partner-center'),
+        tokenTtlMs: options.partnerCenterTokenTtlMs,
+      }),
     ),
-    startSendGridSink({
-      port: ports.sendGrid,
-      clock,
-      apiKey: options.sendGridApiKey ?? LOCAL_SENDGRID_API_KEY,
-      dataDir: at('sendgrid'),
-      log: options.log,
-    }).catch((error: unknown) => Promise.reject(startFailure('SendGrid sink', ports.sendGrid, error))),
-    startServiceBusEmulator({
-      port: ports.serviceBus,
-      clock,
-      dataDir: at('service-bus'),
-      log: options.log,
-    }).catch((error: unknown) =>
-      Promise.reject(startFailure('Service Bus emulator', ports.serviceBus, error)),
+    starting(
+      'SendGrid sink',
+      ports.sendGrid,
+      startSendGridSink({
+        port: ports.sendGrid,
+        clock,
+        apiKey: options.sendGridApiKey ?? LOCAL_SENDGRID_API_KEY,
+        dataDir: at('sendgrid'),
+        log: options.log,
+      }),
+    ),
+    starting(
+      'Service Bus emulator',
+      ports.serviceBus,
+      startServiceBusEmulator({
+        port: ports.serviceBus,
+        clock,
+        dataDir: at('service-bus'),
+        log: options.log,
+      }),
     ),
     startAzurite({
       dataDir: at('azurite'),

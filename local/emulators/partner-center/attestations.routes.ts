@@ -7,10 +7,11 @@
  */
 import { z } from 'zod';
 import type { Clock } from '../../clock';
+import { escapeHtml } from '../escape-html';
 import { ErrorCodes } from './error-codes';
 import { attestationState, findCustomer, type AttestationRecord, type StateStore } from './emulator-state';
 import { json, pcErrorV2, redirect, type Reply } from './http-kit';
-import { acceptForm, escapeHtml, notFoundPage, page } from './html-pages';
+import { acceptForm, notFoundPage, page } from './html-pages';
 import { readJson } from './json-body';
 import type { RequestContext, Route } from './router';
 

@@ -1,15 +1,7 @@
 /** Plain HTML pages (no script) for the acceptance link and the admin-center stand-in. */
+import { escapeHtml } from '../escape-html';
 import { MCA_AGREEMENT_LINK } from './emulator-state';
 import { html, type Reply } from './http-kit';
-
-export function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 export function page(status: number, title: string, body: string): Reply {
   return html(

@@ -1,8 +1,9 @@
 /** `GET /`: a plain overview for people: customers with their admin-center pages, attestation links. */
 import type { Clock } from '../../clock';
+import { escapeHtml } from '../escape-html';
 import { mcaCoverage } from './agreements.routes';
 import { attestationState, type StateStore } from './emulator-state';
-import { escapeHtml, page } from './html-pages';
+import { page } from './html-pages';
 import type { Reply } from './http-kit';
 
 export function indexPage(store: StateStore, clock: Clock): Reply {

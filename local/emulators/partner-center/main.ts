@@ -5,6 +5,7 @@
  * PARTNER_CENTER_EMULATOR_DATA_DIR (default `.local/partner-center`). Ctrl-C stops it.
  */
 import { join } from 'node:path';
+import { stopOnSignals } from '../stop-on-signals';
 import { DEFAULT_PARTNER_CENTER_PORT, startPartnerCenterEmulator } from './partner-center.emulator';
 
 async function main(): Promise<void> {
@@ -16,14 +17,7 @@ async function main(): Promise<void> {
   const emulator = await startPartnerCenterEmulator({ port, dataDir });
   console.log(`Partner Center emulator listening on ${emulator.url} (state in ${dataDir})`);
   console.log(`  overview: ${emulator.url}/   control API: ${emulator.url}/_control/requests`);
-  const stop = (): void => {
-    emulator.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals(emulator);
 }
 
 main().catch((error: unknown) => {

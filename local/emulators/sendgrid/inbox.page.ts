@@ -2,6 +2,7 @@
  * The inbox a developer opens in a browser: a list of messages and one message's view. Everything
  * rendered is escaped; the HTML part is shown in a sandboxed iframe (no scripts, no same origin).
  */
+import { escapeHtml } from '../escape-html';
 import {
   effectiveSubject,
   recipientsOf,
@@ -19,15 +20,6 @@ export const INBOX_PAGE_HEADERS = {
   'Referrer-Policy': 'no-referrer',
   'Cache-Control': 'no-store',
 };
-
-export function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 export function renderInboxList(messages: StoredMessage[]): string {
   const rows = messages

@@ -5,6 +5,7 @@
  * The key comes from the environment only, so it never shows in a process list.
  */
 import { parseArgs } from 'node:util';
+import { stopOnSignals } from '../stop-on-signals';
 import { DEFAULT_SENDGRID_SINK_PORT, startSendGridSink } from './sendgrid-sink';
 
 async function main(): Promise<void> {
@@ -29,15 +30,7 @@ async function main(): Promise<void> {
     log: (line) => console.log(line),
   });
   console.log(`SendGrid sink: API ${sink.url}/v3/mail/send, inbox ${sink.url}/`);
-
-  const stop = (): void => {
-    sink.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals(sink);
 }
 
 main().catch((err: unknown) => {

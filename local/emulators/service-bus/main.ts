@@ -5,6 +5,7 @@
  * Prints the connection string; Ctrl-C stops it after pending writes reach the disk.
  */
 import { parseArgs } from 'node:util';
+import { stopOnSignals } from '../stop-on-signals';
 import { startServiceBusEmulator } from './service-bus.emulator';
 
 async function main(): Promise<void> {
@@ -29,18 +30,7 @@ async function main(): Promise<void> {
   });
   console.log(`Service Bus emulator on ${values.host}:${emulator.port}`);
   console.log(`ServiceBusConnection=${emulator.connectionString}`);
-
-  const stop = (): void => {
-    emulator.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals(emulator, (error) => console.error(error));
 }
 
 main().catch((error: unknown) => {

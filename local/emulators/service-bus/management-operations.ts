@@ -43,11 +43,7 @@ export function handleManagementRequest(
   const operation = request.application_properties?.operation;
   const handler = typeof operation === 'string' ? handlers[operation] : undefined;
   if (!handler) {
-    return failure(
-      501,
-      'amqp:not-implemented',
-      `Operation ${String(operation)} is not supported by the emulator.`,
-    );
+    return notImplemented('Operation', operation);
   }
   const body = isRecord(request.body) ? request.body : {};
   try {
@@ -149,11 +145,7 @@ function updateDisposition(
   const status = body['disposition-status'];
   const toSettlement = typeof status === 'string' ? dispositions[status] : undefined;
   if (!toSettlement) {
-    return failure(
-      501,
-      'amqp:not-implemented',
-      `Disposition ${String(status)} is not supported by the emulator.`,
-    );
+    return notImplemented('Disposition', status);
   }
   for (const token of lockTokensOf(body)) {
     if (!queue.settle(token, toSettlement(body), now)) return lockLost();
@@ -179,6 +171,10 @@ function lockLost(): ManagementResponse {
 
 function failure(statusCode: number, condition: string, description: string): ManagementResponse {
   return { statusCode, condition, description, changed: false };
+}
+
+function notImplemented(what: string, value: unknown): ManagementResponse {
+  return failure(501, 'amqp:not-implemented', `${what} ${String(value)} is not supported by the emulator.`);
 }
 
 function arrayOf(value: unknown, name: string): unknown[] {

@@ -3,9 +3,11 @@
  * Microsoft's page. Microsoft mails the signatory once the partner has confirmed the acceptance.
  */
 import {
+  acceptanceSubject,
   customerMail,
   deadlineRequest,
   reacceptanceReason,
+  type AcceptanceSubjects,
   type Template,
   type TemplateContext,
 } from './common.blocks';
@@ -14,15 +16,19 @@ import { link, paragraph, type Block } from './mail-document';
 
 type Data = Omit<ValidMailData<'attestationLink'>, 'deadline'>;
 
+const SUBJECTS: AcceptanceSubjects = {
+  first: {
+    ja: (company) => `【ご確認のお願い】Microsoft 顧客契約の内容確認とご同意について（${company}）`,
+    en: (company) => `Please review and accept the Microsoft Customer Agreement for ${company}`,
+  },
+  again: {
+    ja: (company) => `【ご確認のお願い】Microsoft 顧客契約への再同意について（${company}）`,
+    en: (company) => `Please confirm the Microsoft Customer Agreement again for ${company}`,
+  },
+};
+
 export function attestationLinkSubject(data: Data, { language }: TemplateContext): string {
-  if (data.reacceptance === true) {
-    return language === 'ja'
-      ? `【ご確認のお願い】Microsoft 顧客契約への再同意について（${data.companyName}）`
-      : `Please confirm the Microsoft Customer Agreement again for ${data.companyName}`;
-  }
-  return language === 'ja'
-    ? `【ご確認のお願い】Microsoft 顧客契約の内容確認とご同意について（${data.companyName}）`
-    : `Please review and accept the Microsoft Customer Agreement for ${data.companyName}`;
+  return acceptanceSubject(SUBJECTS, data, language);
 }
 
 function introduction(data: Data, { language }: TemplateContext): Block[] {

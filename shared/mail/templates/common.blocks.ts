@@ -102,6 +102,21 @@ export function reacceptanceReason(companyName: string, language: MailLanguage):
       );
 }
 
+/** A subject's words for a first acceptance and for a re-acceptance, per language. */
+export type AcceptanceSubjects = Record<
+  'first' | 'again',
+  Record<MailLanguage, (companyName: string) => string>
+>;
+
+/** The subject for this customer: the re-acceptance words when the MCA must be confirmed again. */
+export function acceptanceSubject(
+  subjects: AcceptanceSubjects,
+  data: { companyName: string; reacceptance?: boolean },
+  language: MailLanguage,
+): string {
+  return subjects[data.reacceptance === true ? 'again' : 'first'][language](data.companyName);
+}
+
 /** "Please complete this by ..." */
 export function deadlineRequest(deadline: string | undefined, { language, dates }: TemplateContext): Block[] {
   if (deadline === undefined) return [];

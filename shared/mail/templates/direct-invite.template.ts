@@ -1,9 +1,11 @@
 /** To the customer's signatory: please accept the MCA (again) yourself in the Microsoft 365 admin center. */
 import {
+  acceptanceSubject,
   ADMIN_CENTER_AGREEMENT_URL,
   customerMail,
   deadlineRequest,
   reacceptanceReason,
+  type AcceptanceSubjects,
   type Template,
   type TemplateContext,
 } from './common.blocks';
@@ -12,15 +14,19 @@ import { link, paragraph, steps, strong, type Block } from './mail-document';
 
 type Data = Omit<ValidMailData<'directInvite'>, 'deadline'>;
 
+const SUBJECTS: AcceptanceSubjects = {
+  first: {
+    ja: (company) => `【ご対応のお願い】Microsoft 顧客契約へのご同意について（${company}）`,
+    en: (company) => `Action required: accept the Microsoft Customer Agreement for ${company}`,
+  },
+  again: {
+    ja: (company) => `【ご対応のお願い】Microsoft 顧客契約への再同意について（${company}）`,
+    en: (company) => `Action required: confirm the Microsoft Customer Agreement again for ${company}`,
+  },
+};
+
 export function directInviteSubject(data: Data, { language }: TemplateContext): string {
-  if (data.reacceptance === true) {
-    return language === 'ja'
-      ? `【ご対応のお願い】Microsoft 顧客契約への再同意について（${data.companyName}）`
-      : `Action required: confirm the Microsoft Customer Agreement again for ${data.companyName}`;
-  }
-  return language === 'ja'
-    ? `【ご対応のお願い】Microsoft 顧客契約へのご同意について（${data.companyName}）`
-    : `Action required: accept the Microsoft Customer Agreement for ${data.companyName}`;
+  return acceptanceSubject(SUBJECTS, data, language);
 }
 
 function introduction(data: Data, { language }: TemplateContext): Block {
