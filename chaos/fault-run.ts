@@ -228,10 +228,7 @@ class FaultRun {
   /** Clears every injected fault rule in Partner Center and SendGrid. */
   async endFaults(): Promise<void> {
     const { partnerCenterUrl: pc, sendGridUrl: sg } = this.urls();
-    for (const url of [`${pc}/_control/faults`, `${sg}/_control/faults`]) {
-      const response = await fetch(url, { method: 'DELETE' });
-      if (!response.ok) throw new Error(`DELETE ${url}: ${response.status}`);
-    }
+    for (const url of [`${pc}/_control/faults`, `${sg}/_control/faults`]) await requestJson('DELETE', url);
   }
 
   /** The next 15 Partner Center calls answer 429 with Retry-After. */
